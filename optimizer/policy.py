@@ -1,0 +1,268 @@
+"""The policy: pools, rates, caps, thresholds, fairness rules and the objective.
+
+A :class:`Policy` is immutable and hashable. It converts to and from the
+``key``/``value`` rows of a scenario's ``policy`` sheet (the contract in the
+README); :func:`Policy.from_items` raises :class:`PolicyError` naming the key
+that is wrong, and :mod:`inputs` adds the sheet and row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+#: Default subsidy rates of the two Shenzhen programs (other programs need ``rate.P``).
+DEFAULT_RATES: dict[str, float] = {"model": 0.3, "training": 0.5}
+SIZE_CLASSES: tuple[str, ...] = ("startup", "small", "medium", "large")
+_CLASS_ALIASES: dict[str, str] = {"初创": "startup", "小型": "small", "中型": "medium", "大型": "large"}
+
+
+class Objective(StrEnum):
+    """What the allocation maximises."""
+
+    IMPACT = "impact"  # Σ score × yuan
+    MAXMIN = "maxmin"  # the smallest size-class coverage, then impact
+    LEXIMIN = "leximin"  # maxmin repeated: the smallest, then the next smallest, ...
+
+
+class PolicyError(ValueError):
+    """A policy key or value that is not allowed.
+
+    Parameters
+    ----------
+    key
+        The policy key at fault (as written, or the key that is missing).
+    message
+        What is wrong, in plain words.
+    """
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Every number that decides an allocation apart from the firms themselves.
+
+    Money is in yuan; rates, floors and caps on shares are fractions in [0, 1].
+    Mapping-like fields are tuples of pairs so that a policy hashes (it is a
+    cache key in the app); use the accessor methods to read them.
+    """
+
+    budgets: tuple[tuple[str, float], ...]
+    rates: tuple[tuple[str, float], ...] = ()
+    caps: tuple[tuple[str, float], ...] = ()
+    cap_total: float | None = None
+    min_scores: tuple[tuple[str, float], ...] = ()
+    startup_floor: float = 0.0
+    large_cap: float = 1.0
+    district_floor: float = 0.0
+    basic_research_floor: float = 0.0
+    objective: Objective = Objective.IMPACT
+    #: Diminishing returns: ``(share of the firm's limit, benefit weight)`` tiers,
+    #: shares rising to 1 and weights falling. Empty: linear benefit.
+    tiers: tuple[tuple[float, float], ...] = ()
+    #: Leximin over districts as well as size classes.
+    leximin_districts: bool = False
+
+    # -- reading ---------------------------------------------------------------
+    @property
+    def programs(self) -> tuple[str, ...]:
+        """Programs in policy order: each ``budget.P`` key makes one."""
+        return tuple(p for p, _ in self.budgets)
+
+    def budget(self, program: str) -> float:
+        """Yuan in ``program``'s pool."""
+        return dict(self.budgets)[program]
+
+    @property
+    def total_budget(self) -> float:
+        """Yuan in all pools together."""
+        return math.fsum(b for _, b in self.budgets)
+
+    def rate(self, program: str, size_class: str) -> float:
+        """Largest share of a ``size_class`` firm's request that ``program`` pays."""
+        rates = dict(self.rates)
+        specific = rates.get(f"{program}.{size_class}")
+        if specific is not None:
+            return specific
+        return rates.get(program, DEFAULT_RATES.get(program, 0.0))
+
+    def cap(self, program: str) -> float | None:
+        """Per-firm cap in yuan for ``program``, or None."""
+        return dict(self.caps).get(program)
+
+    def min_score(self, size_class: str) -> float:
+        """Score a ``size_class`` firm needs to be eligible at all."""
+        return dict(self.min_scores).get(size_class, 0.0)
+
+    def with_values(self, **changes: Any) -> Policy:
+        """A copy with some fields changed (a what-if)."""
+        return replace(self, **changes)
+
+    # -- the policy sheet --------------------------------------------------------
+    def to_items(self) -> list[tuple[str, Any]]:
+        """The ``key``/``value`` rows of the policy sheet, defaults left out."""
+        items: list[tuple[str, Any]] = [(f"budget.{p}", b) for p, b in self.budgets]
+        items += [(f"rate.{k}", v) for k, v in self.rates]
+        items += [(f"cap.{p}", v) for p, v in self.caps]
+        if self.cap_total is not None:
+            items.append(("cap.total", self.cap_total))
+        items += [(f"min_score.{c}", v) for c, v in self.min_scores]
+        for key, default in (
+            ("startup_floor", 0.0),
+            ("large_cap", 1.0),
+            ("district_floor", 0.0),
+            ("basic_research_floor", 0.0),
+        ):
+            if getattr(self, key) != default:
+                items.append((key, getattr(self, key)))
+        items.append(("objective", str(self.objective)))
+        if self.tiers:
+            items.append(("returns.tiers", format_tiers(self.tiers)))
+        if self.leximin_districts:
+            items.append(("leximin.districts", "yes"))
+        return items
+
+    @classmethod
+    def from_items(cls, items: Iterable[tuple[str, Any]]) -> Policy:
+        """Build a policy from ``key``/``value`` rows.
+
+        Raises
+        ------
+        PolicyError
+            On an unknown or repeated key, a value out of range, a rate or cap
+            for a program that has no budget, or a missing required budget.
+        """
+        seen: dict[str, Any] = {}
+        for raw_key, value in items:
+            key = str(raw_key).strip()
+            if key in seen:
+                raise PolicyError(key, "appears twice")
+            seen[key] = value
+        return _parse(seen)
+
+
+def format_tiers(tiers: Iterable[tuple[float, float]]) -> str:
+    """``((0.5, 1.0), (1.0, 0.5))`` as ``"0.5:1, 1:0.5"``."""
+    return ", ".join(f"{share:g}:{weight:g}" for share, weight in tiers)
+
+
+def _number(key: str, value: Any, low: float, high: float = math.inf) -> float:
+    if isinstance(value, bool):
+        raise PolicyError(key, f"must be a number, got {value!r}")
+    text = str(value).strip().replace(",", "")
+    scale = 1.0
+    if text.endswith("%"):
+        text, scale = text[:-1], 0.01
+    try:
+        number = float(text) * scale
+    except ValueError:
+        raise PolicyError(key, f"must be a number, got {value!r}") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        shown = f"between {low:g} and {high:g}" if high < math.inf else f"≥ {low:g}"
+        raise PolicyError(key, f"must be {shown}, got {value!r}")
+    return number
+
+
+def _yes_no(key: str, value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text in {"yes", "y", "true", "1", "是"}:
+        return True
+    if text in {"no", "n", "false", "0", "否", ""}:
+        return False
+    raise PolicyError(key, f"must be yes or no, got {value!r}")
+
+
+def _size_class(key: str, name: str) -> str:
+    name = _CLASS_ALIASES.get(name, name)
+    if name not in SIZE_CLASSES:
+        raise PolicyError(key, f"unknown size class {name!r} (use {', '.join(SIZE_CLASSES)})")
+    return name
+
+
+def parse_tiers(key: str, value: Any) -> tuple[tuple[float, float], ...]:
+    """Parse ``"0.5:1, 1:0.5"`` into tiers, checking shares rise to 1 and weights fall."""
+    text = str(value).strip()
+    if not text:
+        return ()
+    tiers: list[tuple[float, float]] = []
+    for part in text.replace(";", ",").split(","):
+        share_text, sep, weight_text = part.partition(":")
+        if not sep:
+            raise PolicyError(key, f"each tier is share:weight, got {part.strip()!r}")
+        tiers.append((_number(key, share_text, 0, 1), _number(key, weight_text, 0)))
+    shares = [s for s, _ in tiers]
+    weights = [w for _, w in tiers]
+    if any(b <= a for a, b in zip(shares, shares[1:], strict=False)) or shares[-1] != 1:
+        raise PolicyError(key, f"tier shares must rise and end at 1, got {text!r}")
+    if any(b > a for a, b in zip(weights, weights[1:], strict=False)):
+        raise PolicyError(key, f"tier weights must not rise (returns diminish), got {text!r}")
+    return tuple(tiers)
+
+
+def _parse(values: Mapping[str, Any]) -> Policy:
+    budgets = [
+        (key.removeprefix("budget."), _number(key, v, 0))
+        for key, v in values.items()
+        if key.startswith("budget.")
+    ]
+    programs = {p for p, _ in budgets}
+    for required in ("model", "training"):
+        if required not in programs:
+            raise PolicyError(f"budget.{required}", "is required (yuan in the pool)")
+
+    def program_of(key: str, program: str) -> str:
+        if program not in programs:
+            raise PolicyError(key, f"program {program!r} has no budget.{program} key")
+        return program
+
+    rates: list[tuple[str, float]] = []
+    caps: list[tuple[str, float]] = []
+    min_scores: list[tuple[str, float]] = []
+    fields: dict[str, Any] = {}
+    for key, value in values.items():
+        head, _, rest = key.partition(".")
+        if head == "budget":
+            continue
+        if head == "rate" and rest:
+            program, _, size_class = rest.partition(".")
+            name = program_of(key, program)
+            if size_class:
+                name += "." + _size_class(key, size_class)
+            rates.append((name, _number(key, value, 0, 1)))
+        elif key == "cap.total":
+            fields["cap_total"] = _number(key, value, 0)
+        elif head == "cap" and rest:
+            caps.append((program_of(key, rest), _number(key, value, 0)))
+        elif head == "min_score" and rest:
+            min_scores.append((_size_class(key, rest), _number(key, value, 0, 100)))
+        elif key in ("startup_floor", "large_cap", "district_floor", "basic_research_floor"):
+            fields[key] = _number(key, value, 0, 1)
+        elif key == "objective":
+            text = str(value).strip().lower()
+            if text not in set(Objective):
+                allowed = ", ".join(Objective)
+                raise PolicyError(key, f"must be one of {allowed}, got {value!r}")
+            fields["objective"] = Objective(text)
+        elif key == "returns.tiers":
+            fields["tiers"] = parse_tiers(key, value)
+        elif key == "leximin.districts":
+            fields["leximin_districts"] = _yes_no(key, value)
+        else:
+            raise PolicyError(key, "unknown policy key (see the README for the allowed keys)")
+    for program in programs:
+        if program not in DEFAULT_RATES and program not in dict(rates):
+            raise PolicyError(f"rate.{program}", f"is required for program {program!r}")
+    return Policy(
+        budgets=tuple(budgets),
+        rates=tuple(rates),
+        caps=tuple(caps),
+        min_scores=tuple(min_scores),
+        **fields,
+    )
