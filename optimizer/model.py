@@ -1,0 +1,288 @@
+"""The linear program, built with PuLP and solved by HiGHS.
+
+This is the only module that imports :mod:`pulp`. It turns per-firm limits
+(variable bounds) and rule rows (:class:`~optimizer.rules.Row`) into one LP
+that can be re-solved with other objectives or right-hand sides.
+
+Scaling: variables are in millions of yuan, so bounds are 0–10 and pools
+100–500 rather than 1e7 and 5e8; coverage rows are divided by their group's
+total so that their coefficients on the level ``t`` are 1. Duals are returned
+as ∂objective/∂rhs per yuan, with the sign fixed by the row's sense rather
+than by the solver's convention (which differs between solvers and PuLP
+versions on maximisation problems).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pulp
+
+from optimizer.rules import Context, Row, Sense
+
+#: Yuan per model unit.
+SCALE = 1e6
+#: Tolerance when holding a level found in an earlier stage.
+LEVEL_TOLERANCE = 1e-9
+#: Columns above which HiGHS's interior-point method beats simplex here (see `make bench`).
+IPM_COLUMNS = 50_000
+
+
+@dataclass(frozen=True, eq=False)
+class LevelGroup:
+    """A group whose coverage Σ a / Σ upper is held at or above the level ``t``."""
+
+    name: str
+    firms: np.ndarray
+    programs: np.ndarray
+    total_upper: float
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """What one solve returned.
+
+    Attributes
+    ----------
+    optimal
+        The solver proved optimality; only then are the other fields meaningful.
+    solver_status
+        The solver's own word for how it stopped.
+    amounts
+        Yuan per firm and program (firms × programs).
+    objective
+        The solver's objective value, in model units.
+    level
+        The level ``t`` when the model has level groups, else None.
+    marginals
+        Row name → ∂objective/∂rhs, objective units per yuan, sign by sense.
+    activities
+        Row name → Σ a over the row, in yuan.
+    slacks
+        Elastic models only: row name → yuan by which the row was relaxed.
+    """
+
+    optimal: bool
+    solver_status: str
+    amounts: np.ndarray
+    objective: float
+    level: float | None
+    marginals: dict[str, float]
+    activities: dict[str, float]
+    slacks: dict[str, float]
+
+
+class AllocationModel:
+    """The allocation LP of one scenario, kept for re-solving.
+
+    Parameters
+    ----------
+    ctx
+        The scenario context (limits, classes, districts).
+    rows
+        Rule rows. In an elastic model every row of a soft rule gets a slack.
+    weights
+        Objective weight per firm (score, plus any tie-break).
+    tiers
+        Diminishing returns: ``(share of limit, weight)`` pairs; empty means one tier.
+    groups
+        Level groups for max-min objectives; adds the level variable ``t``.
+    soft_rules
+        Keys of rules whose rows may be relaxed (elastic model for diagnosis).
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        rows: Sequence[Row],
+        weights: np.ndarray,
+        tiers: Sequence[tuple[float, float]] = (),
+        groups: Sequence[LevelGroup] = (),
+        soft_rules: frozenset[str] = frozenset(),
+    ) -> None:
+        self.ctx = ctx
+        self.rows = list(rows)
+        upper = ctx.limits.upper
+        if ctx.scenario.policy.cap_total is not None:
+            upper = np.minimum(upper, ctx.scenario.policy.cap_total)
+        pair_firm, pair_program = np.nonzero(upper > 0)
+        self._pair_firm, self._pair_program = pair_firm, pair_program
+        self._pair_of = np.full(upper.shape, -1, dtype=np.int64)
+        self._pair_of[pair_firm, pair_program] = np.arange(len(pair_firm))
+
+        tier_list = list(tiers) or [(1.0, 1.0)]
+        n_pairs = len(pair_firm)
+        pair_upper = upper[pair_firm, pair_program] / SCALE
+        self.prob = pulp.LpProblem("allocation", pulp.LpMaximize)
+        add = self.prob.add_variable
+        self._columns: list[pulp.LpVariable] = []
+        objective: dict[pulp.LpVariable, float] = {}
+        previous = 0.0
+        for k, (tier_share, tier_weight) in enumerate(tier_list):
+            width = tier_share - previous
+            previous = tier_share
+            column_weights = weights[pair_firm] * tier_weight
+            for j in range(n_pairs):
+                var = add(f"a{k}_{j}", 0.0, float(pair_upper[j] * width))
+                self._columns.append(var)
+                objective[var] = float(column_weights[j])
+        self._n_pairs = n_pairs
+        self._n_tiers = len(tier_list)
+        self._impact = pulp.LpAffineExpression.from_dict(objective)
+
+        self._constraints: dict[str, pulp.LpConstraint] = {}
+        self._slack_vars: dict[str, pulp.LpVariable] = {}
+        for row in self.rows:
+            terms = self._terms(row.firms, row.programs, 1.0)
+            if row.rule in soft_rules:
+                slack = add(f"s_{len(self._slack_vars)}", 0.0, None)
+                self._slack_vars[row.name] = slack
+                terms[slack] = 1.0 if row.sense is Sense.GE else -1.0
+            self._add(row.name, terms, row.sense, row.rhs / SCALE)
+
+        self.level: pulp.LpVariable | None = None
+        self._groups = list(groups)
+        if self._groups:
+            self.level = add("t", 0.0, 1.0)
+            for group in self._groups:
+                terms = self._terms(group.firms, group.programs, SCALE / group.total_upper)
+                terms[self.level] = -1.0
+                self._add(f"level.{group.name}", terms, Sense.GE, 0.0)
+
+    # -- building ----------------------------------------------------------------
+    def _terms(self, firms: np.ndarray, programs: np.ndarray, coef: float) -> dict[
+        pulp.LpVariable, float
+    ]:
+        pairs = self._pair_of[firms, programs]
+        pairs = pairs[pairs >= 0]
+        columns = self._columns
+        return {
+            columns[int(c)]: coef
+            for k in range(self._n_tiers)
+            for c in pairs + k * self._n_pairs
+        }
+
+    def _add(self, name: str, terms: dict[pulp.LpVariable, float], sense: Sense,
+             rhs: float) -> None:
+        expr = pulp.LpAffineExpression.from_dict(terms)
+        constraint = expr <= rhs if sense is Sense.LE else expr >= rhs
+        # PuLP rewrites some characters in names; ours stay the keys, its are plain
+        self._constraints[name] = self.prob.addConstraint(constraint, f"r{len(self._constraints)}")
+
+    def coverage_expression(self, group: LevelGroup) -> pulp.LpAffineExpression:
+        """Σ a / Σ upper over a group, as an objective."""
+        terms = self._terms(group.firms, group.programs, SCALE / group.total_upper)
+        return pulp.LpAffineExpression.from_dict(terms)
+
+    # -- changing ----------------------------------------------------------------
+    def set_rhs(self, row_name: str, rhs_yuan: float) -> None:
+        """Change one row's right-hand side (for sweeps that only move a number)."""
+        self._constraints[row_name].changeRHS(rhs_yuan / SCALE)
+
+    def hold_level(self, minimum: float) -> None:
+        """Keep every level group at coverage ≥ ``minimum`` (less a tolerance)."""
+        assert self.level is not None
+        self.level.lowBound = max(0.0, minimum - LEVEL_TOLERANCE)
+
+    def fix_group(self, group: LevelGroup, level: float) -> None:
+        """Leximin: hold one group at ``level`` and free it from ``t``."""
+        assert self.level is not None
+        constraint = self._constraints[f"level.{group.name}"]
+        constraint.set_coefficient(self.level, 0.0)
+        constraint.changeRHS(max(0.0, level - LEVEL_TOLERANCE))
+
+    # -- solving -----------------------------------------------------------------
+    def maximize_impact(self) -> Outcome:
+        """Maximise Σ weight × tier weight × a."""
+        self.prob.sense = pulp.LpMaximize
+        self.prob.setObjective(self._impact)
+        return self._solve()
+
+    def maximize_level(self) -> Outcome:
+        """Maximise the level ``t`` that every free group's coverage reaches."""
+        assert self.level is not None
+        self.level.lowBound = 0.0
+        self.prob.sense = pulp.LpMaximize
+        self.prob.setObjective(pulp.LpAffineExpression.from_dict({self.level: 1.0}))
+        return self._solve()
+
+    def maximize(self, expression: pulp.LpAffineExpression) -> Outcome:
+        """Maximise any expression built by this model."""
+        self.prob.sense = pulp.LpMaximize
+        self.prob.setObjective(expression)
+        return self._solve()
+
+    def minimize_relaxation(self) -> Outcome:
+        """Elastic models: minimise the yuan by which soft rows are relaxed."""
+        self.prob.sense = pulp.LpMinimize
+        self.prob.setObjective(pulp.LpAffineExpression.from_dict(
+            dict.fromkeys(self._slack_vars.values(), 1.0)))
+        return self._solve()
+
+    def _solve(self) -> Outcome:
+        options: dict[str, object] = {}
+        if len(self._columns) > IPM_COLUMNS:
+            options = {"solver": "ipm", "presolve": "off"}
+        solver = pulp.HiGHS(msg=False, output_flag=False, **options)
+        with _quiet_stdout():
+            stats = self.prob.solve(solver)
+        optimal = stats.status == pulp.LpSolveStatus.Optimal and stats.has_solution
+        shape = self.ctx.limits.upper.shape
+        amounts = np.zeros(shape)
+        marginals: dict[str, float] = {}
+        activities: dict[str, float] = {}
+        slacks: dict[str, float] = {}
+        level = None
+        if optimal:
+            values = np.array([v.varValue or 0.0 for v in self._columns])
+            per_pair = values.reshape(self._n_tiers, self._n_pairs).sum(axis=0) * SCALE
+            amounts[self._pair_firm, self._pair_program] = per_pair
+            maximizing = self.prob.sense == pulp.LpMaximize
+            for name, constraint in self._constraints.items():
+                pi = abs(constraint.pi or 0.0)
+                relaxes = (constraint.sense == pulp.LpConstraintLE) == maximizing
+                marginals[name] = pi if relaxes else -pi
+            for row in self.rows:
+                activities[row.name] = row.activity(amounts)
+            slacks = {n: (v.varValue or 0.0) * SCALE for n, v in self._slack_vars.items()}
+            level = None if self.level is None else float(self.level.varValue or 0.0)
+        return Outcome(
+            optimal=optimal,
+            solver_status=stats.status.name,
+            amounts=amounts,
+            objective=float(stats.objective or 0.0),
+            level=level,
+            marginals=marginals,
+            activities=activities,
+            slacks=slacks,
+        )
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Keep the solver's banner off stdout (``--json`` output must be pure JSON)."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real stdout (e.g. some test runners): nothing to protect
+        yield
+        return
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 1)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def is_close(a: float, b: float) -> bool:
+    """Money equality at the checker's tolerance."""
+    return math.isclose(a, b, rel_tol=1e-7, abs_tol=1.0)

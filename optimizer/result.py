@@ -1,0 +1,172 @@
+"""What a solve returns: the allocation, its status, duals and diagnosis."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from optimizer.bounds import Limits
+from optimizer.money import Lang
+from optimizer.scenario import Scenario, SizeClass
+
+
+class Status(StrEnum):
+    """How a solve ended."""
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    ERROR = "error"  # the solver failed for a reason other than infeasibility
+
+
+@dataclass(frozen=True)
+class RowReport:
+    """One rule row after solving.
+
+    Attributes
+    ----------
+    name, rule, group
+        As in :class:`optimizer.rules.Row`.
+    sense
+        ``"<="`` or ``">="``.
+    rhs, activity
+        The row's bound and Σ a over it, in yuan.
+    marginal
+        ∂impact/∂rhs: impact points (score × yuan) per yuan of right-hand side.
+        Positive when loosening the row helps (a pool), negative when
+        tightening it costs (a floor).
+    binding
+        The row holds with equality and has a non-zero marginal value.
+    """
+
+    name: str
+    rule: str
+    group: str
+    sense: str
+    rhs: float
+    activity: float
+    marginal: float
+    binding: bool
+
+    @property
+    def slack(self) -> float:
+        """Yuan of room left before the row binds."""
+        return self.rhs - self.activity if self.sense == "<=" else self.activity - self.rhs
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One plain-language reason a scenario is infeasible."""
+
+    rules: tuple[str, ...]
+    text_zh: str
+    text_en: str
+    shortfall: float = 0.0
+
+    def text(self, lang: Lang) -> str:
+        return self.text_zh if lang == "zh" else self.text_en
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """An allocation of a scenario's pools, or why there is none.
+
+    Attributes
+    ----------
+    status
+        Read it before anything else: amounts are zero unless optimal.
+    amounts
+        Yuan per firm and program, shape (firms, programs).
+    objective
+        Impact Σ_i score_i × Σ_p a[i, p] (with the scores as given, no tie-break).
+    level
+        Max-min objectives: the smallest coverage the first stage reached.
+    levels
+        Max-min objectives: ``(group, level)`` in the order groups were fixed.
+    rows
+        Every rule row with its activity and marginal value.
+    diagnosis
+        Infeasible scenarios: the conflicting rules and the amounts involved.
+    """
+
+    status: Status
+    scenario: Scenario
+    limits: Limits
+    amounts: np.ndarray
+    objective: float
+    level: float | None = None
+    levels: tuple[tuple[str, float], ...] = ()
+    rows: tuple[RowReport, ...] = ()
+    diagnosis: tuple[Finding, ...] = ()
+    solver_status: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def optimal(self) -> bool:
+        return self.status is Status.OPTIMAL
+
+    @property
+    def programs(self) -> tuple[str, ...]:
+        return self.scenario.programs
+
+    @property
+    def totals(self) -> np.ndarray:
+        """Yuan per firm across programs."""
+        return self.amounts.sum(axis=1)
+
+    def spend(self, program: str) -> float:
+        """Yuan paid out of one pool."""
+        return math.fsum(self.amounts[:, self.programs.index(program)])
+
+    @property
+    def allocations(self) -> pd.DataFrame:
+        """One row per firm: who they are, what they could get and what they get."""
+        firms = self.scenario.firms
+        table = firms[["firm_id", "name", "size_class", "district", "score"]].copy()
+        table["eligible"] = self.limits.eligible
+        for j, program in enumerate(self.programs):
+            table[f"{program}_upper"] = self.limits.upper[:, j]
+        for j, program in enumerate(self.programs):
+            table[program] = self.amounts[:, j]
+        table["total"] = self.totals
+        upper_total = self.limits.upper.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table["coverage"] = np.where(upper_total > 0, self.totals / upper_total, np.nan)
+        return table
+
+    def coverage_by(self, column: str) -> dict[str, float]:
+        """Σ a / Σ upper per value of a firms column (``size_class``, ``district``).
+
+        Groups whose members are eligible for nothing are left out.
+        """
+        keys = self.scenario.firms[column].astype(str).to_numpy()
+        upper = self.limits.upper.sum(axis=1)
+        got = self.totals
+        out: dict[str, float] = {}
+        for key in sorted(set(keys), key=_class_order):
+            mask = keys == key
+            denominator = math.fsum(upper[mask])
+            if denominator > 0:
+                out[key] = math.fsum(got[mask]) / denominator
+        return out
+
+    @property
+    def min_class_coverage(self) -> float | None:
+        """The smallest size-class coverage (the max-min objective's level)."""
+        coverage = self.coverage_by("size_class")
+        return min(coverage.values()) if coverage else None
+
+    @property
+    def firms_funded(self) -> int:
+        return int((self.totals > 0.5).sum())
+
+    def binding_rows(self) -> list[RowReport]:
+        return [r for r in self.rows if r.binding]
+
+
+def _class_order(key: str) -> tuple[int, str]:
+    order = [c.value for c in SizeClass]
+    return (order.index(key), key) if key in order else (len(order), key)
