@@ -1,0 +1,8 @@
+"""Subcommands of ``voucher-opt``: each module has ``add_parser(subparsers)``,
+which registers the command and sets ``run`` (args → exit code) as its default."""
+
+from types import ModuleType
+
+from ui.commands import serve, solve, template
+
+COMMANDS: list[ModuleType] = [solve, template, serve]
