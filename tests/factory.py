@@ -1,0 +1,26 @@
+"""Small scenarios built in code, for golden and property tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from optimizer import Policy, Scenario
+
+
+def firm(firm_id: str, size_class: str, score: float, model: float = 0.0,
+         training: float = 0.0, district: str = "南山区", basic_research: bool = False,
+         **requests: float) -> dict[str, Any]:
+    """One firms-table row; extra programs as ``corpus=...`` keyword arguments."""
+    row = {"firm_id": firm_id, "name": f"企业{firm_id}", "size_class": size_class,
+           "district": district, "score": float(score), "basic_research": basic_research,
+           "model_request": float(model), "training_request": float(training)}
+    row.update({f"{p}_request": float(v) for p, v in requests.items()})
+    return row
+
+
+def scenario(firms: list[dict[str, Any]], **policy: Any) -> Scenario:
+    """A scenario from rows and policy keys as in the policy sheet (``budget__model`` → ``budget.model``)."""
+    items = [(key.replace("__", "."), value) for key, value in policy.items()]
+    return Scenario(pd.DataFrame(firms), Policy.from_items(items), name="test")
