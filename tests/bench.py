@@ -1,0 +1,181 @@
+"""``make bench``: speed and memory, printed as figures (never asserted).
+
+For generated Shenzhen-like scenarios of 2,887, 30,000 and 100,000 firms it
+prints the seconds to load the workbook, build the LP, solve it and read the
+allocation back, beside HiGHS on the same LP passed directly as sparse
+matrices through highspy (the floor no modelling layer can beat). Further
+sections time the analysis, the report and the app's re-solve, where present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import highspy
+import numpy as np
+
+from inputs import load_scenario, save_scenario
+from inputs.shenzhen import generate
+from optimizer import Scenario, solve
+from optimizer.model import IPM_COLUMNS, SCALE
+from optimizer.rules import make_context, rules_for
+from optimizer.solve import tie_broken_scores
+
+SIZES = (2_887, 30_000, 100_000)
+
+
+def direct_highs(scenario: Scenario) -> tuple[float, float]:
+    """Solve the impact LP through highspy with numpy arrays; return (seconds, objective)."""
+    started = time.perf_counter()
+    ctx = make_context(scenario)
+    rows = [row for rule in rules_for(scenario) for row in rule.rows(ctx)]
+    upper = ctx.limits.upper
+    if scenario.policy.cap_total is not None:
+        upper = np.minimum(upper, scenario.policy.cap_total)
+    pair_firm, pair_program = np.nonzero(upper > 0)
+    pair_of = np.full(upper.shape, -1, dtype=np.int64)
+    pair_of[pair_firm, pair_program] = np.arange(len(pair_firm))
+    weights = tie_broken_scores(scenario)
+
+    starts, indices, lower, upper_rows = [0], [], [], []
+    for row in rows:
+        pairs = pair_of[row.firms, row.programs]
+        pairs = pairs[pairs >= 0]
+        indices.append(pairs)
+        starts.append(starts[-1] + len(pairs))
+        bound = row.rhs / SCALE
+        lower.append(bound if str(row.sense) == ">=" else -highspy.kHighsInf)
+        upper_rows.append(bound if str(row.sense) == "<=" else highspy.kHighsInf)
+    index = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(pair_firm)
+    lp.num_row_ = len(rows)
+    lp.col_cost_ = weights[pair_firm]
+    lp.col_lower_ = np.zeros(len(pair_firm))
+    lp.col_upper_ = upper[pair_firm, pair_program] / SCALE
+    lp.row_lower_ = np.array(lower)
+    lp.row_upper_ = np.array(upper_rows)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = index.astype(np.int32)
+    lp.a_matrix_.value_ = np.ones(len(index))
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if lp.num_col_ > IPM_COLUMNS:
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("presolve", "off")
+    h.passModel(lp)
+    h.run()
+    values = np.asarray(h.getSolution().col_value)
+    amounts = np.zeros(upper.shape)
+    amounts[pair_firm, pair_program] = values * SCALE
+    seconds = time.perf_counter() - started
+    impact = float((scenario.firms["score"].to_numpy(float) * amounts.sum(axis=1)).sum())
+    return seconds, impact
+
+
+def timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = action()
+    return time.perf_counter() - started, value
+
+
+def peak_memory(action: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(seconds, peak MiB allocated by Python while running, value)."""
+    gc.collect()
+    tracemalloc.start()
+    seconds, value = timed(action)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak / 2**20, value
+
+
+def bench_engine(sizes: tuple[int, ...], fair: bool) -> None:
+    label = "fairness rules on" if fair else "Shenzhen 2024 rules"
+    print(f"\n## Engine ({label}): seconds")
+    print(f"{'firms':>8} {'load':>6} {'build':>6} {'solve':>6} {'read':>6} {'total':>6}"
+          f" {'floor':>6} {'ratio':>6}  objective check")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            scenario = generate(n, seed=2024, fair=fair)
+            path = Path(tmp) / f"bench-{n}.xlsx"
+            save_scenario(scenario, path)
+            load_s, loaded = timed(lambda p=path: load_scenario(p))
+            result = solve(loaded)
+            t = result.timings
+            floor_s, floor_impact = direct_highs(loaded)
+            whole = t.get("total", 0.0)
+            same = abs(result.objective - floor_impact) <= 1e-6 * abs(floor_impact) + 1
+            print(f"{n:>8,} {load_s:6.2f} {t.get('build', 0):6.2f} {t.get('solve', 0):6.2f}"
+                  f" {t.get('read', 0):6.2f} {whole:6.2f} {floor_s:6.2f} {whole / floor_s:6.2f}"
+                  f"  {result.status} {'same optimum' if same else 'DIFFERENT optimum'}")
+
+
+def bench_analysis() -> None:
+    if importlib.util.find_spec("optimizer.analysis") is None:
+        return
+    from inputs.builtin import default_scenario
+    from optimizer.analysis import explain_all, price_of_fairness, sweep
+
+    scenario = default_scenario()
+    print("\n## Analysis on the default scenario: seconds")
+    values = [round(0.05 * k, 2) for k in range(13)]
+    seconds, _ = timed(lambda: sweep(scenario, "startup_floor", values))
+    print(f"  sweep startup_floor 0 → 0.6 (13 points): {seconds:.2f}")
+    result = solve(scenario)
+    seconds, _ = timed(lambda: price_of_fairness(scenario, result))
+    print(f"  price of fairness, rule by rule:         {seconds:.2f}")
+    big = solve(generate(100_000, seed=2024))
+    seconds, _ = timed(lambda: explain_all(big))
+    print(f"  reasons for 100,000 firms:               {seconds:.2f}")
+
+
+def bench_report() -> None:
+    if importlib.util.find_spec("optimizer.report") is None:
+        return
+    from optimizer.report import build_report
+
+    print("\n## Excel report: seconds, peak Python memory")
+    for n in (2_887, 100_000):
+        result = solve(generate(n, seed=2024))
+        seconds, peak, data = peak_memory(lambda r=result: build_report(r))
+        print(f"  {n:>7,} firms: {seconds:6.2f} s, {peak:7.1f} MiB, {len(data) / 2**20:.1f} MiB file")
+
+
+def bench_app() -> None:
+    spec = importlib.util.find_spec("ui.bench")
+    if spec is None:
+        return
+    from ui.bench import redraw_seconds
+
+    print("\n## App: one rule changed, re-solve and redraw (AppTest): seconds")
+    for line in redraw_seconds():
+        print(f"  {line}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--engine-only", action="store_true")
+    args = parser.parse_args()
+    sizes = tuple(args.sizes)
+    bench_engine(sizes, fair=False)
+    bench_engine(sizes, fair=True)
+    if not args.engine_only:
+        bench_analysis()
+        bench_report()
+        bench_app()
+
+
+if __name__ == "__main__":
+    main()
