@@ -1,0 +1,242 @@
+"""The price of fairness, rule by rule: what each fairness rule costs and who pays.
+
+Following Bertsimas, Farias and Trichakis (2011), the price of a rule is
+(best impact without it − impact with it) / best impact without it, impact
+being Σ score × yuan with the scores as given. We re-solve the scenario:
+
+- without **all** its fairness rules (entry ``rule="all"``): the plain impact
+  optimum against the scenario's own result;
+- without **each** active fairness rule in turn, the others kept, so each entry
+  is that rule's marginal cost given the rest.
+
+The fairness *constraints* are the startup set-aside, the large-firm cap, the
+district floor and the basic-research set-aside. A fairness *objective* is
+priced as a rule too: ``objective = maxmin`` or ``leximin`` (rule
+``"objective"``) and the diminishing-returns tiers (rule ``"returns.tiers"``).
+Budgets, rates, per-firm caps and thresholds are the programs' own terms and
+are always kept.
+
+How objectives are treated: with a max-min objective, dropping a constraint
+can *lower* impact (lifting a large-firm cap lets the max-min level rise, and
+the higher level then costs impact), so drop-one differences under such an
+objective are not prices. Each entry therefore compares with the
+**constrained impact optimum** (every fairness constraint, plain impact
+objective): a constraint's price is the impact gained by dropping it from that
+optimum; an objective's price is what switching that objective on, alone,
+costs against it. When the scenario's objective is plain impact, this is
+exactly the drop-one difference from the scenario's own result. Every price
+is then ≥ 0, because each "without" optimum maximises impact over a set that
+contains the "with" allocation.
+
+Because the LP breaks ties with a tiny bonus (:data:`optimizer.solve.TIE_BREAK`
+per yuan), a re-solve can differ from the exact optimum by at most that bonus
+times the money paid; a negative price within that bound is reported as 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from optimizer.analysis.metrics import group_sums
+from optimizer.money import share, yuan
+from optimizer.policy import Objective, Policy, format_tiers
+from optimizer.result import Result
+from optimizer.rules import RULE_NAMES
+from optimizer.scenario import Scenario
+from optimizer.solve import TIE_BREAK, solve
+
+#: Money moves smaller than this (yuan) are not named in the sentences.
+MOVE_YUAN = 1.0
+
+CLASS_NAMES: dict[str, tuple[str, str]] = {
+    "startup": ("初创企业", "startups"),
+    "small": ("小型企业", "small firms"),
+    "medium": ("中型企业", "medium firms"),
+    "large": ("大型企业", "large firms"),
+}
+
+
+@dataclass(frozen=True)
+class PriceOfFairness:
+    """What one fairness rule (or all of them) costs.
+
+    Attributes
+    ----------
+    rule
+        ``"all"``, a policy key (``startup_floor``, ``large_cap``,
+        ``district_floor``, ``basic_research_floor``, ``returns.tiers``) or
+        ``"objective"`` (max-min or leximin).
+    impact_lost
+        Impact without the rule − impact with it (score × yuan, ≥ 0).
+    impact_lost_pct
+        ``impact_lost`` as a percentage of the impact without the rule
+        (2.1 means 2.1 %).
+    moved_by_class, moved_by_district
+        Group → yuan it gains because of the rule (negative: it loses).
+    text_zh, text_en
+        One sentence an officer can read out.
+    parameter
+        The rule's setting as shown to an officer (``"35%"``, ``"maxmin"``).
+    impact_with, impact_without
+        The two impacts compared.
+    moved
+        Yuan moved between size classes (the sum of the gains), or between
+        districts for the district floor.
+    """
+
+    rule: str
+    impact_lost: float
+    impact_lost_pct: float
+    moved_by_class: dict[str, float]
+    moved_by_district: dict[str, float]
+    text_zh: str
+    text_en: str
+    parameter: str = ""
+    impact_with: float = 0.0
+    impact_without: float = 0.0
+    moved: float = 0.0
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two policies whose optimal impacts differ by one rule's price."""
+
+    rule: str
+    parameter: str
+    fair: Policy
+    free: Policy
+
+
+def impact_only(policy: Policy) -> Policy:
+    """The policy with its fairness constraints but the plain impact objective, no tiers."""
+    return policy.with_values(objective=Objective.IMPACT, leximin_districts=False, tiers=())
+
+
+def without_fairness(policy: Policy) -> Policy:
+    """The policy with every fairness rule switched off (the programs' own terms kept)."""
+    return impact_only(policy).with_values(startup_floor=0.0, large_cap=1.0, district_floor=0.0,
+                                           basic_research_floor=0.0)
+
+
+def fairness_rules(policy: Policy) -> list[Comparison]:
+    """The comparisons that price each active fairness rule (``"all"`` not included)."""
+    base = impact_only(policy)
+    out: list[Comparison] = []
+    for key, neutral in (("startup_floor", 0.0), ("large_cap", 1.0), ("district_floor", 0.0),
+                         ("basic_research_floor", 0.0)):
+        value = getattr(policy, key)
+        if value != neutral:
+            out.append(Comparison(key, share(value), base, base.with_values(**{key: neutral})))
+    if policy.objective is not Objective.IMPACT:
+        fair = base.with_values(objective=policy.objective,
+                                leximin_districts=policy.leximin_districts)
+        out.append(Comparison("objective", str(policy.objective), fair, base))
+    if policy.tiers:
+        out.append(Comparison("returns.tiers", format_tiers(policy.tiers),
+                              base.with_values(tiers=policy.tiers), base))
+    return out
+
+
+def price_of_fairness(scenario: Scenario, result: Result | None = None) -> list[PriceOfFairness]:
+    """The price of all fairness rules together, then of each active one in turn.
+
+    Parameters
+    ----------
+    scenario
+        The scenario with its fairness rules.
+    result
+        Its solution, if already solved (``solve(scenario)`` otherwise).
+
+    Returns
+    -------
+    list of PriceOfFairness
+        Empty when the scenario has no allocation (infeasible) or no active
+        fairness rule; else ``"all"`` first, then one entry per active rule.
+    """
+    if result is None:
+        result = solve(scenario)
+    rules = fairness_rules(scenario.policy)
+    if not result.optimal or not rules:
+        return []
+    cache: dict[Policy, Result] = {scenario.policy: result}
+
+    def solved(policy: Policy) -> Result:
+        if policy not in cache:
+            cache[policy] = solve(scenario.with_policy(policy))
+        return cache[policy]
+
+    everything = Comparison("all", "", scenario.policy, without_fairness(scenario.policy))
+    out = []
+    for c in [everything, *rules]:
+        fair, free = solved(c.fair), solved(c.free)
+        if fair.optimal and free.optimal:  # dropping rules never makes a scenario infeasible
+            out.append(_price(scenario, c.rule, c.parameter, fair, free))
+    return out
+
+
+def _price(scenario: Scenario, rule: str, parameter: str, fair: Result,
+           free: Result) -> PriceOfFairness:
+    lost = free.objective - fair.objective
+    noise = TIE_BREAK * max(math.fsum(fair.totals), math.fsum(free.totals)) + 1.0
+    if -noise <= lost < 0:
+        lost = 0.0
+    pct = 100.0 * lost / free.objective if free.objective > 0 else 0.0
+    delta = fair.totals - free.totals
+    firms = scenario.firms
+    by_class = group_sums(firms["size_class"].astype(str).to_numpy(), delta)
+    by_district = group_sums(firms["district"].astype(str).to_numpy(), delta)
+    moves = by_district if rule == "district_floor" else by_class
+    moved = math.fsum(v for v in moves.values() if v > 0)
+    zh, en = _sentences(rule, parameter, scenario.policy, lost, pct, moves, moved)
+    return PriceOfFairness(rule, lost, pct, by_class, by_district, zh, en, parameter,
+                           fair.objective, free.objective, moved)
+
+
+def _rule_label(rule: str, parameter: str, policy: Policy) -> tuple[str, str]:
+    if rule == "all":
+        return "全部公平规则合计", "All fairness rules together"
+    if rule == "objective":
+        if policy.objective is Objective.LEXIMIN:
+            return "字典序最大最小目标", "The leximin objective"
+        return "最大最小目标", "The max-min objective"
+    if rule == "returns.tiers":
+        return f"收益递减（{parameter}）", f"Diminishing returns ({parameter})"
+    zh, en = RULE_NAMES.get(rule, (rule, rule))
+    return f"{parameter}的{zh}", f"The {parameter} {en}"
+
+
+def _names(groups: list[str], lang: int) -> str:
+    named = [CLASS_NAMES.get(g, (g, g))[lang] for g in groups]
+    if lang == 0:
+        return "、".join(named)
+    if len(named) > 1:
+        # "large and medium firms" rather than "large firms and medium firms"
+        if all(g in CLASS_NAMES and g != "startup" for g in groups):
+            bare = [n.removesuffix(" firms") for n in named]
+            return ", ".join(bare[:-1]) + " and " + bare[-1] + " firms"
+        return ", ".join(named[:-1]) + " and " + named[-1]
+    return named[0]
+
+
+def _sentences(rule: str, parameter: str, policy: Policy, lost: float, pct: float,
+               moves: dict[str, float], moved: float) -> tuple[str, str]:
+    label_zh, label_en = _rule_label(rule, parameter, policy)
+    gainers = sorted((g for g, v in moves.items() if v > MOVE_YUAN), key=lambda g: -moves[g])
+    losers = sorted((g for g, v in moves.items() if v < -MOVE_YUAN), key=lambda g: moves[g])
+    what = "districts" if rule == "district_floor" else "size classes"
+    if moved > MOVE_YUAN and gainers and losers:
+        move_zh = (f"，并将{yuan(moved, 'zh')}从{_names(losers, 0)}转向{_names(gainers, 0)}")
+        move_en = f" and moves {yuan(moved)} from {_names(losers, 1)} to {_names(gainers, 1)}"
+    elif moved > MOVE_YUAN:
+        move_zh = f"，{_names(gainers, 0)}多获{yuan(moved, 'zh')}"
+        move_en = f" and gives {_names(gainers, 1)} {yuan(moved)} more"
+    else:
+        move_zh = "，" + ("各区之间" if what == "districts" else "各规模企业之间") + "没有资金转移"
+        move_en = f" and moves no money between {what}"
+    verb_zh = "使影响力下降" if lost > 0 else "不降低影响力"
+    shown = f"{pct:.1f}%" if pct >= 0.1 else f"{pct:.2g}%"
+    cost_zh = shown if lost > 0 else ""
+    cost_en = f"costs {shown} of impact" if lost > 0 else "costs no impact"
+    return (f"{label_zh}{verb_zh}{cost_zh}{move_zh}。",
+            f"{label_en} {cost_en}{move_en}.")
