@@ -9,7 +9,10 @@ from scipy.optimize import linprog
 
 from optimizer import Objective, Status, check_allocation, solve
 from optimizer.bounds import firm_limits
+from tests.factory import firm, scenario
 from tests.strategies import scenarios
+
+M = 1e6
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -95,15 +98,39 @@ def test_optimum_matches_a_second_solver(sc):
 
 
 @SETTINGS
-@given(scenarios(objective=False), scenarios(objective=False).map(lambda s: s.policy))
-def test_objective_never_drops_when_a_budget_rises(sc, _):
-    policy = sc.policy.with_values(cap_total=None)
-    before = solve(sc.with_policy(policy))
-    budgets = tuple((p, b * 1.5 + 1e6) if p == "training" else (p, b) for p, b in policy.budgets)
-    after = solve(sc.with_policy(policy.with_values(budgets=budgets)))
-    if before.optimal:
-        assert after.optimal
-        assert after.objective >= before.objective - 1e-6 * before.objective - 1
+@given(scenarios(objective=False))
+def test_objective_never_drops_when_a_budget_rises(sc):
+    # The basic-research set-aside is β × Σ_p budget.p (the contract), so raising one
+    # pool can raise what must be paid from another: there the property does not hold
+    # (see test_basic_research_set_aside_can_make_a_bigger_pool_worse). Without it, and
+    # without cap.total, every extra yuan can only help.
+    policy = sc.policy.with_values(cap_total=None, basic_research_floor=0.0)
+    for program in sc.programs:
+        before = solve(sc.with_policy(policy))
+        budgets = tuple((p, b * 1.5 + 1e6) if p == program else (p, b)
+                        for p, b in policy.budgets)
+        after = solve(sc.with_policy(policy.with_values(budgets=budgets)))
+        if before.optimal:
+            assert after.optimal
+            assert after.objective >= before.objective - 1e-6 * before.objective - 1
+
+
+def test_basic_research_set_aside_can_make_a_bigger_pool_worse():
+    # Found by Hypothesis; pinned here because it follows from the contract.
+    # A (score 90): model limit 3M, training limit 0.5 × 4M = 2M.
+    # B (score 50, basic research): model limit 3M, no training.
+    # Training pool 2M: B needs 0.3 × (3M + 2M) = 1.5M, all from the model pool;
+    #   A gets 1.5M model + 2M training: 90 × 3.5M + 50 × 1.5M = 390M.
+    # Training pool 4M: B needs 0.3 × 7M = 2.1M from the model pool; A can use only 2M
+    #   of training: 90 × (0.9M + 2M) + 50 × 2.1M = 366M. The bigger pool does worse.
+    firms = [firm("A", "small", 90, model=10 * M, training=4 * M),
+             firm("B", "small", 50, model=10 * M, basic_research=True)]
+    small = scenario(firms, budget__model=3 * M, budget__training=2 * M, cap__model=3 * M,
+                     basic_research_floor=0.3)
+    big = small.with_policy(small.policy.with_values(
+        budgets=(("model", 3 * M), ("training", 4 * M))))
+    assert solve(small).objective == pytest.approx(390 * M)
+    assert solve(big).objective == pytest.approx(366 * M)
 
 
 @settings(max_examples=25, deadline=None)
