@@ -352,10 +352,9 @@ def _texts(result: Result, c: _Classified, index: np.ndarray) -> tuple[list[str]
         else:
             nxt = c.next_weight[i, j] if j >= 0 else 0.0
             tie = abs(nxt - cut) <= TIE_BREAK
-            mine_zh = ("该企业正是资金池用尽处的企业" if tie
-                       else f"该企业{weighted_zh}得分{nxt:.1f}分")
-            mine_en = ("this firm is where it ran out" if tie
-                       else f"this firm's {weighted}score is {nxt:.1f}")
+            mine_zh = f"该企业{weighted_zh}得分{nxt:.1f}分" + ("，正是资金池用尽处" if tie else "")
+            mine_en = f"this firm's {weighted}score is {nxt:.1f}" + (
+                ", where it ran out" if tie else "")
             head_zh = ("未获资助" if totals[k] <= FULL_YUAN
                        else f"获资助{got_zh}（最高可获{lim_zh}）")
             head_en = ("Not funded" if totals[k] <= FULL_YUAN
