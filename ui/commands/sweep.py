@@ -1,0 +1,120 @@
+"""``voucher-opt sweep [SCENARIO.xlsx] --rule R --from A --to B --step S [--json] [--out F]``.
+
+Solves the scenario at each value of one rule's parameter (a share for
+``startup_floor``, ``large_cap``, ``district_floor``, ``basic_research_floor``;
+yuan for ``budget.P``) and prints impact and fairness along the sweep. On a
+terminal a progress bar runs on stderr. Exit codes: 0 swept (points may be
+infeasible: they are part of the answer); 2 invalid input (a bad rule or range).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+from typing import Any
+
+from inputs.builtin import DEFAULT_SCENARIO_PATH
+from optimizer import solve
+from optimizer.analysis import Frontier, sweep
+from optimizer.money import share, yuan
+from ui.commands.common import EXIT_INPUT, EXIT_OK, print_json, scenario_from
+
+#: Most points a sweep may have (a typo in --step must not start 10⁶ solves).
+MAX_POINTS = 1000
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("sweep", help="solve along one rule's parameter (a frontier)")
+    p.add_argument("scenario", nargs="?", help="scenario workbook (default: Shenzhen 2024)")
+    p.add_argument("--rule", required=True,
+                   help="startup_floor, large_cap, district_floor, basic_research_floor "
+                        "or budget.P (e.g. budget.training)")
+    p.add_argument("--from", dest="start", type=float, required=True, help="first value")
+    p.add_argument("--to", dest="stop", type=float, required=True, help="last value")
+    p.add_argument("--step", type=float, required=True, help="step between values (> 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the output")
+    p.add_argument("--out", help="write the Excel report with the frontier sheet to this file")
+    p.set_defaults(run=run)
+
+
+def sweep_values(start: float, stop: float, step: float) -> list[float]:
+    """``start, start + step, …`` up to ``stop`` inclusive, free of float drift.
+
+    Raises
+    ------
+    ValueError
+        When the step is not positive, the range runs backwards or has too many points.
+    """
+    if not step > 0:
+        raise ValueError(f"--step must be > 0, got {step:g}")
+    if stop < start:
+        raise ValueError(f"--to ({stop:g}) must not be below --from ({start:g})")
+    count = int((stop - start) / step + 1e-9) + 1
+    if count > MAX_POINTS:
+        raise ValueError(f"{count} points is too many (at most {MAX_POINTS}); use a larger --step")
+    return [round(start + k * step, 10) for k in range(count)]
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        values = sweep_values(args.start, args.stop, args.step)
+    except ValueError as err:
+        return _invalid(str(err), args.json)
+    scenario = scenario_from(args.scenario)
+    bar = _progress if sys.stderr.isatty() else None
+    try:
+        frontier = sweep(scenario, args.rule, values, progress=bar)
+    except ValueError as err:
+        return _invalid(str(err), args.json)
+    if bar:
+        sys.stderr.write("\n")
+    if args.out:
+        from optimizer.report import build_report
+
+        source = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO_PATH
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        data = build_report(solve(scenario), lang=args.lang, source_sha256=digest,
+                            frontier=frontier)
+        Path(args.out).write_bytes(data)
+    if args.json:
+        print_json(frontier.to_dict())
+    else:
+        print(table(frontier, args.lang))
+    return EXIT_OK
+
+
+def _invalid(message: str, as_json: bool) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    if as_json:
+        print_json({"status": "invalid_input", "message": message})
+    return EXIT_INPUT
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total}")
+    sys.stderr.flush()
+
+
+def table(frontier: Frontier, lang: str) -> str:
+    """The sweep as aligned text columns."""
+    zh = lang == "zh"
+    head = (["取值", "状态", "影响力", "初创占比", "基尼", "Jain", "获资助"] if zh else
+            ["value", "status", "impact", "startups", "gini", "jain", "funded"])
+    money = frontier.rule.startswith("budget.")
+    rows = [head]
+    for p in frontier.points:
+        value = yuan(p.value, "zh" if zh else "en") if money else share(p.value)
+        m = p.metrics
+        rows.append([value, str(p.status),
+                     f"{p.objective:,.0f}" if p.objective is not None else "-",
+                     share(m.startup_share) if m else "-", f"{m.gini:.3f}" if m else "-",
+                     f"{m.jain:.3f}" if m else "-", f"{m.firms_funded:,}" if m else "-"])
+    widths = [max(len(r[k]) for r in rows) for k in range(len(head))]
+    lines = [f"{frontier.rule} ({frontier.scenario_name}, {frontier.seconds:.2f} s)"]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(lines)
