@@ -40,7 +40,8 @@ def check_allocation(scenario: Scenario, amounts: np.ndarray) -> list[Violation]
         return [Violation("shape", "", f"expected {(n, len(programs))}, got {amounts.shape}")]
     violations: list[Violation] = []
     ids = scenario.firms["firm_id"].to_numpy()
-    for i, firm in enumerate(scenario.firms.to_dict("records")):
+    records: list[dict[str, Any]] = scenario.firms.to_dict("records")  # type: ignore[assignment]
+    for i, firm in enumerate(records):
         for j, program in enumerate(programs):
             a = float(amounts[i, j])
             upper = firm_upper(scenario.policy, firm, program)

@@ -12,12 +12,14 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any
 
 #: Default subsidy rates of the two Shenzhen programs (other programs need ``rate.P``).
 DEFAULT_RATES: dict[str, float] = {"model": 0.3, "training": 0.5}
 SIZE_CLASSES: tuple[str, ...] = ("startup", "small", "medium", "large")
-_CLASS_ALIASES: dict[str, str] = {"初创": "startup", "小型": "small", "中型": "medium", "大型": "large"}
+_CLASS_ALIASES: dict[str, str] = {
+    "初创": "startup", "小型": "small", "中型": "medium", "大型": "large"}
 
 
 class Objective(StrEnum):
@@ -199,9 +201,9 @@ def parse_tiers(key: str, value: Any) -> tuple[tuple[float, float], ...]:
         tiers.append((_number(key, share_text, 0, 1), _number(key, weight_text, 0)))
     shares = [s for s, _ in tiers]
     weights = [w for _, w in tiers]
-    if any(b <= a for a, b in zip(shares, shares[1:], strict=False)) or shares[-1] != 1:
+    if any(b <= a for a, b in pairwise(shares)) or shares[-1] != 1:
         raise PolicyError(key, f"tier shares must rise and end at 1, got {text!r}")
-    if any(b > a for a, b in zip(weights, weights[1:], strict=False)):
+    if any(b > a for a, b in pairwise(weights)):
         raise PolicyError(key, f"tier weights must not rise (returns diminish), got {text!r}")
     return tuple(tiers)
 

@@ -77,7 +77,8 @@ class Context:
     def n_programs(self) -> int:
         return len(self.scenario.programs)
 
-    def pairs(self, firm_mask: np.ndarray, program: int | None = None) -> tuple[np.ndarray, ...]:
+    def pairs(self, firm_mask: np.ndarray,
+              program: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Index arrays of the (firm, program) pairs of masked firms, for one or all programs."""
         firms = np.flatnonzero(firm_mask)
         programs = range(self.n_programs) if program is None else [program]
@@ -110,8 +111,15 @@ class Violation:
 class Rule(Protocol):
     """What every rule provides."""
 
-    key: str
-    hard: bool  # budgets and firm caps are never relaxed when diagnosing
+    @property
+    def key(self) -> str:
+        """The policy key (or family of keys) the rule comes from."""
+        ...
+
+    @property
+    def hard(self) -> bool:
+        """Budgets and firm caps are never relaxed when diagnosing."""
+        ...
 
     def rows(self, ctx: Context) -> list[Row]: ...
 

@@ -25,7 +25,7 @@ import numpy as np
 from inputs import load_scenario, save_scenario
 from inputs.shenzhen import generate
 from optimizer import Scenario, solve
-from optimizer.model import IPM_COLUMNS, SCALE
+from optimizer.model import HIGHS_OPTIONS, SCALE
 from optimizer.rules import make_context, rules_for
 from optimizer.solve import tie_broken_scores
 
@@ -71,9 +71,8 @@ def direct_highs(scenario: Scenario) -> tuple[float, float]:
     lp.a_matrix_.value_ = np.ones(len(index))
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    if lp.num_col_ > IPM_COLUMNS:
-        h.setOptionValue("solver", "ipm")
-        h.setOptionValue("presolve", "off")
+    for option, value in HIGHS_OPTIONS.items():
+        h.setOptionValue(option, value)
     h.passModel(lp)
     h.run()
     values = np.asarray(h.getSolution().col_value)
@@ -82,6 +81,14 @@ def direct_highs(scenario: Scenario) -> tuple[float, float]:
     seconds = time.perf_counter() - started
     impact = float((scenario.firms["score"].to_numpy(float) * amounts.sum(axis=1)).sum())
     return seconds, impact
+
+
+def scaled(scenario: Scenario, n: int) -> Scenario:
+    """Pools grown with the number of firms, so that larger cities compete as hard."""
+    policy = scenario.policy
+    factor = n / 2_887
+    return scenario.with_policy(policy.with_values(
+        budgets=tuple((p, b * factor) for p, b in policy.budgets)))
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:
@@ -107,7 +114,7 @@ def bench_engine(sizes: tuple[int, ...], fair: bool) -> None:
           f" {'floor':>6} {'ratio':>6}  objective check")
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
-            scenario = generate(n, seed=2024, fair=fair)
+            scenario = scaled(generate(n, seed=2024, fair=fair), n)
             path = Path(tmp) / f"bench-{n}.xlsx"
             save_scenario(scenario, path)
             load_s, loaded = timed(lambda p=path: load_scenario(p))
@@ -135,7 +142,7 @@ def bench_analysis() -> None:
     result = solve(scenario)
     seconds, _ = timed(lambda: price_of_fairness(scenario, result))
     print(f"  price of fairness, rule by rule:         {seconds:.2f}")
-    big = solve(generate(100_000, seed=2024))
+    big = solve(scaled(generate(100_000, seed=2024), 100_000))
     seconds, _ = timed(lambda: explain_all(big))
     print(f"  reasons for 100,000 firms:               {seconds:.2f}")
 
@@ -147,9 +154,10 @@ def bench_report() -> None:
 
     print("\n## Excel report: seconds, peak Python memory")
     for n in (2_887, 100_000):
-        result = solve(generate(n, seed=2024))
+        result = solve(scaled(generate(n, seed=2024), n))
         seconds, peak, data = peak_memory(lambda r=result: build_report(r))
-        print(f"  {n:>7,} firms: {seconds:6.2f} s, {peak:7.1f} MiB, {len(data) / 2**20:.1f} MiB file")
+        size = len(data) / 2**20
+        print(f"  {n:>7,} firms: {seconds:6.2f} s, {peak:7.1f} MiB, {size:.1f} MiB file")
 
 
 def bench_app() -> None:

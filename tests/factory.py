@@ -21,6 +21,6 @@ def firm(firm_id: str, size_class: str, score: float, model: float = 0.0,
 
 
 def scenario(firms: list[dict[str, Any]], **policy: Any) -> Scenario:
-    """A scenario from rows and policy keys as in the policy sheet (``budget__model`` → ``budget.model``)."""
+    """A scenario from rows and policy-sheet keys (``budget__model`` means ``budget.model``)."""
     items = [(key.replace("__", "."), value) for key, value in policy.items()]
     return Scenario(pd.DataFrame(firms), Policy.from_items(items), name="test")

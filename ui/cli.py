@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from inputs import InputError
 from ui.commands import COMMANDS
-
 from ui.commands.common import EXIT_INPUT, print_json
 
 

@@ -22,7 +22,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_default_scenario_solves_to_pure_json(capsys):
-    code, out, err = run(capsys, "solve", "--json")
+    code, out, _ = run(capsys, "solve", "--json")
     assert code == 0
     payload = json.loads(out)
     assert payload["status"] == "optimal"
