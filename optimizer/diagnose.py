@@ -24,6 +24,7 @@ from optimizer.rules import (
     Row,
     Rule,
     StartupSetAside,
+    group_label,
     program_label,
     rule_name,
 )
@@ -127,8 +128,8 @@ def diagnose(ctx: Context, rules: Sequence[Rule], rows: Sequence[Row],
         level = f"{share(parameter)}" if isinstance(parameter, float) else ""
         gap_total = math.fsum(g for _, g in gaps)
         need = math.fsum(row.rhs for row, _ in gaps)
-        where_zh = "、".join(_group_label(row, "zh") for row, _ in gaps[:5])
-        where_en = ", ".join(_group_label(row, "en") for row, _ in gaps[:5])
+        where_zh = "、".join(group_label(row.rule, row.group, "zh") for row, _ in gaps[:5])
+        where_en = ", ".join(group_label(row.rule, row.group, "en") for row, _ in gaps[:5])
         if len(gaps) > 5:
             where_zh += f"等{len(gaps)}项"
             where_en += f" and {len(gaps) - 5} more"
@@ -146,14 +147,6 @@ def diagnose(ctx: Context, rules: Sequence[Rule], rows: Sequence[Row],
     return findings
 
 
-def _group_label(row: Row, lang: str) -> str:
-    if row.rule in ("budget", "startup_floor", "large_cap"):
-        return program_label(row.group, "zh" if lang == "zh" else "en")
-    if row.rule == "basic_research_floor":
-        return "基础研究项目" if lang == "zh" else "basic-research projects"
-    return row.group
-
-
 def _blockers(rows: Sequence[Row], marginals: dict[str, float], activities: dict[str, float],
               relaxed: set[str]) -> list[tuple[str, str, str]]:
     """Rows the elastic solution presses against: (zh, en, rule key), one per row."""
@@ -169,8 +162,8 @@ def _blockers(rows: Sequence[Row], marginals: dict[str, float], activities: dict
         elif row.rule == "cap.total":
             zh, en = "单企业合计上限", "the per-firm total cap"
         else:
-            zh = f"{rule_name(row.rule, 'zh')}（{_group_label(row, 'zh')}）"
-            en = f"the {rule_name(row.rule, 'en')} ({_group_label(row, 'en')})"
+            zh = f"{rule_name(row.rule, 'zh')}（{group_label(row.rule, row.group, 'zh')}）"
+            en = f"the {rule_name(row.rule, 'en')} ({group_label(row.rule, row.group, 'en')})"
         if (zh, en, row.rule) not in out:
             out.append((zh, en, row.rule))
     return out

@@ -151,6 +151,15 @@ def program_label(program: str, lang: Lang) -> str:
     return zh.get(program, program) if lang == "zh" else program
 
 
+def group_label(rule: str, group: str, lang: Lang) -> str:
+    """What a row of ``rule`` is about, in words: 训力券, 南山区, 基础研究项目, a firm id."""
+    if rule in ("budget", "startup_floor", "large_cap"):
+        return program_label(group, lang)
+    if rule == "basic_research_floor":
+        return "基础研究项目" if lang == "zh" else "basic-research projects"
+    return group
+
+
 def _short(have: float, need: float) -> bool:
     return have < need - TOLERANCE_YUAN - 1e-7 * abs(need)
 

@@ -10,7 +10,7 @@ from typing import Any
 from inputs.builtin import DEFAULT_SCENARIO_PATH
 from optimizer import Result, solve
 from optimizer.money import Lang, share, yuan
-from optimizer.rules import program_label, rule_name
+from optimizer.rules import group_label, program_label, rule_name
 from ui.commands.common import exit_code, print_json, scenario_from
 
 STATUS_ZH = {"optimal": "最优", "infeasible": "不可行", "error": "求解失败"}
@@ -94,8 +94,9 @@ def summary(result: Result, lang: Lang) -> str:
     lines.append(("  影响力（评分×元）：" if zh else "  impact (score × yuan): ")
                  + f"{result.objective:,.0f}")
     for row in result.binding_rows():
-        name = rule_name(row.rule, lang)
-        lines.append(("  起约束作用：" if zh else "  binding: ")
-                     + f"{name} {row.group} ({row.marginal:+.2f}"
-                     + (" 影响力/元)" if zh else " impact per yuan)"))
+        group, rule = group_label(row.rule, row.group, lang), rule_name(row.rule, lang)
+        if zh:
+            lines.append(f"  起约束作用：{group}{rule}（每元 {row.marginal:+.2f} 影响力）")
+        else:
+            lines.append(f"  binding: {group} {rule} ({row.marginal:+.2f} impact per yuan)")
     return "\n".join(lines)
