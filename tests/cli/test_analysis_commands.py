@@ -143,6 +143,9 @@ def test_sweep_infeasible_points_are_reported_not_fatal(capsys, tmp_path):
     points = json.loads(out)["points"]
     assert [p["status"] for p in points] == ["optimal", "infeasible", "infeasible"]
     assert points[2]["objective"] is None and points[2]["diagnosis"]
+    code, out, _ = run(capsys, "sweep", path, "--rule", "district_floor", "--from", "0.8",
+                       "--to", "0.8", "--step", "0.1", "--lang", "en")
+    assert code == 0 and "infeasible" in out and "80%: District floor 80% needs" in out
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -117,4 +117,6 @@ def table(frontier: Frontier, lang: str) -> str:
     widths = [max(len(r[k]) for r in rows) for k in range(len(head))]
     lines = [f"{frontier.rule} ({frontier.scenario_name}, {frontier.seconds:.2f} s)"]
     lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    for p, label in zip(frontier.points, rows[1:], strict=True):
+        lines += [f"{label[0]}: {f.text_zh if zh else f.text_en}" for f in p.diagnosis]
     return "\n".join(lines)
