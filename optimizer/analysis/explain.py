@@ -15,7 +15,8 @@ w_i (times the tier weight with ``returns.tiers``). In order of precedence:
    large-firm cap binds, whose next yuan would beat the pool's cut-off.
 4. ``firm_cap``: it reached ``cap.total``, or every program at its limit and
    a per-program cap (``cap.P``) set that limit.
-5. ``rate_limit``: every program at its limit, set by the subsidy rate.
+5. ``rate_limit``: every program at its limit, set by the subsidy rate (a firm
+   that applied for nothing is here too, with its 0).
 6. ``pool_cutoff``: anything short of its limit otherwise, because the pool
    ran out at a higher score.
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -110,12 +110,14 @@ class Frontier:
         One per value, in the order given.
     seconds
         Wall time of the whole sweep.
+    scenario_name
+        The name of the swept scenario.
     """
 
     rule: str
     points: tuple[FrontierPoint, ...]
     seconds: float = 0.0
-    scenario_name: str = field(default="scenario")
+    scenario_name: str = "scenario"
 
     def to_dict(self) -> dict[str, Any]:
         """``{"rule": …, "points": [...]}`` as the command line prints it."""
