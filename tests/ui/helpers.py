@@ -1,0 +1,53 @@
+"""Driving the app in tests: open a session, use the policy form, solve, edit the firms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
+TIMEOUT = 120
+
+
+def open_app() -> AppTest:
+    """A new session of the app, after its first run."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def policy_input(at: AppTest, key: str) -> Any:
+    """The policy form's widget for a policy key (e.g. ``startup_floor``)."""
+    gen = at.session_state["policy_gen"]
+    return at.number_input(key=f"pol{gen}.{key}")
+
+
+def solve(at: AppTest) -> AppTest:
+    """Click Solve and rerun; the run must not raise."""
+    at.button(key="solve").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> Any:
+    """The first metric card with this label."""
+    return next(m for m in at.metric if m.label == label)
+
+
+def edit_firms(at: AppTest, edited: dict[int, dict[str, Any]] | None = None,
+               added: list[dict[str, Any]] | None = None,
+               deleted: list[int] | None = None) -> AppTest:
+    """Edit the firms table as the browser's editor would, then rerun.
+
+    AppTest cannot type into ``st.data_editor``; its edit state (positions on the
+    page shown) is seeded in session state under the editor's key instead.
+    """
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": edited or {}, "added_rows": added or [],
+                             "deleted_rows": deleted or []}
+    at.run()
+    assert not at.exception, at.exception
+    return at

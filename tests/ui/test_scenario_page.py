@@ -1,0 +1,161 @@
+"""The Scenario page: first look, rule change → solve, the firms table, files, infeasibility."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from inputs import read_scenario, write_scenario
+from inputs.builtin import DEFAULT_SCENARIO_PATH
+from tests.ui.helpers import edit_firms, metric, policy_input, solve
+
+
+def test_opens_in_chinese_on_the_solved_default(app: AppTest) -> None:
+    assert app.title[0].value == "方案：shenzhen-2024"
+    assert app.session_state["lang"] == "zh"
+    assert app.session_state["solved"].result.optimal
+    assert metric(app, "获资助企业").value == f"{app.session_state['solved'].result.firms_funded:,}"
+    assert metric(app, "训力券发放").value.endswith("元")  # 万元/亿元
+    assert any("已求解" in s.value for s in app.success)
+    source = app.session_state["source"]
+    assert source.sha256 == hashlib.sha256(DEFAULT_SCENARIO_PATH.read_bytes()).hexdigest()
+
+
+def test_rule_change_then_solve_shows_the_change(app: AppTest) -> None:
+    before = metric(app, "初创企业占比").value
+    policy_input(app, "startup_floor").set_value(35.0)
+    app.run()
+    assert any("尚未求解" in i.value for i in app.info)  # the stale warning
+    solve(app)
+    after = metric(app, "初创企业占比")
+    assert after.value != before
+    assert after.value == "35%"
+    assert "百分点" in after.delta  # the change against the previous solve
+    assert app.session_state["solved"].scenario.policy.startup_floor == 0.35
+    assert not app.info  # no longer stale
+    groups = app.dataframe[-1].value  # who gains, who loses
+    assert {"group", "delta"} <= set(groups.columns)
+    assert (groups.loc[groups["group"] == "初创", "delta"] > 0).all()
+
+
+def test_pool_given_in_wan_reaches_the_policy_in_yuan(app: AppTest) -> None:
+    policy_input(app, "budget.model").set_value(12_000.0)  # 万元
+    solve(app)
+    policy = app.session_state["solved"].scenario.policy
+    assert policy.budget("model") == 120_000_000
+    assert any("1.2亿元" in c.value for c in app.caption)  # the field echoes it formatted
+
+
+def test_policy_error_is_shown_at_its_field_and_blocks_solve(app: AppTest) -> None:
+    gen = app.session_state["policy_gen"]
+    app.text_input(key=f"pol{gen}.returns.tiers").set_value("0.5:1, 1:2").run()
+    assert not app.exception
+    assert app.button(key="solve").disabled
+    assert any("weights must not rise" in e.value for e in app.error)
+    app.text_input(key=f"pol{gen}.returns.tiers").set_value("0.5:1, 1:0.5").run()
+    assert not app.button(key="solve").disabled
+    solve(app)
+    assert app.session_state["solved"].scenario.policy.tiers == ((0.5, 1.0), (1.0, 0.5))
+
+
+def test_infeasible_rules_show_the_diagnosis_next_to_the_rule(app: AppTest) -> None:
+    policy_input(app, "district_floor").set_value(95.0)
+    solve(app)
+    assert not app.session_state["solved"].result.optimal
+    texts = [e.value for e in app.error]
+    assert any("无法同时满足" in text for text in texts)
+    floor = [text for text in texts if text.startswith("区域保底95%")]
+    assert len(floor) >= 2  # in the side panel and under the district-floor field
+    assert "亿元" in floor[0]
+    app.switch_page("pages/results.py").run()
+    assert not app.exception
+    assert any("区域保底95%" in m.value for m in app.markdown)  # the results page says why
+    assert any("无法同时满足" in e.value for e in app.error)
+
+
+def test_table_edit_blocks_solve_until_fixed(app: AppTest) -> None:
+    table = app.data_editor[0].value
+    first = table.iloc[0]["firm_id"]
+    edit_firms(app, edited={1: {"firm_id": first}})
+    assert app.button(key="solve").disabled
+    problem = [e.value for e in app.error if "企业编号" in e.value]
+    assert problem and "already used in row 2" in problem[0] and "第 3 行" in problem[0]
+    edit_firms(app, edited={1: {"firm_id": "NEW-1"}})
+    assert not app.button(key="solve").disabled
+    assert app.data_editor[0].value.iloc[1]["firm_id"] == "NEW-1"
+
+
+def test_successive_edits_are_all_kept(app: AppTest) -> None:
+    """Streamlit issue 7749: feeding the editor its own output loses every second edit."""
+    edit_firms(app, edited={0: {"training_request": 1_000_000.0}})
+    edit_firms(app, edited={1: {"training_request": 2_000_000.0}})
+    edit_firms(app, edited={2: {"score": 99.0}})
+    firms = app.session_state["firms"]
+    assert firms.loc[0, "training_request"] == 1_000_000.0
+    assert firms.loc[1, "training_request"] == 2_000_000.0
+    assert firms.loc[2, "score"] == 99.0
+    solve(app)
+    solved = app.session_state["solved"].scenario.firms
+    assert solved.loc[1, "training_request"] == 2_000_000.0
+
+
+def test_rows_added_and_deleted(app: AppTest) -> None:
+    n = len(app.session_state["firms"])
+    deleted_id = app.data_editor[0].value.iloc[3]["firm_id"]
+    edit_firms(app, added=[{"firm_id": "ADD-1", "name": "新企业", "size_class": "startup",
+                            "district": "光明区", "score": 88.0, "model_request": 500_000.0,
+                            "training_request": 3_000_000.0}], deleted=[3])
+    firms = app.session_state["firms"]
+    assert len(firms) == n
+    assert "ADD-1" in set(firms["firm_id"]) and deleted_id not in set(firms["firm_id"])
+    assert app.session_state["firms_problem"] is None
+    solve(app)
+    allocations = app.session_state["solved"].result.allocations
+    assert "ADD-1" in set(allocations["firm_id"])
+
+
+def test_bad_upload_is_named_in_place_and_keeps_the_scenario(app: AppTest) -> None:
+    csv = ("firm_id,size_class,district,score,model_request,training_request\n"
+           "A,startup,南山区,50,100,-5000\n").encode()
+    app.file_uploader(key="upload").set_value(("bad.csv", csv, "text/csv")).run()
+    assert not app.exception
+    message = next(e.value for e in app.error if "bad.csv" in e.value)
+    assert "单元格 F2" in message and "训力券申请额" in message and "-5000" in message
+    assert app.session_state["scenario_name"] == "shenzhen-2024"
+
+    app.file_uploader(key="upload").set_value(("broken.xlsx", b"not a workbook", "x")).run()
+    assert not app.exception
+    assert any("broken.xlsx" in e.value for e in app.error)
+
+
+def test_good_upload_replaces_the_scenario_and_solves(app: AppTest) -> None:
+    scenario = app.session_state["solved"].scenario
+    small = scenario.firms.head(40).reset_index(drop=True)
+    data = write_scenario(type(scenario)(small, scenario.policy, "small"))
+    app.file_uploader(key="upload").set_value(("small.xlsx", data, "application/xlsx")).run()
+    assert not app.exception
+    assert app.session_state["scenario_name"] == "small"
+    assert len(app.session_state["solved"].scenario.firms) == 40
+    assert app.title[0].value == "方案：small"
+
+
+def test_downloads_scenario_and_template(app: AppTest, downloads: dict) -> None:
+    app.run()
+    data = downloads["shenzhen-2024.xlsx"]()
+    back = read_scenario(data, "shenzhen-2024.xlsx")
+    solved = app.session_state["solved"].scenario
+    assert len(back.firms) == len(solved.firms)
+    assert back.policy == solved.policy
+    template = pd.read_excel(io.BytesIO(downloads["template.xlsx"]()), sheet_name=None,
+                             engine="calamine")
+    assert {"firms", "policy"} <= set(template)
+
+
+def test_fair_example_loads(app: AppTest) -> None:
+    app.button(key="load_fair").click().run()
+    assert not app.exception
+    assert app.session_state["solved"].scenario.policy.startup_floor == 0.35
+    assert policy_input(app, "startup_floor").value == 35.0

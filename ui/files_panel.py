@@ -1,0 +1,70 @@
+"""Scenario files: upload a workbook or firms CSV, download the scenario or the template."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from inputs import InputError, parse_firms_csv_text, read_scenario, write_scenario, write_template
+from inputs.scenario_io import decode_csv
+from optimizer import Scenario
+from ui import state
+from ui.errors import show_input_error
+from ui.i18n import t
+
+SS = st.session_state
+UPLOAD_KEY = "upload"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def read_upload(data: bytes, file: str) -> Scenario:
+    """A scenario from uploaded bytes; a firms CSV keeps the policy on screen."""
+    if file.lower().endswith(".csv"):
+        return parse_firms_csv_text(decode_csv(data, file), file, policy=state.policy())
+    return read_scenario(data, file)
+
+
+def _on_upload() -> None:
+    upload = SS.get(UPLOAD_KEY)
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        scenario = read_upload(data, upload.name)
+    except InputError as err:
+        SS.upload_error = err
+        return
+    SS.upload_error = None
+    state.load(scenario, file=upload.name, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _scenario_bytes(scenario: Scenario) -> bytes:
+    return write_scenario(scenario)
+
+
+def render() -> None:
+    """The upload box (with its error in place) and the two downloads."""
+    left, right = st.columns([3, 2])
+    with left:
+        st.file_uploader(t("files.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"],
+                         key=UPLOAD_KEY, on_change=_on_upload, help=t("files.upload.help"))
+        st.caption(t("files.upload.note"))
+        error: InputError | None = SS.get("upload_error")
+        if error is not None:
+            show_input_error(error)
+    with right:
+        scenario = state.current_scenario()
+        name = f"{SS.scenario_name}.xlsx"
+        st.download_button(
+            t("files.download"), data=(lambda s=scenario: _scenario_bytes(s)) if scenario else b"",
+            file_name=name, mime=XLSX_MIME, disabled=scenario is None, key="download_scenario",
+            icon=":material/download:", width="stretch", help=t("files.download.help"))
+        st.download_button(
+            t("files.template"), data=lambda: write_template(), file_name="template.xlsx",
+            mime=XLSX_MIME, key="download_template", icon=":material/description:",
+            width="stretch", help=t("files.template.help"))
+        st.button(t("files.default"), on_click=state.open_default, key="load_default",
+                  width="stretch", help=t("files.default.help"))
+        st.button(t("files.fair"), on_click=state.open_fair, key="load_fair", width="stretch",
+                  help=t("files.fair.help"))

@@ -1,0 +1,116 @@
+"""The firms table: one page of the master table at a time in ``st.data_editor``.
+
+The editor shows at most :data:`PAGE_SIZE` rows (30,000 firms stay usable), with
+typed columns, ranges and select boxes. Its ``on_change`` callback copies the
+edited, added and deleted rows into the master table in ``st.session_state``;
+the editor's output is never fed back as its input (Streamlit issue 7749),
+because every change of the master table gives the editor a new key.
+The first problem the table check finds is shown next to the table, with a
+button that pages to the row at fault.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from inputs import InputError
+from inputs.shenzhen import DISTRICT_COUNTS_2023
+from optimizer.policy import SIZE_CLASSES
+from optimizer.scenario import APPLIED_ON, request_column
+from ui import fmt, state
+from ui.errors import column_name
+from ui.i18n import t
+
+SS = st.session_state
+PAGE_SIZE = 200
+SEARCH_KEY = "firms_search"
+PAGE_KEY = "editor_page"
+SEARCHED = ("firm_id", "name", "district")
+
+
+def column_config(table: pd.DataFrame, programs: tuple[str, ...]) -> dict[str, Any]:
+    """Types, ranges and select boxes for every column of the firms table."""
+    cc = st.column_config
+    known = [str(d) for d in table["district"].dropna().unique()] if "district" in table else []
+    districts = list(dict.fromkeys([*DISTRICT_COUNTS_2023, *sorted(known)]))
+    config: dict[str, Any] = {
+        "_index": cc.NumberColumn(t("col.row"), help=t("col.row.help"), format="%d"),
+        "firm_id": cc.TextColumn(t("col.firm_id"), required=True, pinned=True,
+                                 help=t("col.firm_id.help")),
+        "name": cc.TextColumn(t("col.name"), width="medium"),
+        "size_class": cc.SelectboxColumn(t("col.size_class"), options=list(SIZE_CLASSES),
+                                         format_func=fmt.size_class, required=True,
+                                         default="startup"),
+        "district": cc.SelectboxColumn(t("col.district"), options=districts, required=True),
+        "score": cc.NumberColumn(t("col.score"), min_value=0, max_value=100, step=0.1,
+                                 format="%.1f", required=True, help=t("col.score.help")),
+        "basic_research": cc.CheckboxColumn(t("col.basic_research"), default=False),
+        APPLIED_ON: cc.DateColumn(t("col.applied_on"), format="YYYY-MM-DD"),
+    }
+    for p in programs:
+        config[request_column(p)] = cc.NumberColumn(
+            t("col.request", program=fmt.program(p)), min_value=0, step=1, default=0,
+            format="%,.0f", required=True, help=t("col.request.help"))
+    return config
+
+
+def _matching(table: pd.DataFrame, search: str) -> pd.Index:
+    if not search:
+        return table.index
+    mask = pd.Series(False, index=table.index)
+    for column in SEARCHED:
+        if column in table:
+            mask |= table[column].astype(str).str.contains(search, case=False, regex=False)
+    return table.index[mask.to_numpy()]
+
+
+def _go_to(position: int) -> None:
+    SS[SEARCH_KEY] = ""
+    SS[PAGE_KEY] = position // PAGE_SIZE + 1
+
+
+def show_problem(problem: InputError) -> None:
+    """The table's first problem in plain words, naming the firm and the column."""
+    table = state.firms()
+    position = (problem.row - 2) if problem.row is not None else None
+    firm = ""
+    if position is not None and 0 <= position < len(table):
+        firm = str(table["firm_id"].iloc[position])
+    where = t("firms.where", row=problem.row if problem.row is not None else "?",
+              firm=firm or "—", column=column_name(problem.column) if problem.column else "")
+    left, right = st.columns([5, 1])
+    left.error(t("firms.problem", where=where, message=problem.message), icon=":material/warning:")
+    if position is not None:
+        right.button(t("firms.goto"), on_click=_go_to, args=(position,), key="firms_goto")
+
+
+def render(programs: tuple[str, ...]) -> None:
+    """Draw the search box, the pager and one page of the editable firms table."""
+    table = state.firms()
+    left, middle, right = st.columns([3, 1, 2])
+    search = left.text_input(t("firms.search"), key=SEARCH_KEY,
+                             placeholder=t("firms.search.placeholder")).strip()
+    rows = _matching(table, search)
+    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    if SS.get(PAGE_KEY, 1) > pages:
+        SS[PAGE_KEY] = pages
+    page = int(middle.number_input(t("firms.page"), min_value=1, max_value=pages, step=1,
+                                   key=PAGE_KEY))
+    right.markdown("&nbsp;")
+    right.caption(t("firms.count", shown=fmt.count(len(rows)), total=fmt.count(len(table)),
+                    page=page, pages=pages, size=PAGE_SIZE))
+    view = table.loc[rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
+    columns = [c for c in ("firm_id", "name", "size_class", "district", "score",
+                           *(request_column(p) for p in programs), "basic_research", APPLIED_ON)
+               if c in view.columns]
+    key = state.editor_key(page, search)
+    state.remember_view(key, view.index)
+    shown = view[columns].set_axis(view.index + 2)  # row numbers as in the workbook
+    st.data_editor(shown, key=key, num_rows="dynamic", hide_index=False,
+                   column_config=column_config(table, programs), height=420,
+                   on_change=state.absorb_edits, args=(key,), width="stretch")
+    st.caption(t("firms.editor.note"))

@@ -1,0 +1,152 @@
+"""结果 / Results: key figures, charts by group, Lorenz curve, binding rules, price of
+fairness, the allocation table and the firm lookup."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from optimizer.analysis.fairness import price_of_fairness
+from optimizer.analysis.shadow import shadow_prices, split
+from optimizer.rules import rule_name
+from ui import allocation_table, charts, figures, fmt, state
+from ui.i18n import lang, t
+from ui.state import Solved
+
+state.through_app()
+
+WAN = 1e4
+
+
+def _heading(text: str) -> None:
+    st.markdown(f"#### {text}")
+
+
+def group_chart(solved: Solved, by: str) -> None:
+    """Coverage and share of the money per size class or district."""
+    m = figures.metrics(solved)
+    coverage = m.coverage_by_class if by == "class" else m.coverage_by_district
+    shares = m.share_by_class if by == "class" else m.share_by_district
+    money = figures.group_money(m, by)
+    label = fmt.size_class if by == "class" else fmt.district
+    rows = []
+    for group in sorted(shares, key=lambda g: -shares[g]) if by == "district" else shares:
+        for series, value in ((t("chart.coverage"), coverage.get(group)),
+                              (t("chart.share"), shares[group])):
+            if value is not None:
+                rows.append({"group": label(group), "series": series, "value": value,
+                             "money": money.get(group, 0.0) / WAN})
+    data = pd.DataFrame(rows)
+    st.altair_chart(charts.group_bars(
+        data, group="group", value="value", series="series", value_title="", percent=True,
+        tooltip=["group", "series", _pct_tooltip(), _wan_tooltip()]), width="stretch")
+
+
+def _pct_tooltip() -> alt.Tooltip:
+    return alt.Tooltip("value:Q", format=".1%", title=t("chart.value"))
+
+
+def _wan_tooltip() -> alt.Tooltip:
+    return alt.Tooltip("money:Q", format=",.1f", title=t("chart.money_wan"))
+
+
+def lorenz_chart(solved: Solved) -> None:
+    result = solved.result
+    eligible = result.limits.upper.sum(axis=1) > 0
+    st.altair_chart(charts.lorenz(result.totals[eligible], x_title=t("lorenz.x"),
+                                  y_title=t("lorenz.y"), curve=t("lorenz.curve"),
+                                  equality=t("lorenz.equality")), width="stretch")
+    m = figures.metrics(solved)
+    st.caption(t("lorenz.note", gini=fmt.number(m.gini), jain=fmt.number(m.jain),
+                 n=fmt.count(int(eligible.sum()))))
+
+
+def _row_label(rule: str, group: str) -> str:
+    name = rule_name(rule, lang())
+    name = name[:1].upper() + name[1:]
+    if rule in ("budget", "startup_floor", "large_cap"):
+        return f"{name} · {fmt.program(group)}"
+    if rule == "basic_research_floor":
+        return name
+    return f"{name} · {group}"
+
+
+def shadow_section(solved: Solved) -> None:
+    prices = state.memo("shadow", solved.key, lambda: shadow_prices(solved.result))
+    binding, loose = split(prices)
+    if not binding:
+        st.caption(t("shadow.none"))
+    for price in binding:
+        text = price.text_zh if lang() == "zh" else price.text_en
+        st.markdown(f"**{_row_label(price.rule, price.group)}**  \n{text}")
+    if loose:
+        with st.expander(t("shadow.loose", n=len(loose))):
+            st.dataframe(pd.DataFrame({
+                t("shadow.rule"): [_row_label(p.rule, p.group) for p in loose],
+                t("shadow.slack_wan"): [p.slack / WAN for p in loose],
+            }), hide_index=True, width="stretch", column_config={
+                t("shadow.slack_wan"): st.column_config.NumberColumn(format="%,.1f")})
+
+
+def fairness_section(solved: Solved) -> None:
+    prices = state.memo("price_of_fairness", solved.key,
+                        lambda: price_of_fairness(solved.scenario, solved.result))
+    if not prices:
+        st.caption(t("pof.none"))
+        return
+    rows = []
+    for p in prices:
+        name = t("pof.all") if p.rule == "all" else (
+            t(f"field.{p.rule}") if p.rule != "objective" else t("field.objective"))
+        rows.append({
+            t("pof.rule"): f"{name} {p.parameter}".strip(),
+            t("pof.lost_pct"): p.impact_lost_pct / 100,
+            t("pof.lost"): fmt.impact(p.impact_lost),
+            t("pof.moved_wan"): p.moved / WAN,
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+        t("pof.lost_pct"): st.column_config.NumberColumn(format="percent"),
+        t("pof.moved_wan"): st.column_config.NumberColumn(format="%,.1f"),
+    })
+    for p in prices:
+        st.markdown(f"- {p.text_zh if lang() == 'zh' else p.text_en}")
+
+
+solved = state.solved()
+result = solved.result
+st.title(t("results.title", name=solved.scenario.name))
+if state.is_stale():
+    st.info(t("results.stale"), icon=":material/edit:")
+if not result.optimal:
+    st.error(t("solve.infeasible"), icon=":material/block:")
+    for finding in result.diagnosis:
+        st.markdown(f"- {finding.text(lang())}")
+    st.page_link("pages/scenario.py", label=t("results.fix"), icon=":material/edit_note:")
+    st.stop()
+
+figures.cards(solved, state.previous())
+left, right = st.columns(2)
+with left:
+    _heading(t("results.by_class"))
+    group_chart(solved, "class")
+with right:
+    _heading(t("results.by_district"))
+    group_chart(solved, "district")
+
+left, right = st.columns(2)
+with left:
+    _heading(t("results.lorenz"))
+    lorenz_chart(solved)
+with right:
+    _heading(t("results.binding"))
+    shadow_section(solved)
+
+_heading(t("results.pof"))
+fairness_section(solved)
+
+_heading(t("results.table"))
+allocation_table.render_table(solved)
+
+_heading(t("results.lookup"))
+allocation_table.render_lookup(solved)

@@ -1,0 +1,179 @@
+"""The policy form: every pool, rate, cap, threshold, fairness rule and the objective.
+
+Each field shows a one-line explanation under it. Values are typed in 万元,
+percent and scores (:mod:`ui.policy_values`); a value the policy refuses is
+shown under its field, and so is an infeasibility finding about its rule.
+Widget keys carry the session's ``policy_gen``, so loading a scenario gives
+fresh widgets holding its values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from optimizer import Finding, Objective, Policy, PolicyError
+from optimizer.policy import SIZE_CLASSES
+from ui import fmt, state
+from ui.i18n import lang, t
+from ui.policy_values import SECTIONS, Field, fields, form_values, policy_from
+
+SS = st.session_state
+COLUMNS = 3
+WAN = 1e4
+
+
+def widget_key(field_key: str) -> str:
+    return f"pol{SS.policy_gen}.{field_key}"
+
+
+def current_values(programs: tuple[str, ...]) -> dict[str, Any]:
+    """The form's values: the widgets' if drawn, else those last drawn or the policy's."""
+    stored = SS.get("policy_ui")
+    if not stored or stored.get("_gen") != SS.policy_gen:
+        stored = {**form_values(state.policy()), "_gen": SS.policy_gen}
+        SS.policy_ui = stored
+    return {f.key: SS.get(widget_key(f.key), stored.get(f.key)) for f in fields(programs)}
+
+
+def read_policy(programs: tuple[str, ...]) -> tuple[Policy | None, PolicyError | None]:
+    """The policy the form holds now, or the error that stops it."""
+    try:
+        return policy_from(current_values(programs), programs), None
+    except PolicyError as err:
+        return None, err
+
+
+def label(field: Field) -> str:
+    """The field's label, e.g. 训力券补贴比例（%）."""
+    head, _, rest = field.key.partition(".")
+    program, _, size_class = rest.partition(".")
+    if head == "budget":
+        return t("field.budget", program=fmt.program(program))
+    if head == "rate" and size_class:
+        return t("field.rate_class", cls=fmt.size_class(size_class))
+    if head == "rate":
+        return t("field.rate", program=fmt.program(program))
+    if field.key == "cap.total":
+        return t("field.cap_total")
+    if head == "cap":
+        return t("field.cap", program=fmt.program(program))
+    if head == "min_score":
+        return t("field.min_score", cls=fmt.size_class(rest))
+    return t(f"field.{field.key}")
+
+
+def note(field: Field) -> str:
+    """The field's one-line explanation."""
+    head, _, rest = field.key.partition(".")
+    program, _, size_class = rest.partition(".")
+    if head == "budget":
+        return t("note.budget")
+    if head == "rate" and size_class:
+        return t("note.rate_class", program=fmt.program(program))
+    if head == "rate":
+        return t("note.rate")
+    if field.key == "cap.total":
+        return t("note.cap_total")
+    if head == "cap":
+        return t("note.cap")
+    if head == "min_score":
+        return t("note.min_score", cls=fmt.size_class(rest))
+    return t(f"note.{field.key}")
+
+
+def _widget(field: Field, value: Any) -> Any:
+    key, text, hint = widget_key(field.key), label(field), note(field)
+    if field.kind in ("wan", "wan_opt"):
+        return st.number_input(text, min_value=0.0, value=value, step=100.0, format="%.0f",
+                               key=key, help=hint, placeholder=t("field.none"))
+    if field.kind in ("pct", "pct_opt"):
+        return st.number_input(text, min_value=0.0, max_value=100.0, value=value, step=1.0,
+                               format="%.1f", key=key, help=hint,
+                               placeholder=t("field.inherit"))
+    if field.kind == "score":
+        return st.number_input(text, min_value=0.0, max_value=100.0, value=value, step=1.0,
+                               format="%.0f", key=key, help=hint)
+    if field.kind == "objective":
+        options = [str(o) for o in Objective]
+        return st.radio(text, options, index=options.index(value or "impact"), key=key,
+                        format_func=lambda o: t(f"objective.{o}"), help=hint)
+    if field.kind == "tiers":
+        return st.text_input(text, value=value or "", key=key, help=hint,
+                             placeholder="0.5:1, 1:0.5")
+    return st.checkbox(text, value=bool(value), key=key, help=hint)
+
+
+def _findings_for(field: Field, findings: Sequence[Finding]) -> list[Finding]:
+    rule = "budget" if field.section == "pools" else field.key
+    if field.section == "pools" and not field.key.endswith(f".{_first_program()}"):
+        return []  # pool findings are about all pools: show them once
+    return [f for f in findings if rule in f.rules]
+
+
+def _first_program() -> str:
+    return state.policy().programs[0]
+
+
+def _field(field: Field, value: Any, error: PolicyError | None,
+           findings: Sequence[Finding]) -> Any:
+    new = _widget(field, value)
+    shown = note(field)
+    if field.kind in ("wan", "wan_opt") and new is not None:
+        shown = t("field.equals", value=fmt.money(float(new) * WAN), note=shown)
+    st.caption(shown)
+    if error is not None and error.key == field.key:
+        st.error(error.message, icon=":material/warning:")
+    for finding in _findings_for(field, findings):
+        st.error(finding.text(lang()), icon=":material/block:")
+    return new
+
+
+def _grid(items: Sequence[Field], values: dict[str, Any], error: PolicyError | None,
+          findings: Sequence[Finding]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for start in range(0, len(items), COLUMNS):
+        columns = st.columns(COLUMNS)
+        for column, field in zip(columns, items[start:start + COLUMNS], strict=False):
+            with column:
+                out[field.key] = _field(field, values[field.key], error, findings)
+    return out
+
+
+def _rates(programs: tuple[str, ...], chosen: Sequence[Field], values: dict[str, Any],
+           error: PolicyError | None, findings: Sequence[Finding]) -> dict[str, Any]:
+    """One row per program: its rate, then an optional rate per size class."""
+    out: dict[str, Any] = {}
+    for p in programs:
+        row = [f for f in chosen if f.key == f"rate.{p}" or f.key.startswith(f"rate.{p}.")]
+        for column, field in zip(st.columns(1 + len(SIZE_CLASSES)), row, strict=True):
+            with column:
+                out[field.key] = _field(field, values[field.key], error, findings)
+    return out
+
+
+def render(programs: tuple[str, ...], findings: Sequence[Finding] = ()) -> PolicyError | None:
+    """Draw the form; store its values; return the error that stops the policy, if any."""
+    values = current_values(programs)
+    _, error = read_policy(programs)
+    all_fields = fields(programs)
+    new: dict[str, Any] = {}
+    for section in SECTIONS:
+        with st.container(border=True):
+            st.markdown(f"**{t(f'section.{section}')}** · {t(f'section.{section}.note')}")
+            chosen = [f for f in all_fields if f.section == section]
+            if section == "rates":
+                new |= _rates(programs, chosen, values, error, findings)
+            elif section == "objective":
+                columns = st.columns([3, 3, 2])
+                for column, field in zip(columns, chosen, strict=True):
+                    with column:
+                        new[field.key] = _field(field, values[field.key], error, findings)
+            else:
+                new |= _grid(chosen, values, error, findings)
+    if error is not None and error.key not in new:
+        st.error(f"{error.key}: {error.message}", icon=":material/warning:")
+    SS.policy_ui = {**new, "_gen": SS.policy_gen}
+    return error
