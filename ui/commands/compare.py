@@ -22,6 +22,7 @@ from optimizer.analysis import Metrics, compare_baselines, measure, price_of_fai
 from optimizer.analysis.baselines import BASELINE_ZH, Baseline
 from optimizer.money import share
 from ui.commands.common import EXIT_ERROR, EXIT_INFEASIBLE, EXIT_OK, print_json, scenario_from
+from ui.commands.solve import STATUS_ZH
 
 
 def add_parser(sub: Any) -> None:
@@ -121,7 +122,8 @@ def table(payload: dict[str, Any], lang: str) -> str:
               ("gini", "基尼系数", "Gini", "ratio"), ("jain", "Jain指数", "Jain", "ratio")]
     grid = [["", *(name for name, _ in columns)]]
     for key, label_zh, label_en, kind in labels:
-        cells = [str(c[key]) if kind == "text" else _cell(c.get(key), kind) for _, c in columns]
+        cells = [(STATUS_ZH.get(c[key], c[key]) if zh else c[key]) if kind == "text"
+                 else _cell(c.get(key), kind) for _, c in columns]
         grid.append([label_zh if zh else label_en, *cells])
     widths = [max(len(r[k]) for r in grid) for k in range(len(grid[0]))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in grid]
