@@ -1,0 +1,141 @@
+"""The Allocations / 分配明细 sheet: one row per firm, streamed (see :mod:`.stream`).
+
+Columns: who the firm is, what it asked for (万元), what each pool gives it
+(万元), its total, its limit, its coverage (with a data bar) and the reason,
+as a short label and a sentence. The header is frozen and filterable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl.formatting.rule import DataBarRule
+from openpyxl.utils import get_column_letter
+
+from optimizer.money import Lang
+from optimizer.report.figures import Figures
+from optimizer.report.labels import (
+    CLASS_LABELS,
+    REASON_LABELS,
+    program_header,
+    text,
+)
+from optimizer.report.stream import Column, StreamedSheet, declare
+from optimizer.report.styles import (
+    MAX_WIDTH,
+    MIN_WIDTH,
+    PERCENT,
+    SCORE,
+    WAN,
+    WAN_YUAN,
+    shown,
+    text_width,
+)
+from optimizer.scenario import request_column
+
+#: Width of the explanation column: long sentences run on past its edge.
+SENTENCE_WIDTH = 90.0
+DATA_BAR_COLOR = "5B9BD5"
+#: The coverage column is wide enough for its data bar to be read.
+COVERAGE_WIDTH = 14.0
+
+
+def _text_width(header: str, values: pd.Series) -> float:
+    """Width of a text column: its header and longest value (wide characters count 2)."""
+    unique = values.dropna().astype(str).unique().tolist()
+    # UTF-8 takes 1 byte for ASCII and 3 for CJK, so (chars + bytes) / 2 counts CJK as 2
+    widest = max(((len(v) + len(v.encode("utf-8"))) / 2 for v in unique), default=0.0)
+    return min(max(text_width(header), widest) + 2, MAX_WIDTH)
+
+
+def _number_width(header: str, values: np.ndarray, number_format: str) -> float:
+    finite = values[np.isfinite(values)]
+    widest = 0.0
+    if len(finite):
+        widest = max(len(shown(float(finite.max()), number_format)),
+                     len(shown(float(finite.min()), number_format)))
+    return max(text_width(header), widest + 2, MIN_WIDTH)
+
+
+def _text(header: str, values: pd.Series | np.ndarray, width: float | None = None,
+          center: bool = False) -> Column:
+    series = pd.Series(values, dtype=object)
+    shown_width = _text_width(header, series) if width is None else width
+    return Column(header, series.to_numpy(dtype=object), None, shown_width, center)
+
+
+def _number(header: str, values: np.ndarray, number_format: str, width: float = 0.0) -> Column:
+    values = np.asarray(values, dtype=float)
+    fitted = _number_width(header, values, number_format)
+    return Column(header, values, number_format, max(fitted, width))
+
+
+def _labels(values: pd.Series, table: dict[str, tuple[str, str]], lang: Lang) -> np.ndarray:
+    mapping = {k: (zh if lang == "zh" else en) for k, (zh, en) in table.items()}
+    keys = values.astype(str)
+    return keys.map(mapping).fillna(keys).to_numpy(dtype=object)
+
+
+def allocation_columns(figures: Figures) -> list[Column]:
+    """The columns of the allocations sheet (an optimal result's firms, in file order)."""
+    lang = figures.lang
+    result = figures.result
+    reasons = figures.reasons
+    assert reasons is not None
+    firms = result.scenario.firms
+    yes, no = text("yes", lang), text("no", lang)
+    upper_total = result.limits.upper.sum(axis=1)
+    totals = result.totals
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coverage = np.where(upper_total > 0, totals / upper_total, np.nan)
+    columns = [
+        _text(text("firm_id", lang), firms["firm_id"]),
+        _text(text("name", lang), firms["name"]),
+        _text(text("size_class", lang), _labels(firms["size_class"], CLASS_LABELS, lang),
+              center=True),
+        _text(text("district", lang), firms["district"]),
+        _number(text("score", lang), firms["score"].to_numpy(dtype=float), SCORE),
+        _text(text("basic_research", lang),
+              np.where(firms["basic_research"].to_numpy(dtype=bool), yes, no), center=True),
+        _text(text("eligible", lang), np.where(result.limits.eligible, yes, no), center=True),
+    ]
+    for program in result.programs:
+        request = firms[request_column(program)].to_numpy(dtype=float) / WAN_YUAN
+        columns.append(_number(program_header(program, "request", lang), request, WAN))
+    for j, program in enumerate(result.programs):
+        header = program_header(program, "amount", lang)
+        columns.append(_number(header, result.amounts[:, j] / WAN_YUAN, WAN))
+    columns += [
+        _number(text("total", lang), totals / WAN_YUAN, WAN),
+        _number(text("upper_total", lang), upper_total / WAN_YUAN, WAN),
+        _number(text("coverage", lang), coverage, PERCENT, COVERAGE_WIDTH),
+        _text(text("reason", lang), _labels(reasons["reason"], REASON_LABELS, lang)),
+        _text(text("reason_text", lang), reasons[f"text_{lang}"], SENTENCE_WIDTH),
+    ]
+    return columns
+
+
+def write_allocations(ws: Any, figures: Figures) -> StreamedSheet:
+    """Declare the allocations sheet; its rows are spliced in after saving."""
+    columns = allocation_columns(figures)
+    ws.freeze_panes = "C2"  # before the first row: a write-only sheet writes its view first
+    sheet = declare(ws, columns)
+    last_row = sheet.n_rows + 1
+    last_col = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A1:{last_col}{last_row}"
+    coverage_col = get_column_letter(
+        next(j for j, c in enumerate(columns) if c.header == text("coverage", figures.lang)) + 1)
+    if sheet.n_rows:
+        ws.conditional_formatting.add(
+            f"{coverage_col}2:{coverage_col}{last_row}",
+            DataBarRule(start_type="num", start_value=0, end_type="num", end_value=1,
+                        color=DATA_BAR_COLOR, showValue=True),
+        )
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:B"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"
+    return sheet
+

@@ -1,0 +1,90 @@
+"""The Frontier / 前沿 sheet: a sweep of one rule's parameter, as a table and a line chart.
+
+One row per point of :class:`~optimizer.analysis.frontier.Frontier`: the
+parameter, the status, impact (absolute and relative to the best point) and
+the fairness figures. The chart draws relative impact, the startup share and
+the lowest size-class coverage against the parameter: the efficiency–fairness
+trade-off on one percentage axis.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from optimizer.money import Lang
+from optimizer.report.charts import Block, line_chart
+from optimizer.report.figures import Figures
+from optimizer.report.labels import class_label, rule_label, text
+from optimizer.report.styles import (
+    COUNT,
+    INDEX,
+    PERCENT,
+    WAN,
+    WAN_YUAN,
+    Grid,
+    Out,
+    num,
+    txt,
+    wan,
+)
+from optimizer.rules import program_label
+
+
+def _parameter_name(rule: str, lang: Lang) -> str:
+    if rule.startswith("budget."):
+        program = rule.removeprefix("budget.")
+        unit = "（万元）" if lang == "zh" else " (¥10k)"
+        return f"{program_label(program, lang)}{text('budget', lang)}{unit}"
+    return rule_label(rule, lang)
+
+
+def write_frontier(ws: Any, figures: Figures) -> None:
+    """Fill the frontier sheet from ``figures.frontier``."""
+    frontier = figures.frontier
+    assert frontier is not None
+    lang = figures.lang
+    grid = Grid()
+    grid.add(txt(f"{text('sheet.frontier', lang)} — {frontier.scenario_name}", "title",
+                 spill=True))
+    grid.blank()
+    parameter = _parameter_name(frontier.rule, lang)
+    grid.add(txt(text("frontier_rule", lang), "bold"), txt(f"{parameter} ({frontier.rule})",
+                                                          spill=True))
+    grid.blank()
+    classes = list(dict.fromkeys(
+        c for p in frontier.points if p.metrics for c in p.metrics.coverage_by_class))
+    headers = [parameter, text("status", lang), text("impact", lang), text("impact_rel", lang),
+               text("startup_share", lang), text("min_class_coverage", lang),
+               text("spend_total", lang) + ("（万元）" if lang == "zh" else " (¥10k)"),
+               text("firms_funded", lang), text("gini", lang), text("jain", lang)]
+    headers += [text("coverage_class", lang) + class_label(c, lang) for c in classes]
+    header_row = grid.add(*(txt(h, "header") for h in headers))
+    best = max((p.objective for p in frontier.points if p.objective is not None), default=0.0)
+    budget = frontier.rule.startswith("budget.")
+    first = grid.next_row
+    for point in frontier.points:
+        m = point.metrics
+        value = num(point.value / WAN_YUAN, WAN) if budget else num(point.value, PERCENT)
+        cells: list[Out] = [value, txt(text(f"status.{point.status}", lang))]
+        if m is None:
+            grid.add(*cells)
+            continue
+        cells += [
+            num(m.impact, COUNT),
+            num(m.impact / best if best > 0 else None, PERCENT),
+            num(m.startup_share, PERCENT),
+            num(m.min_class_coverage, PERCENT),
+            wan(m.spend_total),
+            num(m.firms_funded, COUNT),
+            num(m.gini, INDEX),
+            num(m.jain, INDEX),
+        ]
+        cells += [num(m.coverage_by_class.get(c), PERCENT) for c in classes]
+        grid.add(*cells)
+    last = grid.next_row - 1
+    grid.write(ws)
+    if last >= first:
+        chart = line_chart(Block(ws.title, header_row, first, last, 1, (4, 5, 6)),
+                           text("chart.frontier", lang), parameter, text("share_axis", lang),
+                           "0%")
+        ws.add_chart(chart, f"A{last + 3}")
