@@ -197,8 +197,11 @@ def baseline_label(name: str, lang: Lang) -> str:
 
 
 def program_header(program: str, key: str, lang: Lang) -> str:
-    """A per-program column header: ``模型券申请额（万元）`` / ``model request (¥10k)``."""
-    return f"{program_label(program, lang)}{'' if lang == 'zh' else ' '}{text(key, lang)}"
+    """A per-program label: ``模型券申请额（万元）`` / ``Model request (¥10k)``."""
+    if lang == "zh":
+        return f"{program_label(program, lang)}{text(key, lang)}"
+    label = f"{program_label(program, lang)} {text(key, lang)}"
+    return label[:1].upper() + label[1:]
 
 
 def rule_label(key: str, lang: Lang) -> str:

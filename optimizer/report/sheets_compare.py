@@ -15,7 +15,7 @@ from optimizer.analysis.metrics import Metrics
 from optimizer.money import Lang
 from optimizer.report.charts import Block, bar_chart
 from optimizer.report.figures import Figures
-from optimizer.report.labels import baseline_label, class_label, text
+from optimizer.report.labels import baseline_label, class_label, program_header, text
 from optimizer.report.sheets_groups import group_order
 from optimizer.report.styles import (
     COUNT,
@@ -32,7 +32,6 @@ from optimizer.report.styles import (
     num,
     txt,
 )
-from optimizer.rules import program_label
 
 #: Kind of figure → (number format, format of its Δ).
 FORMATS: dict[str, tuple[str, str]] = {
@@ -75,14 +74,13 @@ def figure_rows(metrics: Sequence[Metrics], programs: Sequence[str], lang: Lang,
     present = {k for m in metrics for k in m.coverage_by_district}
     districts = [d for d in district_order if d in present]
     districts += sorted(present - set(districts))
-    join = "" if lang == "zh" else " "
     in_wan = "（万元）" if lang == "zh" else " (¥10k)"
     rows = [
         Figure(text("impact", lang), lambda m: m.impact, "count"),
         Figure(text("spend_total", lang) + in_wan, lambda m: m.spend_total / WAN_YUAN, "wan"),
     ]
     for p in programs:
-        label = f"{program_label(p, lang)}{join}{text('spend', lang)}{in_wan}"
+        label = f"{program_header(p, 'spend', lang)}{in_wan}"
         rows.append(Figure(label, _spend_of(p), "wan"))
     rows += [
         Figure(text("firms_funded", lang), lambda m: m.firms_funded, "count"),

@@ -14,7 +14,7 @@ from typing import Any
 from optimizer.money import Lang
 from optimizer.report.charts import Block, line_chart
 from optimizer.report.figures import Figures
-from optimizer.report.labels import class_label, rule_label, text
+from optimizer.report.labels import class_label, program_header, rule_label, text
 from optimizer.report.styles import (
     COUNT,
     INDEX,
@@ -27,14 +27,13 @@ from optimizer.report.styles import (
     txt,
     wan,
 )
-from optimizer.rules import program_label
 
 
 def _parameter_name(rule: str, lang: Lang) -> str:
     if rule.startswith("budget."):
         program = rule.removeprefix("budget.")
         unit = "（万元）" if lang == "zh" else " (¥10k)"
-        return f"{program_label(program, lang)}{text('budget', lang)}{unit}"
+        return f"{program_header(program, 'budget', lang)}{unit}"
     return rule_label(rule, lang)
 
 

@@ -6,7 +6,13 @@ from typing import Any
 
 from optimizer.money import Lang
 from optimizer.report.figures import SOLVER, Figures, versions
-from optimizer.report.labels import class_label, limit_lines, objective_label, text
+from optimizer.report.labels import (
+    class_label,
+    limit_lines,
+    objective_label,
+    program_header,
+    text,
+)
 from optimizer.report.styles import (
     COUNT,
     INDEX,
@@ -18,7 +24,7 @@ from optimizer.report.styles import (
     txt,
     wan,
 )
-from optimizer.rules import program_label, rules_for
+from optimizer.rules import rules_for
 
 #: Minimum widths of the label, value and unit columns.
 MIN_WIDTHS = (30.0, 18.0, 12.0)
@@ -37,13 +43,11 @@ def _key_figures(grid: Grid, figures: Figures, lang: Lang) -> None:
     grid.add(txt(text("key_figures", lang), "section"))
     grid.add(*(txt(text(k, lang), "header") for k in ("figure", "value", "unit")))
     for program in policy.programs:
-        label = program_label(program, lang)
-        join = "" if lang == "zh" else " "
         budget, spent = policy.budget(program), metrics.spend[program]
-        _figure(grid, f"{label}{join}{text('budget', lang)}", wan(budget), wan_unit)
-        _figure(grid, f"{label}{join}{text('spend', lang)}", wan(spent), wan_unit)
+        _figure(grid, program_header(program, "budget", lang), wan(budget), wan_unit)
+        _figure(grid, program_header(program, "spend", lang), wan(spent), wan_unit)
         used = spent / budget if budget > 0 else None
-        _figure(grid, f"{label}{join}{text('used', lang)}", num(used, PERCENT))
+        _figure(grid, program_header(program, "used", lang), num(used, PERCENT))
     _figure(grid, text("spend_total", lang), wan(metrics.spend_total), wan_unit)
     firms = text("unit.firms", lang)
     _figure(grid, text("applicants", lang), num(len(result.scenario.firms), COUNT), firms)

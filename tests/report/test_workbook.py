@@ -66,7 +66,7 @@ def test_allocations_rows_in_wan_with_reasons(result: Result, lang: Lang, report
         assert total.number_format == "#,##0.00"
         assert total.value == pytest.approx(result.totals[i] / 1e4, abs=1e-9)
         assert ws.cell(row, text_col).value == reasons[f"text_{lang}"].iloc[i]
-    program_col = header.index("训力券分配（万元）" if lang == "zh" else "training award (¥10k)")
+    program_col = header.index("训力券分配（万元）" if lang == "zh" else "Training award (¥10k)")
     awards = [ws.cell(r, program_col + 1).value for r in range(2, len(firms) + 2)]
     j = result.programs.index("training")
     assert np.allclose(awards, result.amounts[:, j] / 1e4)
