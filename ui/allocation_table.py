@@ -42,7 +42,7 @@ def render_table(solved: Solved) -> None:
     """Search box, sort order and one page of the allocation table."""
     data = table(solved)
     programs = solved.result.programs
-    a, b, c, d = st.columns([3, 2, 1, 1])
+    a, b, c, d = st.columns([3, 2, 1.3, 1], vertical_alignment="bottom")
     search = a.text_input(t("alloc.search"), key="alloc_search",
                           placeholder=t("firms.search.placeholder")).strip()
     sort = b.selectbox(t("alloc.sort"), SORTS, format_func=lambda s: t(f"alloc.sort.{s}"),

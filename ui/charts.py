@@ -18,7 +18,7 @@ LORENZ_POINTS = 400
 
 def _style(chart: alt.Chart) -> alt.Chart:
     return chart.configure(font=FONT).configure_axis(labelFont=FONT, titleFont=FONT) \
-        .configure_legend(labelFont=FONT, titleFont=FONT, orient="bottom") \
+        .configure_legend(labelFont=FONT, titleFont=FONT, orient="bottom", labelLimit=0) \
         .configure_view(strokeWidth=0)
 
 
@@ -58,7 +58,7 @@ def lorenz(totals: np.ndarray, *, x_title: str, y_title: str, curve: str,
         y=alt.Y("money:Q", title=y_title, axis=alt.Axis(format=".0%")),
         color=alt.Color("line:N", title=None, sort=[curve, equality],
                         scale=alt.Scale(domain=[curve, equality], range=["#1565c0", "#9e9e9e"])),
-        strokeDash=alt.StrokeDash("line:N", legend=None, sort=[curve, equality],
+        strokeDash=alt.StrokeDash("line:N", title=None, sort=[curve, equality],
                                   scale=alt.Scale(domain=[curve, equality],
                                                   range=[[1, 0], [5, 4]])),
     ).properties(height=HEIGHT)
@@ -91,19 +91,26 @@ def moved(data: pd.DataFrame, *, group: str, value: str, series: str,
 
 
 def frontier(data: pd.DataFrame, current: pd.DataFrame, *, x: str, y: str, x_title: str,
-             y_title: str, label: str, x_percent: bool = False,
-             y_percent: bool = False) -> alt.Chart:
-    """The efficiency–fairness curve of a sweep, with the scenario on screen marked."""
-    x_axis = alt.Axis(format=".0%" if x_percent else ",.2f")
-    y_axis = alt.Axis(format=".0%" if y_percent else ",.1f")
+             y_title: str, label: str, order: str, x_percent: bool = False) -> alt.Chart:
+    """The efficiency–fairness curve of a sweep (points joined in ``order``), with the
+    scenario on screen marked by a red diamond."""
+    x_axis = alt.Axis(format=".1%" if x_percent else ",.3f", tickCount=6)
+    y_axis = alt.Axis(format=",.0f", tickCount=6)
     line = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X(f"{x}:Q", title=x_title, axis=x_axis, scale=alt.Scale(zero=False)),
-        y=alt.Y(f"{y}:Q", title=y_title, axis=y_axis, scale=alt.Scale(zero=False)),
-        tooltip=[label, alt.Tooltip(x, format=",.3f"), alt.Tooltip(y, format=",.2f")],
+        x=alt.X(f"{x}:Q", title=x_title, axis=x_axis, scale=alt.Scale(zero=False, padding=24)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=y_axis, scale=alt.Scale(zero=False, padding=24)),
+        order=alt.Order(f"{order}:Q"),
+        tooltip=[alt.Tooltip(label, title=" "), alt.Tooltip(x, format=",.3f"),
+                 alt.Tooltip(y, format=",.1f")],
     )
-    marked = alt.Chart(current).mark_point(size=220, shape="diamond", filled=True,
-                                           color="#d62728").encode(x=f"{x}:Q", y=f"{y}:Q",
-                                                                   tooltip=[label])
-    text = alt.Chart(current).mark_text(dx=10, dy=-12, align="left", color="#d62728").encode(
+    labels = alt.Chart(data).mark_text(dy=-10, fontSize=11, color="#455a64").encode(
         x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:N")
-    return _style(alt.layer(line, marked, text).properties(height=HEIGHT + 80))
+    layers = [line, labels]
+    if not current.empty:
+        layers.append(alt.Chart(current).mark_point(size=220, shape="diamond", filled=True,
+                                                    color="#d62728")
+                      .encode(x=f"{x}:Q", y=f"{y}:Q", tooltip=[label]))
+        layers.append(alt.Chart(current).mark_text(dx=10, dy=18, align="left", color="#d62728",
+                                                   fontWeight="bold")
+                      .encode(x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:N"))
+    return _style(alt.layer(*layers).properties(height=HEIGHT + 80))

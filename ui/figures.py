@@ -41,13 +41,14 @@ def cards(solved: Solved, previous: Solved | None = None, *, per_row: int = 3,
     items: list[tuple[str, str, str | None, str, str]] = []
     for program in solved.scenario.programs:
         spend, budget = m.spend[program], policy.budget(program)
-        delta = fmt.signed_money(spend - before.spend[program]) if before else None
+        change = spend - before.spend[program] if before else 0.0
+        delta = fmt.signed_money(change) if abs(change) >= 0.5 else None
         items.append((t("card.spend", program=fmt.program(program)), fmt.money(spend), delta,
                       "normal", t("card.spend.help", budget=fmt.money(budget),
                                   share=fmt.pct(spend / budget if budget else 0))))
+    funded = m.firms_funded - before.firms_funded if before else 0
     items.append((t("card.funded"), fmt.count(m.firms_funded),
-                  f"{m.firms_funded - before.firms_funded:+,}" if before else None, "normal",
-                  t("card.funded.help")))
+                  f"{funded:+,}" if funded else None, "normal", t("card.funded.help")))
     items.append((t("card.startup"), fmt.pct(m.startup_share),
                   fmt.points(m.startup_share - before.startup_share) if before else None,
                   "normal", t("card.startup.help")))
@@ -118,9 +119,10 @@ def gains_compact(solved: Solved, previous: Solved | None) -> None:
     if table.empty:
         st.caption(t("moved.none"))
         return
-    st.dataframe(table[["group", "delta"]], hide_index=True, width="stretch", column_config={
-        "group": st.column_config.TextColumn(t("moved.group")),
-        "delta": st.column_config.NumberColumn(t("moved.axis"), format="%+,.0f"),
+    st.dataframe(table[["group", "delta"]], hide_index=True, width="stretch",
+                 height=35 * (len(table) + 1) + 3, column_config={
+        "group": st.column_config.TextColumn(t("moved.group"), width="small"),
+        "delta": st.column_config.NumberColumn(t("moved.delta"), format="%+,.0f"),
     })
 
 

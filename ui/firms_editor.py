@@ -22,7 +22,7 @@ from inputs.shenzhen import DISTRICT_COUNTS_2023
 from optimizer.policy import SIZE_CLASSES
 from optimizer.scenario import APPLIED_ON, request_column
 from ui import fmt, state
-from ui.errors import column_name
+from ui.errors import column_name, message
 from ui.i18n import t
 
 SS = st.session_state
@@ -83,7 +83,8 @@ def show_problem(problem: InputError) -> None:
     where = t("firms.where", row=problem.row if problem.row is not None else "?",
               firm=firm or "—", column=column_name(problem.column) if problem.column else "")
     left, right = st.columns([5, 1])
-    left.error(t("firms.problem", where=where, message=problem.message), icon=":material/warning:")
+    left.error(t("firms.problem", where=where, message=message(problem)),
+               icon=":material/warning:")
     if position is not None:
         right.button(t("firms.goto"), on_click=_go_to, args=(position,), key="firms_goto")
 

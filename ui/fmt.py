@@ -73,6 +73,12 @@ def program(name: str) -> str:
     return t(key) if has(key) else name
 
 
+def program_short(name: str) -> str:
+    """模型券/训力券 or Model/Training (for narrow labels)."""
+    key = f"short.{name}"
+    return t(key) if has(key) else name
+
+
 def district(name: object) -> str:
     """District names are Chinese in the data; English adds nothing."""
     return str(name)

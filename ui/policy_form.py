@@ -51,15 +51,15 @@ def label(field: Field) -> str:
     head, _, rest = field.key.partition(".")
     program, _, size_class = rest.partition(".")
     if head == "budget":
-        return t("field.budget", program=fmt.program(program))
+        return t("field.budget", program=fmt.program_short(program))
     if head == "rate" and size_class:
         return t("field.rate_class", cls=fmt.size_class(size_class))
     if head == "rate":
-        return t("field.rate", program=fmt.program(program))
+        return t("field.rate", program=fmt.program_short(program))
     if field.key == "cap.total":
         return t("field.cap_total")
     if head == "cap":
-        return t("field.cap", program=fmt.program(program))
+        return t("field.cap", program=fmt.program_short(program))
     if head == "min_score":
         return t("field.min_score", cls=fmt.size_class(rest))
     return t(f"field.{field.key}")
@@ -72,7 +72,7 @@ def note(field: Field) -> str:
     if head == "budget":
         return t("note.budget")
     if head == "rate" and size_class:
-        return t("note.rate_class", program=fmt.program(program))
+        return t("note.rate_class", program=fmt.program_short(program))
     if head == "rate":
         return t("note.rate")
     if field.key == "cap.total":
@@ -88,11 +88,12 @@ def _widget(field: Field, value: Any) -> Any:
     key, text, hint = widget_key(field.key), label(field), note(field)
     if field.kind in ("wan", "wan_opt"):
         return st.number_input(text, min_value=0.0, value=value, step=100.0, format="%.0f",
-                               key=key, help=hint, placeholder=t("field.none"))
+                               key=key, help=hint,
+                               placeholder=t("field.none") if field.kind == "wan_opt" else None)
     if field.kind in ("pct", "pct_opt"):
         return st.number_input(text, min_value=0.0, max_value=100.0, value=value, step=1.0,
                                format="%.1f", key=key, help=hint,
-                               placeholder=t("field.inherit"))
+                               placeholder=t("field.inherit") if field.kind == "pct_opt" else None)
     if field.kind == "score":
         return st.number_input(text, min_value=0.0, max_value=100.0, value=value, step=1.0,
                                format="%.0f", key=key, help=hint)
@@ -117,28 +118,42 @@ def _first_program() -> str:
     return state.policy().programs[0]
 
 
-def _field(field: Field, value: Any, error: PolicyError | None,
-           findings: Sequence[Finding]) -> Any:
+def _field(field: Field, value: Any) -> Any:
     new = _widget(field, value)
     shown = note(field)
     if field.kind in ("wan", "wan_opt") and new is not None:
         shown = t("field.equals", value=fmt.money(float(new) * WAN), note=shown)
     st.caption(shown)
-    if error is not None and error.key == field.key:
-        st.error(error.message, icon=":material/warning:")
-    for finding in _findings_for(field, findings):
-        st.error(finding.text(lang()), icon=":material/block:")
     return new
+
+
+def _messages(row: Sequence[Field], error: PolicyError | None,
+              findings: Sequence[Finding]) -> None:
+    """Under a row of fields, across its width: what is wrong with any of them."""
+    for field in row:
+        if error is not None and error.key == field.key:
+            st.error(f"{label(field)}：{error.message}" if lang() == "zh"
+                     else f"{label(field)}: {error.message}", icon=":material/warning:")
+        for finding in _findings_for(field, findings):
+            st.error(finding.text(lang()), icon=":material/block:")
+
+
+def _row(row: Sequence[Field], values: dict[str, Any], columns: int,
+         error: PolicyError | None, findings: Sequence[Finding]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column, field in zip(st.columns(columns), row, strict=False):
+        with column:
+            out[field.key] = _field(field, values[field.key])
+    _messages(row, error, findings)
+    return out
 
 
 def _grid(items: Sequence[Field], values: dict[str, Any], error: PolicyError | None,
           findings: Sequence[Finding]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for start in range(0, len(items), COLUMNS):
-        columns = st.columns(COLUMNS)
-        for column, field in zip(columns, items[start:start + COLUMNS], strict=False):
-            with column:
-                out[field.key] = _field(field, values[field.key], error, findings)
+    per_row = 4 if len(items) == 4 else COLUMNS
+    for start in range(0, len(items), per_row):
+        out |= _row(items[start:start + per_row], values, per_row, error, findings)
     return out
 
 
@@ -148,9 +163,7 @@ def _rates(programs: tuple[str, ...], chosen: Sequence[Field], values: dict[str,
     out: dict[str, Any] = {}
     for p in programs:
         row = [f for f in chosen if f.key == f"rate.{p}" or f.key.startswith(f"rate.{p}.")]
-        for column, field in zip(st.columns(1 + len(SIZE_CLASSES)), row, strict=True):
-            with column:
-                out[field.key] = _field(field, values[field.key], error, findings)
+        out |= _row(row, values, 1 + len(SIZE_CLASSES), error, findings)
     return out
 
 
@@ -167,10 +180,10 @@ def render(programs: tuple[str, ...], findings: Sequence[Finding] = ()) -> Polic
             if section == "rates":
                 new |= _rates(programs, chosen, values, error, findings)
             elif section == "objective":
-                columns = st.columns([3, 3, 2])
-                for column, field in zip(columns, chosen, strict=True):
+                for column, field in zip(st.columns([3, 3, 2]), chosen, strict=True):
                     with column:
-                        new[field.key] = _field(field, values[field.key], error, findings)
+                        new[field.key] = _field(field, values[field.key])
+                _messages(chosen, error, findings)
             else:
                 new |= _grid(chosen, values, error, findings)
     if error is not None and error.key not in new:

@@ -82,7 +82,7 @@ def test_table_edit_blocks_solve_until_fixed(app: AppTest) -> None:
     edit_firms(app, edited={1: {"firm_id": first}})
     assert app.button(key="solve").disabled
     problem = [e.value for e in app.error if "企业编号" in e.value]
-    assert problem and "already used in row 2" in problem[0] and "第 3 行" in problem[0]
+    assert problem and "已在第 2 行使用" in problem[0] and "第 3 行" in problem[0]
     edit_firms(app, edited={1: {"firm_id": "NEW-1"}})
     assert not app.button(key="solve").disabled
     assert app.data_editor[0].value.iloc[1]["firm_id"] == "NEW-1"
@@ -123,7 +123,11 @@ def test_bad_upload_is_named_in_place_and_keeps_the_scenario(app: AppTest) -> No
     app.file_uploader(key="upload").set_value(("bad.csv", csv, "text/csv")).run()
     assert not app.exception
     message = next(e.value for e in app.error if "bad.csv" in e.value)
-    assert "单元格 F2" in message and "训力券申请额" in message and "-5000" in message
+    assert "单元格 F2" in message and "训力券申请额" in message
+    assert "应 ≥ 0，实际为 '-5000'" in message
+    app.segmented_control(key="lang").set_value("en").run()
+    english = next(e.value for e in app.error if "bad.csv" in e.value)
+    assert "cell F2" in english and "must be ≥ 0, got '-5000'" in english
     assert app.session_state["scenario_name"] == "shenzhen-2024"
 
     app.file_uploader(key="upload").set_value(("broken.xlsx", b"not a workbook", "x")).run()

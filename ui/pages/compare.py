@@ -74,7 +74,7 @@ def _rows(programs: tuple[str, ...]) -> list[tuple[str, object, object]]:
         (t("card.gini"), lambda m: m.gini, (fmt.number, lambda a, b: f"{a - b:+.3f}")),
         (t("compare.jain"), lambda m: m.jain, (fmt.number, lambda a, b: f"{a - b:+.3f}")),
         (t("card.impact"), lambda m: m.impact,
-         (fmt.impact, lambda a, b: fmt.pct((a - b) / b) if b else "—")),
+         (fmt.impact, lambda a, b: fmt.signed_pct((a - b) / b) if b else "—")),
     ]
     for cls in ("startup", "small", "medium", "large"):
         rows.append((t("compare.coverage_of", cls=fmt.size_class(cls)),
@@ -135,7 +135,7 @@ compared = columns()
 programs = solved.scenario.programs
 reference = st.selectbox(t("compare.reference"), list(compared), key="compare_reference")
 st.dataframe(side_by_side(compared, reference, programs), hide_index=True, width="stretch",
-             height=36 * (len(_rows(programs)) + 1) + 4)
+             height=35 * (len(_rows(programs)) + 1) + 3)
 
 st.subheader(t("compare.moved"))
 by = st.radio(t("compare.by"), ["class", "district"], horizontal=True, key="compare_by",

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from optimizer.analysis.frontier import Frontier, sweep, sweepable
+from optimizer.analysis.metrics import Metrics
 from ui import charts, figures, fmt, state
 from ui.i18n import lang, t
 
@@ -19,7 +20,10 @@ state.through_app()
 
 SS = st.session_state
 WAN = 1e4
-MEASURES = ("min_class_coverage", "startup_share", "gini", "jain")
+MEASURES = ("min_class_coverage", "min_district_coverage", "startup_share", "gini", "jain")
+#: The measure shown first for each swept rule: the one the rule is meant to move.
+FIRST_MEASURE = {"startup_floor": "startup_share", "district_floor": "min_district_coverage",
+                 "large_cap": "gini", "basic_research_floor": "gini"}
 
 
 def rule_label(rule: str) -> str:
@@ -64,35 +68,42 @@ def run(rule: str, values: list[float]) -> None:
     SS.frontier = (solved.key, frontier)
 
 
+def measure_of(m: Metrics, measure: str) -> float | None:
+    """One fairness measure read from the metrics of an allocation."""
+    if measure == "min_district_coverage":
+        return min(m.coverage_by_district.values()) if m.coverage_by_district else None
+    value: float | None = getattr(m, measure)
+    return value
+
+
 def draw(frontier: Frontier, measure: str) -> None:
-    frame = frontier.to_frame()
-    frame["label"] = [value_label(frontier.rule, v) for v in frame["value"]]
-    ok = frame[frame["status"] == "optimal"].copy()
-    ok["impact"] = ok["objective"] / 1e8
+    rows = [{"value": p.value, "label": value_label(frontier.rule, p.value),
+             "impact": p.metrics.impact / 1e8, "fairness": measure_of(p.metrics, measure)}
+            for p in frontier.points if p.metrics is not None]
     solved = state.solved()
     current = pd.DataFrame()
     if solved.result.optimal:
         m = figures.metrics(solved)
-        current = pd.DataFrame([{"impact": m.impact / 1e8, measure: getattr(m, measure),
+        current = pd.DataFrame([{"impact": m.impact / 1e8, "fairness": measure_of(m, measure),
                                  "label": t("frontier.current")}])
-    percent = measure != "gini" and measure != "jain"
-    if not ok.empty:
+    if rows:
         st.altair_chart(charts.frontier(
-            ok, current, x=measure, y="impact", x_title=t(f"measure.{measure}"),
-            y_title=t("frontier.impact_axis"), label="label", x_percent=percent),
-            width="stretch")
+            pd.DataFrame(rows), current, x="fairness", y="impact",
+            x_title=t(f"measure.{measure}"), y_title=t("frontier.impact_axis"), label="label",
+            order="value", x_percent=measure not in ("gini", "jain")), width="stretch")
     st.caption(t("frontier.note", rule=rule_label(frontier.rule),
                  seconds=f"{frontier.seconds:.1f}"))
+    ms = [p.metrics for p in frontier.points]
     table = pd.DataFrame({
-        t("frontier.value"): frame["label"],
-        t("frontier.status"): [t(f"status.{s}") for s in frame["status"]],
-        t("card.impact"): [fmt.impact(v) if v == v and v is not None else "—"
-                           for v in frame["objective"]],
-        t("card.startup"): [fmt.pct(v) for v in frame["startup_share"]],
-        t("compare.min_coverage"): [fmt.pct(v) for v in frame["min_class_coverage"]],
-        t("card.gini"): [fmt.number(v) for v in frame["gini"]],
-        t("card.funded"): [fmt.count(v) if v == v and v is not None else "—"
-                           for v in frame["firms_funded"]],
+        t("frontier.value"): [value_label(frontier.rule, p.value) for p in frontier.points],
+        t("frontier.status"): [t(f"status.{p.status}") for p in frontier.points],
+        t("card.impact"): [fmt.impact(m.impact) if m else "—" for m in ms],
+        t("card.startup"): [fmt.pct(m.startup_share) if m else "—" for m in ms],
+        t("compare.min_coverage"): [fmt.pct(m.min_class_coverage) if m else "—" for m in ms],
+        t("measure.min_district_coverage"): [
+            fmt.pct(measure_of(m, "min_district_coverage")) if m else "—" for m in ms],
+        t("card.gini"): [fmt.number(m.gini) if m else "—" for m in ms],
+        t("card.funded"): [fmt.count(m.firms_funded) if m else "—" for m in ms],
     })
     st.dataframe(table, hide_index=True, width="stretch")
     for point in frontier.points:
@@ -108,7 +119,9 @@ rules = sweepable(solved.scenario)
 with st.container(border=True):
     left, right = st.columns(2)
     rule = left.selectbox(t("frontier.rule"), rules, format_func=rule_label, key="frontier_rule")
-    measure = right.selectbox(t("frontier.measure"), MEASURES, key="frontier_measure",
+    first = FIRST_MEASURE.get(rule, "min_class_coverage")
+    measure = right.selectbox(t("frontier.measure"), MEASURES, index=MEASURES.index(first),
+                              key=f"frontier_measure.{rule}",
                               format_func=lambda m: t(f"measure.{m}"))
     policy = solved.scenario.policy
     current_value = policy.budget(rule.removeprefix("budget.")) if rule.startswith("budget.") \

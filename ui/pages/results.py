@@ -9,7 +9,7 @@ import streamlit as st
 
 from optimizer.analysis.fairness import price_of_fairness
 from optimizer.analysis.shadow import shadow_prices, split
-from optimizer.rules import rule_name
+from optimizer.rules import RULE_NAMES, rule_name
 from ui import allocation_table, charts, figures, fmt, state
 from ui.i18n import lang, t
 from ui.state import Solved
@@ -97,8 +97,13 @@ def fairness_section(solved: Solved) -> None:
         return
     rows = []
     for p in prices:
-        name = t("pof.all") if p.rule == "all" else (
-            t(f"field.{p.rule}") if p.rule != "objective" else t("field.objective"))
+        if p.rule == "all":
+            name = t("pof.all")
+        elif p.rule in RULE_NAMES:
+            name = rule_name(p.rule, lang())
+            name = name[:1].upper() + name[1:]
+        else:
+            name = t(f"field.{p.rule}")
         rows.append({
             t("pof.rule"): f"{name} {p.parameter}".strip(),
             t("pof.lost_pct"): p.impact_lost_pct / 100,

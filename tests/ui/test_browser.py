@@ -1,0 +1,145 @@
+"""The served app in a real browser: Debian's Chromium driven by Playwright.
+
+Starts ``streamlit run ui/app.py`` on a free port of 127.0.0.1, then loads the
+page, changes a rule, clicks Solve, reads the changed figure, downloads the
+report and saves a screenshot (into ``$SCREENSHOT_DIR`` when set, else the
+test's temporary folder). Skipped only when Chromium or Playwright is missing
+outside CI; under ``CI=true`` that is a failure.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+START_SECONDS = 90
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser() -> None:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(str(CHROMIUM))
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright package")
+    if missing:
+        message = f"browser test needs {' and '.join(missing)}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The app served by ``streamlit run`` on 127.0.0.1; yields (URL, server log)."""
+    _require_browser()
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {k: v for k, v in os.environ.items() if k != "VOUCHER_OPT_SCENARIO"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"),
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with log.open("w") as out:
+        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out,
+                                  stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url, log
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+
+
+def _screenshots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_change_rule_solve_download(served: tuple[str, Path], tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    url, log = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800},
+                                    accept_downloads=True)
+            page.goto(url)
+            expect(page.get_by_role("heading", name="方案：shenzhen-2024")).to_be_visible(
+                timeout=60_000)
+            startup = page.locator('[data-testid="stMetric"]').filter(has_text="初创企业占比")
+            value = startup.locator('[data-testid="stMetricValue"]')
+            expect(value).to_have_text(re.compile(r"\d"), timeout=30_000)
+            before = value.inner_text()
+
+            field = page.get_by_role("spinbutton", name="初创企业专项（%）", exact=True)
+            field.fill("35")
+            field.press("Enter")
+            expect(page.get_by_text("规则或名单已修改，尚未求解。")).to_be_visible(timeout=30_000)
+            started = time.perf_counter()
+            page.get_by_role("button", name="求解").click()
+            expect(value).to_have_text("35%", timeout=30_000)
+            seconds = time.perf_counter() - started
+            print(f"\nbrowser: Solve click to changed figure {seconds:.2f} s")
+            assert before != "35%"
+            expect(startup.locator('[data-testid="stMetricDelta"]')).to_contain_text("百分点")
+            page.screenshot(path=str(_screenshots(tmp_path) / "scenario-solved.png"))
+
+            page.get_by_role("link", name="报告").click()
+            expect(page.get_by_role("heading", name="报告")).to_be_visible(timeout=30_000)
+            with page.expect_download(timeout=60_000) as info:
+                page.get_by_role("button", name="下载 Excel 报告").click()
+            target = tmp_path / info.value.suggested_filename
+            info.value.save_as(target)
+            book = openpyxl.load_workbook(io.BytesIO(target.read_bytes()), read_only=True)
+            assert "摘要" in book.sheetnames
+            assert target.name == "shenzhen-2024-report-zh.xlsx"
+            shot = _screenshots(tmp_path) / "report.png"
+            page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 10_000
+            assert page.get_by_text("Traceback").count() == 0
+        finally:
+            browser.close()
+    assert "Traceback" not in log.read_text()
