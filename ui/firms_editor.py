@@ -3,8 +3,8 @@
 The editor shows at most :data:`PAGE_SIZE` rows (30,000 firms stay usable), with
 typed columns, ranges and select boxes. Its ``on_change`` callback copies the
 edited, added and deleted rows into the master table in ``st.session_state``;
-the editor's output is never fed back as its input (Streamlit issue 7749),
-because every change of the master table gives the editor a new key.
+the editor's output is never fed back as its input (Streamlit issue 7749): it
+keeps the rows it was mounted with (:mod:`ui.editing`).
 The first problem the table check finds is shown next to the table, with a
 button that pages to the row at fault.
 """
@@ -21,7 +21,7 @@ from inputs import InputError
 from inputs.shenzhen import DISTRICT_COUNTS_2023
 from optimizer.policy import SIZE_CLASSES
 from optimizer.scenario import APPLIED_ON, request_column
-from ui import fmt, state
+from ui import editing, fmt, state
 from ui.errors import column_name, message
 from ui.i18n import t
 
@@ -92,7 +92,7 @@ def show_problem(problem: InputError) -> None:
 def render(programs: tuple[str, ...]) -> None:
     """Draw the search box, the pager and one page of the editable firms table."""
     table = state.firms()
-    left, middle, right = st.columns([3, 1, 2])
+    left, middle = st.columns([3, 1])
     search = left.text_input(t("firms.search"), key=SEARCH_KEY,
                              placeholder=t("firms.search.placeholder")).strip()
     rows = _matching(table, search)
@@ -101,17 +101,16 @@ def render(programs: tuple[str, ...]) -> None:
         SS[PAGE_KEY] = pages
     page = int(middle.number_input(t("firms.page"), min_value=1, max_value=pages, step=1,
                                    key=PAGE_KEY))
-    right.markdown("&nbsp;")
-    right.caption(t("firms.count", shown=fmt.count(len(rows)), total=fmt.count(len(table)),
-                    page=page, pages=pages, size=PAGE_SIZE))
-    view = table.loc[rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
     columns = [c for c in ("firm_id", "name", "size_class", "district", "score",
                            *(request_column(p) for p in programs), "basic_research", APPLIED_ON)
-               if c in view.columns]
-    key = state.editor_key(page, search)
-    state.remember_view(key, view.index)
-    shown = view[columns].set_axis(view.index + 2)  # row numbers as in the workbook
+               if c in table.columns]
+    key = editing.editor_key(page, search)
+    base = editing.base_for(
+        key, lambda origin: origin.loc[rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], columns])
+    shown = base.view.set_axis(base.view.index + 2)  # row numbers as in the workbook
     st.data_editor(shown, key=key, num_rows="dynamic", hide_index=False,
-                   column_config=column_config(table, programs), height=420,
-                   on_change=state.absorb_edits, args=(key,), width="stretch")
-    st.caption(t("firms.editor.note"))
+                   column_config=column_config(table, programs),
+                   height=min(420, 35 * (len(shown) + 2) + 3),
+                   on_change=editing.absorb, args=(key,), width="stretch")
+    st.caption(t("firms.count", shown=fmt.count(len(rows)), total=fmt.count(len(table)),
+                 page=page, pages=pages, size=PAGE_SIZE) + " · " + t("firms.editor.note"))

@@ -170,8 +170,12 @@ def firms() -> pd.DataFrame:
     return table
 
 
-def set_firms(table: pd.DataFrame) -> None:
-    """Replace the master table, check it, and give the editor a fresh key."""
+def set_firms(table: pd.DataFrame, *, remount: bool = True) -> None:
+    """Replace the master table and check it.
+
+    ``remount`` gives the firms editor a fresh key (and so the new table as its
+    input); edits made in the editor itself keep it (see :mod:`ui.editing`).
+    """
     table = table.reset_index(drop=True)
     try:
         typed = validate_firms(table, SS.policy.programs, sheet="firms")
@@ -180,75 +184,14 @@ def set_firms(table: pd.DataFrame) -> None:
     except InputError as err:
         SS.firms, SS.firms_problem, SS.firms_typed = table, err, None
         SS.firms_digest = None
-    SS.firms_version = SS.get("firms_version", 0) + 1
+    if remount:
+        SS.firms_version = SS.get("firms_version", 0) + 1
 
 
 def firms_problem() -> InputError | None:
     """The first problem of the master table (duplicate id, blank cell, ...), or None."""
     problem: InputError | None = SS.get("firms_problem")
     return problem
-
-
-def editor_key(page: int, search: str) -> str:
-    """Key of the editor showing ``page`` of the rows matching ``search``.
-
-    The key changes whenever the master table is replaced, so the editor never
-    receives its own output as input (Streamlit issue 7749).
-    """
-    digest = hashlib.sha1(search.encode()).hexdigest()[:8]
-    return f"firms_editor.{SS.firms_version}.{page}.{digest}"
-
-
-def remember_view(key: str, index: pd.Index) -> None:
-    """Remember which master rows the editor ``key`` shows, in order."""
-    SS.editor_view = (key, index)
-
-
-def absorb_edits(key: str | None = None) -> bool:
-    """Copy the editor's edited, added and deleted rows into the master table.
-
-    Called from the editor's ``on_change`` callback and again before the page
-    draws, so edits are applied exactly once whichever runs first.
-    """
-    view = SS.get("editor_view")
-    if view is None or (key is not None and key != view[0]):
-        return False
-    key, index = view
-    edits = SS.get(key)
-    if not edits or not any(edits.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
-        return False
-    table = firms().copy()
-    for position, changes in edits.get("edited_rows", {}).items():
-        label = index[int(position)]
-        for column, value in changes.items():
-            if column in table.columns:
-                _set_cell(table, label, column, value)
-    deleted = [index[int(p)] for p in edits.get("deleted_rows", []) if int(p) < len(index)]
-    table = table.drop(index=deleted)
-    added = [row for row in edits.get("added_rows", []) if row]
-    if added:
-        new = pd.DataFrame(added).reindex(columns=table.columns)
-        if "basic_research" in new:
-            new["basic_research"] = new["basic_research"].astype(object).fillna(False)
-        table = pd.concat([table.astype(object), new.astype(object)], ignore_index=True)
-    set_firms(table)
-    return True
-
-
-def _set_cell(table: pd.DataFrame, label: Any, column: str, value: Any) -> None:
-    """Write one edited value, keeping the column's type where the value fits it."""
-    dtype = table[column].dtype
-    try:
-        if value is None:
-            value = pd.NaT if pd.api.types.is_datetime64_any_dtype(dtype) else None
-        elif pd.api.types.is_datetime64_any_dtype(dtype):
-            value = pd.Timestamp(value)
-        elif pd.api.types.is_float_dtype(dtype):
-            value = float(value)
-        table.at[label, column] = value
-    except (TypeError, ValueError):
-        table[column] = table[column].astype(object)
-        table.at[label, column] = value
 
 
 # -- the policy -----------------------------------------------------------------------

@@ -42,12 +42,21 @@ def edit_firms(at: AppTest, edited: dict[int, dict[str, Any]] | None = None,
                deleted: list[int] | None = None) -> AppTest:
     """Edit the firms table as the browser's editor would, then rerun.
 
-    AppTest cannot type into ``st.data_editor``; its edit state (positions on the
-    page shown) is seeded in session state under the editor's key instead.
+    AppTest cannot type into ``st.data_editor``; its edit state is seeded in
+    session state under the editor's key instead. Like the browser's, the state
+    is cumulative while the editor stays mounted: these edits join earlier ones.
+    Positions are rows of the page shown.
     """
     key = at.data_editor[0].key
-    at.session_state[key] = {"edited_rows": edited or {}, "added_rows": added or [],
-                             "deleted_rows": deleted or []}
+    state = dict(at.session_state[key]) if key in at.session_state else {}
+    rows = {int(k): dict(v) for k, v in state.get("edited_rows", {}).items()}
+    for position, changes in (edited or {}).items():
+        rows.setdefault(position, {}).update(changes)
+    at.session_state[key] = {
+        "edited_rows": rows,
+        "added_rows": [*state.get("added_rows", []), *(added or [])],
+        "deleted_rows": [*state.get("deleted_rows", []), *(deleted or [])],
+    }
     at.run()
     assert not at.exception, at.exception
     return at

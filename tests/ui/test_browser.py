@@ -143,3 +143,39 @@ def test_change_rule_solve_download(served: tuple[str, Path], tmp_path: Path) ->
         finally:
             browser.close()
     assert "Traceback" not in log.read_text()
+
+
+def test_successive_cell_edits_are_all_kept(served: tuple[str, Path], tmp_path: Path) -> None:
+    """Streamlit issue 7749 in the browser: two edits in a row both reach the master table."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(url)
+            expect(page.get_by_role("heading", name="方案：shenzhen-2024")).to_be_visible(
+                timeout=60_000)
+            page.get_by_role("tab", name=re.compile("企业名单")).click()
+            grid = page.locator('[data-testid="stDataFrame"]').first
+            expect(grid).to_be_visible(timeout=30_000)
+            page.wait_for_timeout(1_000)
+            box = grid.bounding_box()
+            assert box is not None
+            for row, name in enumerate(("浏览器测试一", "浏览器测试二")):
+                # the name column, below the 35 px header, 35 px a row
+                page.mouse.dblclick(box["x"] + 260, box["y"] + 35 + 35 * row + 17)
+                page.wait_for_timeout(500)
+                page.keyboard.press("Control+A")
+                page.keyboard.type(name)
+                page.keyboard.press("Enter")
+                page.wait_for_timeout(1_500)
+            search = page.get_by_placeholder("编号、名称或所在区")
+            search.fill("浏览器测试")
+            search.press("Enter")
+            expect(page.get_by_text(re.compile(r"匹配 2 / 共 2,887 家"))).to_be_visible(
+                timeout=30_000)
+            page.screenshot(path=str(_screenshots(tmp_path) / "firms-edited.png"))
+        finally:
+            browser.close()

@@ -85,7 +85,7 @@ def test_table_edit_blocks_solve_until_fixed(app: AppTest) -> None:
     assert problem and "已在第 2 行使用" in problem[0] and "第 3 行" in problem[0]
     edit_firms(app, edited={1: {"firm_id": "NEW-1"}})
     assert not app.button(key="solve").disabled
-    assert app.data_editor[0].value.iloc[1]["firm_id"] == "NEW-1"
+    assert app.session_state["firms"].iloc[1]["firm_id"] == "NEW-1"  # the editor keeps its input
 
 
 def test_successive_edits_are_all_kept(app: AppTest) -> None:
@@ -107,7 +107,8 @@ def test_rows_added_and_deleted(app: AppTest) -> None:
     deleted_id = app.data_editor[0].value.iloc[3]["firm_id"]
     edit_firms(app, added=[{"firm_id": "ADD-1", "name": "新企业", "size_class": "startup",
                             "district": "光明区", "score": 88.0, "model_request": 500_000.0,
-                            "training_request": 3_000_000.0}], deleted=[3])
+                            "training_request": 3_000_000.0, "basic_research": False}],
+               deleted=[3])
     firms = app.session_state["firms"]
     assert len(firms) == n
     assert "ADD-1" in set(firms["firm_id"]) and deleted_id not in set(firms["firm_id"])

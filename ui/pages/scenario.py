@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import figures, files_panel, firms_editor, fmt, policy_form, state
+from ui import editing, figures, files_panel, firms_editor, fmt, policy_form, state
 from ui.i18n import lang, t
 
 state.through_app()
@@ -48,7 +48,7 @@ def _status(blocked: list[str], stale: bool) -> None:
             st.markdown(f"- {t('solve.failed', status=result.solver_status)}")
 
 
-state.absorb_edits()  # edits whose callback did not run yet (e.g. state seeded by a test)
+editing.absorb()  # edits whose callback did not run yet (e.g. state seeded by a test)
 programs = state.policy().programs
 solved = state.solved()
 source = SS.get("source")
