@@ -24,6 +24,9 @@ PAGES = Path(__file__).resolve().parent / "pages"
 LANG_NAMES = {"zh": "中文", "en": "English"}
 
 state.through_app()
+# Officers never see a traceback or developer menus; the server log keeps the details.
+st.set_option("client.showErrorDetails", "none")
+st.set_option("client.toolbarMode", "viewer")
 st.set_page_config(page_title="算力券 · Voucher allocation", page_icon=":material/calculate:",
                    layout="wide")
 if LANG_KEY not in st.session_state:

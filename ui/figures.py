@@ -112,7 +112,8 @@ def gains_compact(solved: Solved, previous: Solved | None) -> None:
     if before is None or not solved.result.optimal:
         return
     after_m, before_m = metrics(solved), metrics(before)
-    tables = [moved_table(after_m, before_m, by) for by in ("class", "district")]
+    districts = moved_table(after_m, before_m, "district").sort_values("delta", ascending=False)
+    tables = [moved_table(after_m, before_m, "class"), districts]
     table = pd.concat(tables, ignore_index=True)
     table = table[table["delta"].abs() >= 0.05]
     st.markdown(f"**{t('moved.title_short')}**")

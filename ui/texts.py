@@ -342,6 +342,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "groups, rules with shadow prices, comparisons."),
     "report.lang": ("报告语言", "Report language"),
     "report.compared": ("一并对比的假设方案", "What-ifs to compare in the report"),
+    "report.compared.placeholder": ("在“对比”页保存的假设方案", "What-ifs saved on Compare"),
     "report.frontier": ("包含最近一次前沿扫描", "Include the last frontier sweep"),
     "report.download": ("下载 Excel 报告", "Download the Excel report"),
     "report.infeasible": ("当前方案不可行，报告将列出原因。",

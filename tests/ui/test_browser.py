@@ -97,6 +97,26 @@ def _screenshots(tmp_path: Path) -> Path:
     return folder
 
 
+def test_a_fresh_server_opens_a_page_url_through_the_app(served: tuple[str, Path]) -> None:
+    """The first request of the server is a page's URL (a bookmark): it still gets the app's
+    navigation, language switch and state, not the page file run alone."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(f"{url}/results")
+            expect(page.get_by_role("heading", name="结果：shenzhen-2024")).to_be_visible(
+                timeout=60_000)
+            nav = page.locator('[data-testid="stSidebarNav"]')
+            expect(nav.get_by_text("方案", exact=True)).to_be_visible()
+            expect(page.get_by_text("English", exact=True)).to_be_visible()
+        finally:
+            browser.close()
+
+
 def test_change_rule_solve_download(served: tuple[str, Path], tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 

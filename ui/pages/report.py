@@ -39,7 +39,8 @@ with st.container(border=True):
     report_lang = st.segmented_control(t("report.lang"), LANGS, default=lang(),
                                        format_func=LANG_NAMES.get, key="report_lang",
                                        required=True) or lang()
-    names = st.multiselect(t("report.compared"), list(state.saved()), key="report_compared")
+    names = st.multiselect(t("report.compared"), list(state.saved()), key="report_compared",
+                           placeholder=t("report.compared.placeholder"))
     kept = SS.get("frontier")
     with_frontier = st.checkbox(t("report.frontier"), value=kept is not None,
                                 disabled=kept is None, key="report_frontier")
