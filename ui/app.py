@@ -3,7 +3,8 @@
 Opens in Chinese on the scenario named by ``VOUCHER_OPT_SCENARIO`` (the
 built-in Shenzhen 2024 scenario when empty), already solved. The sidebar holds
 the language switch and the state of the last solve; the pages live in
-``ui/pages/``, one file each.
+``ui/views/``, one file each (not ``pages/``: Streamlit would take that
+folder for an old-style multipage app).
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts only ui/ on the 
 from ui import fmt, state  # noqa: E402
 from ui.i18n import LANG_KEY, LANGS, t  # noqa: E402
 
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "views"
 LANG_NAMES = {"zh": "中文", "en": "English"}
 
-state.through_app()
 # Officers never see a traceback or developer menus; the server log keeps the details.
 st.set_option("client.showErrorDetails", "none")
 st.set_option("client.toolbarMode", "viewer")
@@ -37,7 +37,7 @@ with st.sidebar:
     st.segmented_control(t("app.language"), LANGS, key=LANG_KEY, format_func=LANG_NAMES.get,
                          required=True)
 
-NAV = (  # (page, icon): the file in ui/pages/ and its URL path share the name
+NAV = (  # (page, icon): the file in ui/views/ and its URL path share the name
     ("scenario", ":material/edit_note:"),
     ("results", ":material/bar_chart:"),
     ("compare", ":material/balance:"),

@@ -50,13 +50,13 @@ def rule_change(at: AppTest, values: Sequence[float] = VALUES) -> tuple[list[flo
     """Seconds of (Solve run on the Scenario page, Results page run) per startup set-aside value."""
     solve_runs, result_runs = [], []
     for value in values:
-        at.switch_page("pages/scenario.py").run()
+        at.switch_page("views/scenario.py").run()
         gen = at.session_state["policy_gen"]
         at.number_input(key=f"pol{gen}.startup_floor").set_value(value)
         at.run()
         at.button(key="solve").click()
         solve_runs.append(_timed(at))
-        at.switch_page("pages/results.py")
+        at.switch_page("views/results.py")
         result_runs.append(_timed(at))
     return solve_runs, result_runs
 

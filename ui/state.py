@@ -95,24 +95,6 @@ def scenario_key(table_digest: str, policy: Policy, name: str) -> str:
 # -- bootstrapping and loading -------------------------------------------------------
 
 
-def through_app() -> None:
-    """Make sure pages run through ``app.py`` and its ``st.navigation``.
-
-    Streamlit treats a folder named ``pages/`` beside the main script as an
-    old-style (v1) multipage app until the process's first ``st.navigation``
-    call. A fresh server whose first request is a page's URL would then run
-    that page file alone, without the app's state and sidebar. Every page calls
-    this first: it switches the process to ``st.navigation`` and reruns, which
-    goes through ``app.py`` to the same page (v1 and v2 name it by the same
-    URL path).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def bootstrap() -> None:
     """On a session's first run: load the scenario to open and solve it."""
     if "firms" in SS:

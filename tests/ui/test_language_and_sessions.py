@@ -57,7 +57,7 @@ def test_english_switch_covers_every_label(app: AppTest) -> None:
     app.button(key="load_fair").click().run()  # fairness rules on: more to label
     app.segmented_control(key="lang").set_value("en").run()
     for page in PAGES:
-        app.switch_page(f"pages/{page}.py").run()
+        app.switch_page(f"views/{page}.py").run()
         assert not app.exception, page
         assert _chinese(_labels(app)) == [], page
     assert app.title[0].value == "Report"
@@ -65,7 +65,7 @@ def test_english_switch_covers_every_label(app: AppTest) -> None:
 
 def test_chinese_labels_everywhere_by_default(app: AppTest) -> None:
     for page in PAGES:
-        app.switch_page(f"pages/{page}.py").run()
+        app.switch_page(f"views/{page}.py").run()
         assert not app.exception, page
         assert CJK.search(app.title[0].value), page
 
@@ -124,7 +124,7 @@ def test_thirty_thousand_firms_stay_paged(monkeypatch: pytest.MonkeyPatch,
     policy_input(at, "startup_floor").set_value(30.0)
     solve(at)
     assert at.session_state["solved"].result.optimal
-    at.switch_page("pages/results.py").run()
+    at.switch_page("views/results.py").run()
     assert not at.exception
     assert len(at.dataframe[-1].value) == 100
 
@@ -148,7 +148,7 @@ def test_every_text_has_both_languages_with_the_same_fields() -> None:
 
 def test_every_label_used_in_the_code_exists() -> None:
     used: set[str] = set()
-    for path in [*UI.glob("*.py"), *UI.glob("pages/*.py")]:
+    for path in [*UI.glob("*.py"), *UI.glob("views/*.py")]:
         used |= set(re.findall(r"\bt\(\"([a-z_.]+)\"", path.read_text()))
     missing = sorted(k for k in used if k not in TEXTS)
     assert missing == []

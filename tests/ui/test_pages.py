@@ -12,7 +12,7 @@ from tests.ui.helpers import edit_firms, metric, policy_input, solve
 
 
 def _page(at: AppTest, name: str) -> AppTest:
-    at.switch_page(f"pages/{name}.py").run()
+    at.switch_page(f"views/{name}.py").run()
     assert not at.exception, at.exception
     return at
 

@@ -70,7 +70,7 @@ def test_infeasible_rules_show_the_diagnosis_next_to_the_rule(app: AppTest) -> N
     floor = [text for text in texts if text.startswith("区域保底95%")]
     assert len(floor) >= 2  # in the side panel and under the district-floor field
     assert "亿元" in floor[0]
-    app.switch_page("pages/results.py").run()
+    app.switch_page("views/results.py").run()
     assert not app.exception
     assert any("区域保底95%" in m.value for m in app.markdown)  # the results page says why
     assert any("无法同时满足" in e.value for e in app.error)

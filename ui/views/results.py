@@ -14,8 +14,6 @@ from ui import allocation_table, charts, figures, fmt, state
 from ui.i18n import lang, t
 from ui.state import Solved
 
-state.through_app()
-
 WAN = 1e4
 
 
@@ -127,7 +125,7 @@ if not result.optimal:
     st.error(t("solve.infeasible"), icon=":material/block:")
     for finding in result.diagnosis:
         st.markdown(f"- {finding.text(lang())}")
-    st.page_link("pages/scenario.py", label=t("results.fix"), icon=":material/edit_note:")
+    st.page_link("views/scenario.py", label=t("results.fix"), icon=":material/edit_note:")
     st.stop()
 
 figures.cards(solved, state.previous())

@@ -16,8 +16,6 @@ from optimizer.analysis.metrics import Metrics
 from ui import charts, figures, fmt, state
 from ui.i18n import t
 
-state.through_app()
-
 SS = st.session_state
 WAN = 1e4
 

@@ -16,8 +16,6 @@ from optimizer.analysis.metrics import Metrics
 from ui import charts, figures, fmt, state
 from ui.i18n import lang, t
 
-state.through_app()
-
 SS = st.session_state
 WAN = 1e4
 MEASURES = ("min_class_coverage", "min_district_coverage", "startup_share", "gini", "jain")

@@ -12,8 +12,6 @@ import streamlit as st
 from ui import editing, figures, files_panel, firms_editor, fmt, policy_form, state
 from ui.i18n import lang, t
 
-state.through_app()
-
 SS = st.session_state
 
 
@@ -38,7 +36,7 @@ def _status(blocked: list[str], stale: bool) -> None:
                      firms=fmt.count(len(solved.scenario.firms))), icon=":material/check_circle:")
         figures.cards(solved, state.previous(), per_row=1, border=False)
         figures.gains_compact(solved, state.previous())
-        st.page_link("pages/results.py", label=t("scenario.to_results"),
+        st.page_link("views/results.py", label=t("scenario.to_results"),
                      icon=":material/bar_chart:")
     else:
         st.error(t("solve.infeasible"), icon=":material/block:")

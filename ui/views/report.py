@@ -15,8 +15,6 @@ from optimizer.report import build_report
 from ui import state
 from ui.i18n import LANGS, lang, t
 
-state.through_app()
-
 SS = st.session_state
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LANG_NAMES = {"zh": "中文", "en": "English"}
