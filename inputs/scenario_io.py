@@ -3,15 +3,15 @@
 The parsers are pure: :func:`parse_scenario` takes the raw sheets as
 DataFrames and :func:`parse_firms_csv_text` takes text. :func:`load_scenario`
 and :func:`read_scenario` only read bytes and hand them over; the writers
-build a workbook in memory with :func:`optimizer.scenario_sheets.add_scenario_sheets`.
+build a workbook in memory with :func:`optimizer.scenario_sheets.add_scenario_sheets`
+and save it with :func:`optimizer.xlsx_stream.save`.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +25,13 @@ from inputs.policies import default_policy
 from optimizer.policy import Policy, PolicyError
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, Scenario, request_column
 from optimizer.scenario_sheets import add_scenario_sheets
+from optimizer.xlsx_stream import save
 
 #: File types read as workbooks (through calamine) and as firms CSVs.
 WORKBOOK_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES: tuple[str, ...] = (".csv",)
-#: Timestamp written into every saved workbook, so equal scenarios give equal bytes.
-FIXED_TIME = (2024, 1, 1, 0, 0, 0)
+#: Document date of every saved workbook, so equal scenarios give equal bytes.
+FIXED_TIME = datetime(2024, 1, 1)
 
 
 # -- parsing (pure) -----------------------------------------------------------------
@@ -213,13 +214,13 @@ def load_scenario(path: str | Path) -> Scenario:
 def write_scenario(scenario: Scenario) -> bytes:
     """The scenario as .xlsx bytes (sheets ``firms`` and ``policy``); loads back equal.
 
-    Equal scenarios give equal bytes: zip entry times and document dates are fixed.
+    Equal scenarios give equal bytes: zip entry times and document dates are
+    fixed. The firms rows are streamed (see :mod:`optimizer.xlsx_stream`), so
+    100,000 firms take a second or two.
     """
     workbook = Workbook(write_only=True)
-    add_scenario_sheets(workbook, scenario)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return stable_xlsx(buffer.getvalue())
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
+    return save(workbook, add_scenario_sheets(workbook, scenario))
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> None:
@@ -237,23 +238,3 @@ def write_template(policy: Policy | None = None) -> bytes:
     columns = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in policy.programs)]
     firms = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
     return write_scenario(Scenario(firms, policy, "template"))
-
-
-def stable_xlsx(data: bytes) -> bytes:
-    """Re-pack .xlsx bytes with fixed zip times and fixed document dates."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                    rb"\g<1>2024-01-01T00:00:00Z",
-                    content,
-                )
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            target.writestr(fixed, content)
-    return buffer.getvalue()

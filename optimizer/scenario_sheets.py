@@ -3,7 +3,8 @@
 :func:`add_scenario_sheets` works on an in-memory :class:`openpyxl.Workbook`,
 normal or write-only, and touches no file: :mod:`inputs` saves scenarios with
 it and the report builder reuses it. The sheets follow the scenario contract,
-so a saved workbook loads back as an equal scenario.
+so a saved workbook loads back as an equal scenario. The firms rows are
+streamed (see :mod:`optimizer.xlsx_stream`): 100,000 firms take about a second.
 
 Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-`` or ``@``) is written as a text cell, never as a formula.
@@ -11,7 +12,6 @@ Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,6 @@ import pandas as pd
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from optimizer.scenario import (
     APPLIED_ON,
@@ -28,6 +27,7 @@ from optimizer.scenario import (
     Scenario,
     request_column,
 )
+from optimizer.xlsx_stream import GENERAL, Column, StreamedSheet, declare, text_cell
 
 #: Chinese names of the voucher programs; a request column's Chinese header is
 #: the program's name followed by 申请额.
@@ -51,6 +51,9 @@ DATE_FORMAT = "yyyy-mm-dd"
 _AUTHOR = "voucher-opt"
 _SIZE_ZH: dict[str, str] = {str(c): zh for c, zh in SIZE_CLASS_ZH.items()}
 _WIDTHS: dict[str, float] = {"firm_id": 12, "name": 30, "district": 14, APPLIED_ON: 12}
+#: Day 0 of Excel's (Windows) calendar.
+_EPOCH = pd.Timestamp("1899-12-30")
+_DAY_NS = 86_400 * 10**9
 
 
 def column_label(column: str) -> tuple[str | None, str]:
@@ -96,57 +99,51 @@ def policy_note(key: str) -> str:
     return notes.get(key, key)
 
 
-def add_scenario_sheets(workbook: Any, scenario: Scenario) -> None:
-    """Append the ``firms`` and ``policy`` sheets of ``scenario`` to ``workbook``.
+def add_scenario_sheets(workbook: Any, scenario: Scenario) -> list[StreamedSheet]:
+    """Add the ``firms`` and ``policy`` sheets of ``scenario`` to ``workbook``.
+
+    The firms rows are streamed in when the workbook is saved: save it with
+    :func:`optimizer.xlsx_stream.save` and the sheets returned here (openpyxl's
+    own ``save`` would write the firms header only).
 
     Parameters
     ----------
     workbook
-        An :class:`openpyxl.Workbook`, normal or ``write_only=True`` (use the
-        latter for large tables: 100,000 firms take a few seconds).
+        An :class:`openpyxl.Workbook`, normal or ``write_only=True``.
     scenario
         The scenario to write. Firms columns are written in canonical order
         with English headers; each header cell carries a comment with its
-        Chinese name and meaning. Money cells use the format ``#,##0``; blank
-        (NaN) values become empty cells; ``basic_research`` is written yes/no.
+        Chinese name and meaning. Text is written as text (never a formula),
+        money cells use the format ``#,##0``, dates ``yyyy-mm-dd``; blank (NaN
+        or empty) values become empty cells; ``basic_research`` is written
+        yes/no.
+
+    Returns
+    -------
+    list of StreamedSheet
+        The sheets whose rows :func:`optimizer.xlsx_stream.save` adds.
     """
-    _write_firms(workbook, scenario)
+    firms = _declare_firms(workbook, scenario)
     _write_policy(workbook, scenario)
+    return [firms]
 
 
-class _CellMaker:
-    """Makes styled or text-forced cells; in write-only mode one cell per column is reused.
-
-    A write-only worksheet serialises each row as it is appended, so a cell
-    object can carry the next row's value afterwards; that avoids building a
-    styled cell for every value (about a sixth of the time on 100,000 rows).
-    """
-
-    def __init__(self, ws: Any, write_only: bool) -> None:
-        self.ws = ws
-        self.write_only = write_only
-        self._reused: dict[tuple[int, str], Any] = {}
-
-    def make(self, position: int, value: Any, number_format: str | None = None) -> Any:
-        kind = number_format or "text"
-        cell = self._reused.get((position, kind)) if self.write_only else None
-        if cell is None:
-            cell = Cell(self.ws, row=1, column=1)
-            if number_format:
-                cell.number_format = number_format
-            if self.write_only:
-                self._reused[(position, kind)] = cell
-        cell.value = value
-        if number_format is None:
-            cell.data_type = "s"  # text, even when it looks like a formula
-        return cell
+def firms_columns(scenario: Scenario) -> list[Column]:
+    """The columns of the ``firms`` sheet, in canonical order (English headers)."""
+    firms = scenario.firms
+    order = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in scenario.programs)]
+    columns = []
+    for name in (c for c in order if c in firms.columns):
+        values, number_format = _column_values(firms[name])
+        columns.append(Column(name, values, number_format, _WIDTHS.get(name, 16)))
+    return columns
 
 
 def _header(ws: Any, names: list[str], notes: list[str]) -> list[Any]:
     bold = Font(bold=True)
     cells = []
     for name, note in zip(names, notes, strict=True):
-        cell = Cell(ws, row=1, column=1, value=name)
+        cell = text_cell(ws, name)
         cell.font = bold
         if note:
             cell.comment = Comment(note, _AUTHOR, width=260, height=70)
@@ -158,75 +155,88 @@ def _is_formula_like(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
-def _column_values(series: pd.Series) -> tuple[list[Any], str | None]:
-    """Python values for one firms column (None for blanks) and its number format."""
+def _excel_dates(series: pd.Series) -> np.ndarray:
+    """Dates as Excel serial numbers; NaN for blanks.
+
+    Days since 1899-12-30 plus the time of day, with Excel's phantom
+    1900-02-29 kept: the numbers :func:`openpyxl.utils.datetime.to_excel` gives.
+    """
+    dates = pd.to_datetime(series, errors="coerce")
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_localize(None)
+    ns = (dates - _EPOCH).to_numpy(dtype="timedelta64[ns]").astype(np.int64)
+    blank = dates.isna().to_numpy()
+    days = np.floor_divide(ns, _DAY_NS)
+    serial = days - ((days > 0) & (days <= 60)) + (ns - days * _DAY_NS) / _DAY_NS
+    return np.where(blank, np.nan, serial)
+
+
+def _as_text(value: Any) -> str:
+    """A non-text value of a text column as text (whole numbers without ``.0``)."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _column_values(series: pd.Series) -> tuple[np.ndarray, str | None]:
+    """The values of one firms column and its number format (None for text).
+
+    Numbers come as floats (NaN for blanks), text as objects (None for blanks).
+    """
     name = str(series.name)
     if name == "basic_research":
         flags = series.astype("boolean").fillna(False).to_numpy(dtype=bool)
-        return np.where(flags, "yes", "no").tolist(), None
+        return np.where(flags, "yes", "no").astype(object), None
     if name == APPLIED_ON or pd.api.types.is_datetime64_any_dtype(series):
-        dates = pd.to_datetime(series, errors="coerce")
-        stamps: list[Any] = [None if pd.isna(d) else d.to_pydatetime() for d in dates]
-        return stamps, DATE_FORMAT
+        return _excel_dates(series), DATE_FORMAT
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         numbers = series.to_numpy(dtype=float, copy=True)
         numbers[~np.isfinite(numbers)] = np.nan
-        values: list[Any] = [None if math.isnan(v) else v for v in numbers.tolist()]
-        return values, MONEY_FORMAT if name.endswith("_request") else None
+        return numbers, MONEY_FORMAT if name.endswith("_request") else GENERAL
     objects = series.astype(object)
-    blank = objects.isna() | objects.eq("")
-    return objects.where(~blank, None).tolist(), None
+    blank = (objects.isna() | objects.eq("")).to_numpy()
+    values = objects.to_numpy(dtype=object, copy=True)
+    values[blank] = None
+    if not pd.api.types.is_string_dtype(series):  # only a hand-made table holds non-text
+        for i in np.flatnonzero(~blank):
+            if not isinstance(values[i], str):
+                values[i] = _as_text(values[i])
+    return values, None
 
 
-def _write_firms(workbook: Any, scenario: Scenario) -> None:
+def _declare_firms(workbook: Any, scenario: Scenario) -> StreamedSheet:
     ws = workbook.create_sheet("firms")
-    write_only = bool(getattr(workbook, "write_only", False))
-    firms = scenario.firms
-    order = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in scenario.programs)]
-    columns = [c for c in order if c in firms.columns]
-    for position, column in enumerate(columns):
-        ws.column_dimensions[get_column_letter(position + 1)].width = _WIDTHS.get(column, 16)
-    ws.freeze_panes = "A2"
+    columns = firms_columns(scenario)
+    ws.freeze_panes = "A2"  # before the first row: a write-only sheet writes its view first
     notes = []
     for column in columns:
-        zh, meaning = column_label(column)
+        zh, meaning = column_label(column.header)
         notes.append(f"{zh}：{meaning}" if zh else meaning)
-    ws.append(_header(ws, columns, notes))
+    return declare(ws, columns, _header(ws, [c.header for c in columns], notes))
 
-    values: list[list[Any]] = []
-    formats: list[str | None] = []
-    for column in columns:
-        column_values, number_format = _column_values(firms[column])
-        values.append(column_values)
-        formats.append(number_format)
-    styled = [j for j, f in enumerate(formats) if f]
-    guarded = [j for j, v in enumerate(values) if any(_is_formula_like(x) for x in v)]
-    maker = _CellMaker(ws, write_only)
-    for row in zip(*values, strict=True):
-        cells = list(row)
-        for j in styled:
-            if cells[j] is not None:
-                cells[j] = maker.make(j, cells[j], formats[j])
-        for j in guarded:
-            if _is_formula_like(cells[j]):
-                cells[j] = maker.make(j, cells[j])
-        ws.append(cells)
+
+def _policy_cell(ws: Any, value: Any, number_format: str | None = None) -> Any:
+    """A styled number cell, or a text cell when ``value`` would read as a formula."""
+    if number_format is None and not _is_formula_like(value):
+        return value
+    if number_format is None:
+        return text_cell(ws, value)
+    cell = Cell(ws, row=1, column=1, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _write_policy(workbook: Any, scenario: Scenario) -> None:
     ws = workbook.create_sheet("policy")
-    write_only = bool(getattr(workbook, "write_only", False))
     for letter, width in (("A", 26), ("B", 16), ("C", 60)):
         ws.column_dimensions[letter].width = width
     ws.append(_header(ws, ["key", "value", "note"], ["键", "值", "说明"]))
-    maker = _CellMaker(ws, write_only)
     for key, value in scenario.policy.to_items():
         if isinstance(value, bool):
             value = "yes" if value else "no"
         if isinstance(value, int | float):
             money = key.startswith(("budget.", "cap."))
-            shown = maker.make(1, float(value), MONEY_FORMAT) if money else float(value)
+            shown = _policy_cell(ws, float(value), MONEY_FORMAT if money else None)
         else:
-            text = str(value)
-            shown = maker.make(1, text) if _is_formula_like(text) else text
-        ws.append([maker.make(0, key) if _is_formula_like(key) else key, shown, policy_note(key)])
+            shown = _policy_cell(ws, str(value))
+        ws.append([_policy_cell(ws, key), shown, policy_note(key)])

@@ -18,20 +18,17 @@ Sheets, in order (titles in the report's language)::
 
 An infeasible result gives the summary (with the diagnosis) and the scenario
 sheets, and no allocation tables. The whole workbook is write-only; the
-allocations rows are streamed (see :mod:`optimizer.report.stream`), so
-100,000 firms take seconds, not minutes.
+rows of the allocations and firms sheets are streamed (see
+:mod:`optimizer.xlsx_stream`), so 100,000 firms take seconds, not minutes.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
 
 from optimizer.analysis.frontier import Frontier
 from optimizer.money import Lang
@@ -43,9 +40,9 @@ from optimizer.report.sheets_frontier import write_frontier
 from optimizer.report.sheets_groups import write_groups
 from optimizer.report.sheets_rules import write_rules
 from optimizer.report.sheets_summary import write_summary
-from optimizer.report.stream import StreamedSheet, splice
 from optimizer.result import Result
 from optimizer.scenario_sheets import add_scenario_sheets
+from optimizer.xlsx_stream import StreamedSheet, save
 
 __all__ = ["SHEET_KEYS", "build_report", "sheet_title"]
 
@@ -103,16 +100,13 @@ def build_report(
                      frontier=frontier, run_at=when)
     workbook = Workbook(write_only=True)
     streamed = _add_sheets(workbook, figures)
-    add_scenario_sheets(workbook, result.scenario)
+    streamed += add_scenario_sheets(workbook, result.scenario)
     workbook.properties.creator = "voucher-opt"
     workbook.properties.title = f"{text('title', lang)} — {result.scenario.name}"
     created = when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
     workbook.properties.created = created
     workbook.properties.modified = created
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        ExcelWriter(workbook, archive).save()  # stored: splice() compresses, once
-    return splice(buffer.getvalue(), streamed)
+    return save(workbook, streamed)
 
 
 def _add_sheets(workbook: Any, figures: Figures) -> list[StreamedSheet]:

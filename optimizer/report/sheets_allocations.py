@@ -1,4 +1,4 @@
-"""The Allocations / 分配明细 sheet: one row per firm, streamed (see :mod:`.stream`).
+"""The Allocations / 分配明细 sheet: one row per firm, streamed (see :mod:`optimizer.xlsx_stream`).
 
 Columns: who the firm is, what it asked for (万元), what each pool gives it
 (万元), its total, its limit, its coverage (with a data bar) and the reason,
@@ -22,7 +22,6 @@ from optimizer.report.labels import (
     program_header,
     text,
 )
-from optimizer.report.stream import Column, StreamedSheet, declare
 from optimizer.report.styles import (
     MAX_WIDTH,
     MIN_WIDTH,
@@ -30,10 +29,13 @@ from optimizer.report.styles import (
     SCORE,
     WAN,
     WAN_YUAN,
+    Out,
+    make_cell,
     shown,
     text_width,
 )
 from optimizer.scenario import request_column
+from optimizer.xlsx_stream import Column, StreamedSheet, declare
 
 #: Width of the explanation column: long sentences run on past its edge.
 SENTENCE_WIDTH = 90.0
@@ -121,7 +123,7 @@ def write_allocations(ws: Any, figures: Figures) -> StreamedSheet:
     """Declare the allocations sheet; its rows are spliced in after saving."""
     columns = allocation_columns(figures)
     ws.freeze_panes = "C2"  # before the first row: a write-only sheet writes its view first
-    sheet = declare(ws, columns)
+    sheet = declare(ws, columns, [make_cell(ws, Out(c.header, style="header")) for c in columns])
     last_row = sheet.n_rows + 1
     last_col = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last_col}{last_row}"

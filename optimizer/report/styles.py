@@ -15,7 +15,6 @@ Two rules hold for every cell written here:
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from typing import Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from optimizer.xlsx_stream import ILLEGAL
 
 # -- number formats ---------------------------------------------------------------
 #: 万元 (yuan / 10,000) with thousands separators and two decimals (¥100 steps).
@@ -65,8 +66,6 @@ WRAP_ALIGN = Alignment(vertical="top", wrap_text=True)
 CENTER = Alignment(horizontal="center")
 TOP = Alignment(vertical="top")
 
-#: Characters XML 1.0 cannot carry; they are dropped from text.
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Widest column the content may ask for; longer text is clipped at the cell edge.
 MAX_WIDTH = 60.0
 MIN_WIDTH = 6.0

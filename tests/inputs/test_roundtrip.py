@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +18,8 @@ from inputs.policies import fair_policy
 from inputs.scenario_io import write_scenario
 from inputs.shenzhen import generate
 from optimizer.scenario import Scenario
-from optimizer.scenario_sheets import add_scenario_sheets
+from optimizer.scenario_sheets import add_scenario_sheets, firms_columns
+from optimizer.xlsx_stream import save, sheet_parts
 
 
 def test_write_then_load_is_equal(tmp_path: Path, small) -> None:
@@ -64,17 +68,20 @@ def _dangerous_scenario(small) -> Scenario:
 def test_text_is_never_written_as_a_formula(small, write_only: bool) -> None:
     scenario = _dangerous_scenario(small)
     workbook = openpyxl.Workbook(write_only=write_only)
-    add_scenario_sheets(workbook, scenario)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    reread = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    data = save(workbook, add_scenario_sheets(workbook, scenario))
+    reread = openpyxl.load_workbook(io.BytesIO(data))
     ws = reread["firms"]
     for i, expected in enumerate(DANGEROUS, start=2):
         for ref, value in ((f"B{i}", expected), (f"D{i}", DANGEROUS[::-1][i - 2])):
             assert ws[ref].data_type == "s", ref
             assert ws[ref].value == value
         assert ws[f"A{i}"].data_type == "s"
-    assert read_scenario(buffer.getvalue(), "danger.xlsx").digest == scenario.digest
+    assert read_scenario(data, "danger.xlsx").digest == scenario.digest
+    package = zipfile.ZipFile(io.BytesIO(data))
+    firms_xml = package.read(sheet_parts(package)["firms"])
+    assert not re.search(rb"<f[ >/]", firms_xml)
+    if not write_only:  # a normal sheet states its used range: it must cover the rows
+        assert b'<dimension ref="A1:I6"/>' in firms_xml
 
 
 def test_cells_money_format_blanks_and_header_notes(small) -> None:
@@ -82,10 +89,8 @@ def test_cells_money_format_blanks_and_header_notes(small) -> None:
     firms.loc[1, "score"] = np.nan
     firms.loc[2, "name"] = ""
     workbook = openpyxl.Workbook(write_only=True)
-    add_scenario_sheets(workbook, Scenario(firms, small.policy, "x"))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    ws = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["firms"]
+    data = save(workbook, add_scenario_sheets(workbook, Scenario(firms, small.policy, "x")))
+    ws = openpyxl.load_workbook(io.BytesIO(data))["firms"]
     header = [c.value for c in ws[1]]
     assert header == ["firm_id", "name", "size_class", "district", "score", "basic_research",
                       "applied_on", "model_request", "training_request"]  # fmt: skip
@@ -96,6 +101,8 @@ def test_cells_money_format_blanks_and_header_notes(small) -> None:
     assert ws["F2"].value in {"yes", "no"}
     assert ws["E1"].comment.text.startswith("评审得分")
     assert ws["A1"].comment.text.startswith("企业编号")
+    assert ws["G2"].number_format == "yyyy-mm-dd" and ws["G2"].is_date
+    assert ws["G2"].value == firms["applied_on"].iloc[0].to_pydatetime()
 
 
 def test_policy_sheet_has_key_value_note() -> None:
@@ -124,3 +131,40 @@ def test_write_only_workbook_handles_many_rows() -> None:
     loaded = read_scenario(write_scenario(scenario), "many.xlsx")
     assert len(loaded.firms) == 5_000
     assert loaded.digest == scenario.digest
+
+
+def test_markup_and_illegal_characters_are_escaped_or_dropped(small) -> None:
+    firms = small.firms.head(6).copy()
+    names = ["A&B <C>", "x\x01y", 'say "hi" & \'bye\'', "  spaced  ", "a\r\nb",
+             "]]> &amp; \ud800\ufffe"]  # a lone surrogate needs an object column
+    firms["name"] = pd.Series(names, index=firms.index, dtype=object)
+    firms.loc[0, "district"] = "<district>"
+    scenario = Scenario(firms, small.policy, "markup")
+    loaded = read_scenario(write_scenario(scenario), "markup.xlsx")
+    assert loaded.firms["name"].tolist() == [
+        "A&B <C>", "xy", 'say "hi" & \'bye\'', "spaced", "a\r\nb", "]]> &amp;"]
+    assert loaded.firms.loc[0, "district"] == "<district>"
+    ws = openpyxl.load_workbook(io.BytesIO(write_scenario(scenario)))["firms"]
+    assert [ws[f"B{r}"].value for r in range(2, 8)] == [
+        "A&B <C>", "xy", 'say "hi" & \'bye\'', "  spaced  ", "a\r\nb", "]]> &amp; "]
+    assert all(ws[f"B{r}"].data_type == "s" for r in range(2, 8))
+
+
+def test_dates_are_excel_serials_as_openpyxl_writes_them(small) -> None:
+    from openpyxl.utils.datetime import to_excel
+
+    stamps = [dt.datetime(2024, 3, 15), dt.datetime(1900, 2, 28), dt.datetime(1900, 3, 1),
+              dt.datetime(1899, 12, 29, 12), dt.datetime(2024, 3, 15, 6, 30, 15), None]
+    firms = small.firms.head(6).copy()
+    firms["applied_on"] = pd.to_datetime(pd.Series(stamps, index=firms.index))
+    columns = {c.header: c for c in firms_columns(Scenario(firms, small.policy, "d"))}
+    serials = list(columns["applied_on"].values)
+    assert serials[:5] == pytest.approx([to_excel(s) for s in stamps[:5]], abs=1e-9)
+    assert np.isnan(serials[5])
+
+
+def test_non_text_values_in_a_text_column_become_text(small) -> None:
+    firms = small.firms.head(3).copy()
+    firms["firm_id"] = pd.Series([1001, 12.5, "X7"], index=firms.index, dtype=object)
+    loaded = read_scenario(write_scenario(Scenario(firms, small.policy, "ids")), "ids.xlsx")
+    assert loaded.firms["firm_id"].tolist() == ["1001", "12.5", "X7"]

@@ -83,3 +83,17 @@ def test_infeasible_what_if_in_a_comparison(result: Result, infeasible: Result) 
     rows = {r[0].value: r for r in ws.iter_rows() if r[0].value}
     assert [c.value for c in rows["Solver status"][1:4]] == ["optimal", "infeasible", None]
     assert rows["Firms funded"][2].value is None  # no figures pretending to be answers
+
+
+def test_same_input_same_bytes(result: Result) -> None:
+    assert build_report(result, run_at=RUN_AT) == build_report(result, run_at=RUN_AT)
+
+
+def test_firms_sheet_keeps_header_notes_formats_and_every_row(scenario: Scenario,
+                                                              report_zh: bytes) -> None:
+    ws = open_book(report_zh)["firms"]
+    assert ws.max_row == len(scenario.firms) + 1
+    assert ws["A1"].comment.text.startswith("企业编号")
+    assert ws["H2"].number_format == "#,##0" and ws["G2"].number_format == "yyyy-mm-dd"
+    assert ws["B2"].value == scenario.firms["name"].iloc[0] and ws["B2"].data_type == "s"
+    assert ws.freeze_panes == "A2"

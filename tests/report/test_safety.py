@@ -11,7 +11,7 @@ import pytest
 from openpyxl.xml import DEFUSEDXML
 
 from inputs import InputError, read_scenario
-from optimizer.report.stream import sheet_parts
+from optimizer.xlsx_stream import sheet_parts
 from tests.report.conftest import HOSTILE, open_book
 
 

@@ -1,21 +1,28 @@
-"""Fast rows for the big sheets: one row per firm, 100,000 firms in about a second.
+"""Fast rows for big sheets: one row per firm, 100,000 firms in about a second.
 
-openpyxl's write-only mode spends ~8 µs on every cell, so a 15-column table of
-100,000 firms would take 12 s by itself. Here openpyxl still builds the sheet
-(column widths, frozen header, autofilter, conditional formats and the styles
+openpyxl spends ~8 µs on every cell, so a 15-column table of 100,000 firms
+would take 12 s by itself. Here openpyxl still builds the sheet (column widths,
+frozen header, autofilter, conditional formats, header comments and the styles
 of its cells) with only the header row; :func:`declare` registers the number
-format of every column and returns a :class:`StreamedSheet`. openpyxl then
-saves the workbook uncompressed, and :func:`splice` compresses it once,
-streaming the data rows (formatted column by column as SpreadsheetML) into
-that sheet's part of the package on the way.
+format of every column and returns a :class:`StreamedSheet`. :func:`save` then
+has openpyxl write the package uncompressed and compresses it once, streaming
+the data rows (formatted column by column as SpreadsheetML) into that sheet's
+part of the package on the way (:func:`splice`).
 
 Text goes in as inline strings (``t="inlineStr"``), which a spreadsheet never
-evaluates, so a firm named ``=HYPERLINK(...)`` stays text.
+evaluates, so a firm named ``=HYPERLINK(...)`` stays text. Characters XML 1.0
+cannot carry are dropped. The output is deterministic: every zip entry carries
+the zip epoch (1980-01-01) as its time, and document dates are whatever the
+workbook's properties say.
+
+Both the report (:mod:`optimizer.report`) and the scenario writer
+(:mod:`optimizer.scenario_sheets`, used by :mod:`inputs`) stream through here.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,19 +31,28 @@ from xml.etree import ElementTree
 
 import numpy as np
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-
-from optimizer.report.styles import CENTER, ILLEGAL, Out, make_cell
+from openpyxl.writer.excel import ExcelWriter
 
 #: Rows formatted and written per chunk (bounds memory on large tables).
 CHUNK_ROWS = 5_000
 #: Distinct texts per column whose escaped form is kept for reuse.
 CACHE_VALUES = 10_000
-#: Deflate level of the re-packed workbook: 3 packs nearly as small as 6, twice as fast.
+#: Deflate level of the package: 3 packs nearly as small as 6, twice as fast.
 COMPRESS_LEVEL = 3
+#: Number format of a number column shown as it is (no style of its own).
+GENERAL = "General"
+#: Characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, surrogates,
+#: U+FFFE/U+FFFF); they are dropped from text.
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+CENTER = Alignment(horizontal="center")
+#: Characters :func:`escape` changes: most text has none and is returned as it is.
+_SPECIAL = re.compile(f'[&<>"\r{ILLEGAL.pattern[1:-1]}]')
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 
 
 @dataclass(frozen=True)
@@ -48,10 +64,11 @@ class Column:
     header
         The header text (row 1).
     values
-        One value per data row: floats for number columns (NaN for blank),
-        strings for text columns (None or NaN for blank).
+        One value per data row: floats for number columns (NaN or ±inf for
+        blank), strings for text columns (None or NaN for blank).
     number_format
-        The number format of a number column; None for a text column.
+        The number format of a number column (:data:`GENERAL` for none); None
+        for a text column.
     width
         Column width in characters.
     center
@@ -75,19 +92,34 @@ class StreamedSheet:
 
     @property
     def n_rows(self) -> int:
+        """The number of data rows (the header not counted)."""
         return len(self.columns[0].values) if self.columns else 0
 
 
-def declare(ws: Any, columns: Sequence[Column]) -> StreamedSheet:
+def declare(ws: Any, columns: Sequence[Column], header: Sequence[Any] | None = None
+            ) -> StreamedSheet:
     """Set widths and write the header row of ``ws``; the data rows follow in :func:`splice`.
 
-    Call it on a fresh write-only worksheet, before anything else is appended.
-    Settings that live after the rows (autofilter, conditional formats, print
-    set-up) can still be made on ``ws`` afterwards.
+    Call it on a fresh worksheet (normal or write-only), before anything else
+    is appended, and after settings a write-only sheet writes before its rows
+    (``freeze_panes``). Settings that live after the rows (autofilter,
+    conditional formats, print set-up) can still be made on ``ws`` afterwards.
+
+    Parameters
+    ----------
+    ws
+        The worksheet.
+    columns
+        Its columns, in order.
+    header
+        The cells of row 1 (styled, with comments...); by default each
+        column's header as a plain text cell.
     """
     for j, column in enumerate(columns):
         ws.column_dimensions[get_column_letter(j + 1)].width = column.width
-    ws.append([make_cell(ws, Out(c.header, style="header")) for c in columns])
+    if header is None:
+        header = [text_cell(ws, c.header) for c in columns]
+    ws.append(list(header))
     style_ids = []
     for column in columns:
         cell = WriteOnlyCell(ws)
@@ -99,9 +131,24 @@ def declare(ws: Any, columns: Sequence[Column]) -> StreamedSheet:
     return StreamedSheet(ws.title, tuple(columns), tuple(style_ids))
 
 
-def _escape(text: str) -> str:
+def text_cell(ws: Any, value: Any) -> Any:
+    """An openpyxl cell holding ``value`` as text, never as a formula."""
+    cell = WriteOnlyCell(ws, value=ILLEGAL.sub("", str(value)))
+    cell.data_type = "s"
+    return cell
+
+
+def escape(text: str) -> str:
+    """``text`` as XML character data: illegal characters dropped, markup escaped.
+
+    A carriage return is kept as ``&#13;`` (a parser would turn a raw one into
+    a line feed).
+    """
+    if _SPECIAL.search(text) is None:
+        return text
     text = ILLEGAL.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("\r", "&#13;"))
 
 
 def _number_cells(letter: str, style: int, values: np.ndarray, rows: range) -> list[str]:
@@ -116,7 +163,7 @@ def _inline(value: Any) -> str:
     """The ``<is>`` element of a text cell ("" for a blank)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = _escape(str(value))
+    text = escape(str(value))
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f"<is><t{space}>{text}</t></is>"
 
@@ -174,6 +221,24 @@ def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def save(workbook: Any, sheets: Sequence[StreamedSheet]) -> bytes:
+    """The .xlsx bytes of ``workbook`` with the data rows of ``sheets`` streamed in.
+
+    Parameters
+    ----------
+    workbook
+        An :class:`openpyxl.Workbook` (normal or write-only), not saved yet.
+        Its ``properties.created`` and ``properties.modified`` are written as
+        they are (openpyxl's own ``save`` would stamp the time of saving).
+    sheets
+        The sheets of ``workbook`` declared with :func:`declare`.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()  # stored: splice() compresses, once
+    return splice(buffer.getvalue(), sheets)
+
+
 def splice(stored: bytes, sheets: Sequence[StreamedSheet]) -> bytes:
     """Compress a workbook saved uncompressed, adding the data rows of ``sheets``.
 
@@ -184,6 +249,12 @@ def splice(stored: bytes, sheets: Sequence[StreamedSheet]) -> bytes:
         nothing is compressed twice).
     sheets
         The sheets declared with :func:`declare`.
+
+    Returns
+    -------
+    bytes
+        The package, deflated, every entry dated 1980-01-01 (equal input,
+        equal bytes).
     """
     source = zipfile.ZipFile(io.BytesIO(stored))
     parts = sheet_parts(source)
@@ -194,9 +265,12 @@ def splice(stored: bytes, sheets: Sequence[StreamedSheet]) -> bytes:
             content = source.read(info.filename)
             sheet = by_part.get(info.filename)
             if sheet is None:
-                target.writestr(info.filename, content)
+                # a ZipInfo made here carries the zip epoch as its time, like open() below
+                entry = zipfile.ZipInfo(info.filename)
+                entry.external_attr = info.external_attr
+                target.writestr(entry, content, zipfile.ZIP_DEFLATED, COMPRESS_LEVEL)
                 continue
-            head, tail = _split_sheet_data(content.decode())
+            head, tail = _split_sheet_data(content.decode(), sheet)
             with target.open(info.filename, "w") as out:
                 out.write(head.encode())
                 for chunk in _chunks(sheet):
@@ -205,8 +279,15 @@ def splice(stored: bytes, sheets: Sequence[StreamedSheet]) -> bytes:
     return buffer.getvalue()
 
 
-def _split_sheet_data(xml: str) -> tuple[str, str]:
-    """The sheet XML before and after the point where data rows go."""
+def _split_sheet_data(xml: str, sheet: StreamedSheet) -> tuple[str, str]:
+    """The sheet XML before and after the point where data rows go.
+
+    A normal (not write-only) worksheet states its used range, the header
+    only: that range is widened to the data rows.
+    """
+    if sheet.columns:
+        last = f"{get_column_letter(len(sheet.columns))}{sheet.n_rows + 1}"
+        xml = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>', xml, count=1)
     if "</sheetData>" in xml:
         head, tail = xml.split("</sheetData>", 1)
         return head, "</sheetData>" + tail
