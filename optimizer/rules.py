@@ -12,6 +12,7 @@ scales them. Every row here is a plain sum of allocations (coefficient 1).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -364,6 +365,24 @@ class BasicResearchSetAside:
             return [Violation(self.key, "basic_research",
                               f"basic research gets {yuan(got)}, needs {yuan(need)}")]
         return []
+
+
+#: The fairness rules set by one share in [0, 1]: policy key → the rule it makes.
+SHARE_RULES: dict[str, Callable[[float], Rule]] = {
+    "startup_floor": StartupSetAside,
+    "large_cap": LargeFirmCap,
+    "district_floor": DistrictFloor,
+    "basic_research_floor": BasicResearchSetAside,
+}
+
+#: Each share rule's neutral value: the policy leaves the rule out, and its rows, if
+#: built anyway, cannot bind (a floor asks for 0, the cap allows the whole pool).
+NEUTRAL_SHARES: dict[str, float] = {
+    "startup_floor": 0.0,
+    "large_cap": 1.0,
+    "district_floor": 0.0,
+    "basic_research_floor": 0.0,
+}
 
 
 def rules_for(scenario: Scenario) -> list[Rule]:

@@ -10,9 +10,9 @@ import numpy as np
 
 from optimizer.diagnose import diagnose, precheck
 from optimizer.model import AllocationModel, LevelGroup, Outcome
-from optimizer.policy import Objective
+from optimizer.policy import Objective, Policy
 from optimizer.result import Finding, Result, RowReport, Status
-from optimizer.rules import Context, Row, make_context, rules_for
+from optimizer.rules import SHARE_RULES, Context, Row, Rule, make_context, rules_for
 from optimizer.scenario import APPLIED_ON, Scenario, SizeClass
 
 #: Scores closer than this count as tied; ties go to the earlier applicant
@@ -72,35 +72,155 @@ def solve(scenario: Scenario) -> Result:
     timings = {"build": time.perf_counter() - built}
 
     solving = time.perf_counter()
-    levels: list[tuple[str, float]] = []
-    outcome: Outcome | None = None
-    if groups:
-        first = model.maximize_level()
-        if first.optimal and first.level is not None:
-            if policy.objective is Objective.LEXIMIN:
-                levels = _leximin(model, groups)
-            else:
-                levels = [(g.name, first.level) for g in groups]
-                model.hold_level(first.level)
-        else:
-            outcome = first
-    if outcome is None:
-        outcome = model.maximize_impact()
+    outcome, levels = _optimise(model, groups, policy.objective)
     timings["solve"] = time.perf_counter() - solving
 
     if not outcome.optimal:
         findings = diagnose(ctx, rules, rows, weights)
         status = Status.INFEASIBLE if findings else Status.ERROR
         return _without_allocation(ctx, status, findings, outcome.solver_status)
+    return _optimal(ctx, rows, outcome, levels, timings, started)
 
+
+class Resolver:
+    """One scenario's LP, built once and re-solved at policies that only move right-hand sides.
+
+    Pools and the four fairness shares (:data:`~optimizer.rules.SHARE_RULES`)
+    enter the LP only as right-hand sides: set-asides and the large-firm cap
+    are shares of the pools, and per-firm limits depend on neither. So a
+    policy that differs from the scenario's in those alone is solved by
+    moving the rows' right-hand sides with
+    :meth:`~optimizer.model.AllocationModel.set_rhs` and re-solving the one
+    model, instead of building the context, rules and LP again.
+
+    The model holds the rows of the scenario's own rules and of the share
+    rules named in ``keep`` (built at their neutral value when the scenario
+    leaves them off). A policy may switch any of those on or off: a rule it
+    switches off stays in the model at its neutral right-hand side (a floor of
+    0, a cap of the whole pool), where it cannot bind.
+
+    :meth:`solve` returns what :func:`solve` returns for the same policy: the
+    same LP up to rows that cannot bind, so the same allocation, impact and
+    levels, with row reports for the policy's own rules only. (A row at its
+    neutral value can be tight together with the row it repeats, e.g. a 100 %
+    large-firm cap when the pool all goes to large firms; the two may then
+    share a dual that a fresh solve gives to the pool alone.) A re-solve that
+    is not optimal is handed to :func:`solve`, for a status and a diagnosis
+    that do not depend on the reuse.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to build; its objective is plain impact or max-min.
+    keep
+        Keys of share rules to build even where the scenario leaves them off.
+
+    Raises
+    ------
+    ValueError
+        On a leximin objective (its stages change the model) or a ``keep``
+        key that is not a share rule.
+    """
+
+    def __init__(self, scenario: Scenario, keep: Sequence[str] = ()) -> None:
+        policy = scenario.policy
+        if policy.objective is Objective.LEXIMIN:
+            raise ValueError("a leximin model changes as it is solved; use solve()")
+        if unknown := [k for k in keep if k not in SHARE_RULES]:
+            raise ValueError(f"only share rules can be kept: {unknown}")
+        self.scenario = scenario
+        ctx = make_context(scenario)
+        self._limits = ctx.limits  # pools and shares do not change per-firm limits
+        own = [r.key for r in rules_for(scenario)]
+        self._keys = own + [k for k in keep if k not in own]
+        self._budgets = policy.budgets
+        self._rows_of: dict[Rule, list[Row]] = {}  # the last call's rows, per rule
+        own_rows, neutral_rows = self._rows(ctx)
+        rows = own_rows + neutral_rows
+        self._rhs = {row.name: row.rhs for row in rows}
+        self._groups = level_groups(ctx) if policy.objective is Objective.MAXMIN else []
+        self.model = AllocationModel(ctx, rows, tie_broken_scores(scenario), policy.tiers,
+                                     self._groups)
+
+    def solve(self, policy: Policy) -> Result:
+        """The scenario solved under ``policy``, as :func:`solve` would solve it.
+
+        Raises
+        ------
+        ValueError
+            If ``policy`` differs from the scenario's in anything but pool sizes
+            and share-rule values, or switches on a share rule the model lacks.
+        """
+        started = time.perf_counter()
+        base = self.scenario.policy
+        same = policy.with_values(budgets=base.budgets,
+                                  **{key: getattr(base, key) for key in SHARE_RULES})
+        if same != base or policy.programs != base.programs:
+            raise ValueError("only pool sizes and fairness shares may differ from the "
+                             "scenario's policy")
+        what_if = self.scenario.with_policy(policy)
+        ctx = make_context(what_if, self._limits)
+        own_rows, neutral_rows = self._rows(ctx)
+        for row in own_rows + neutral_rows:
+            if row.rhs != self._rhs[row.name]:
+                self.model.set_rhs(row.name, row.rhs)
+                self._rhs[row.name] = row.rhs
+        solving = time.perf_counter()
+        outcome, levels = _optimise(self.model, self._groups, policy.objective)
+        timings = {"solve": time.perf_counter() - solving}
+        if not outcome.optimal:
+            return solve(what_if)
+        return _optimal(ctx, own_rows, outcome, levels, timings, started)
+
+    def _rows(self, ctx: Context) -> tuple[list[Row], list[Row]]:
+        """Rows of the policy's own rules, and of the model's other rules at their neutral value.
+
+        Rows depend on the rule and the pools alone (the firms and their limits
+        are fixed), so the rows of a rule that has not changed since the last
+        call are reused rather than built again.
+        """
+        policy = ctx.scenario.policy
+        own = rules_for(ctx.scenario)
+        keys = {rule.key for rule in own}
+        if missing := keys - set(self._keys):
+            raise ValueError(f"the model was built without {sorted(missing)}; keep them")
+        neutral = [SHARE_RULES[key](getattr(policy, key)) for key in self._keys
+                   if key not in keys]
+        cached = self._rows_of if policy.budgets == self._budgets else {}
+        self._budgets = policy.budgets
+        self._rows_of = {r: cached[r] if r in cached else r.rows(ctx) for r in own + neutral}
+        return ([row for r in own for row in self._rows_of[r]],
+                [row for r in neutral for row in self._rows_of[r]])
+
+
+def _optimise(model: AllocationModel, groups: Sequence[LevelGroup],
+              objective: Objective) -> tuple[Outcome, list[tuple[str, float]]]:
+    """Impact; or the max-min level(s) first, then impact holding them."""
+    levels: list[tuple[str, float]] = []
+    if groups:
+        first = model.maximize_level()
+        if not first.optimal or first.level is None:
+            return first, levels
+        if objective is Objective.LEXIMIN:
+            levels = _leximin(model, groups)
+        else:
+            levels = [(g.name, first.level) for g in groups]
+            model.hold_level(first.level)
+    return model.maximize_impact(), levels
+
+
+def _optimal(ctx: Context, rows: Sequence[Row], outcome: Outcome,
+             levels: Sequence[tuple[str, float]], timings: dict[str, float],
+             started: float) -> Result:
+    """The :class:`Result` of an optimal outcome, with ``rows`` reported."""
     reading = time.perf_counter()
     amounts = _tidy(outcome.amounts, ctx)
     result = Result(
         status=Status.OPTIMAL,
-        scenario=scenario,
+        scenario=ctx.scenario,
         limits=ctx.limits,
         amounts=amounts,
-        objective=_impact(scenario, amounts),
+        objective=_impact(ctx.scenario, amounts),
         level=min((v for _, v in levels), default=None),
         levels=tuple(levels),
         rows=tuple(_row_reports(rows, outcome)),

@@ -28,6 +28,14 @@ exactly the drop-one difference from the scenario's own result. Every price
 is then ≥ 0, because each "without" optimum maximises impact over a set that
 contains the "with" allocation.
 
+Every policy compared here but the objectives' and the tiers' own is the
+constrained impact optimum with some fairness constraints switched off, and
+switching a constraint off only moves its rows' right-hand sides to a value at
+which they cannot bind (floors to 0, the large-firm cap to the whole pool). So
+those are solved on one LP, built once, by :class:`optimizer.solve.Resolver`;
+a max-min or leximin objective and diminishing-returns tiers change the LP
+itself and are solved afresh with :func:`optimizer.solve`.
+
 Because the LP breaks ties with a tiny bonus (:data:`optimizer.solve.TIE_BREAK`
 per yuan), a re-solve can differ from the exact optimum by at most that bonus
 times the money paid; a negative price within that bound is reported as 0.
@@ -36,18 +44,24 @@ times the money paid; a negative price within that bound is reported as 0.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from optimizer.analysis.metrics import group_sums
+import numpy as np
+
+from optimizer.analysis.metrics import grouped_by
 from optimizer.money import share, yuan
 from optimizer.policy import Objective, Policy, format_tiers
 from optimizer.result import Result
-from optimizer.rules import RULE_NAMES
+from optimizer.rules import NEUTRAL_SHARES, RULE_NAMES
 from optimizer.scenario import Scenario
-from optimizer.solve import TIE_BREAK, solve
+from optimizer.solve import TIE_BREAK, Resolver, solve
 
 #: Money moves smaller than this (yuan) are not named in the sentences.
 MOVE_YUAN = 1.0
+
+#: Yuan per firm → yuan per group (size class or district), from :func:`grouped_by`.
+GroupSums = Callable[[np.ndarray], dict[str, float]]
 
 CLASS_NAMES: dict[str, tuple[str, str]] = {
     "startup": ("初创企业", "startups"),
@@ -115,16 +129,14 @@ def impact_only(policy: Policy) -> Policy:
 
 def without_fairness(policy: Policy) -> Policy:
     """The policy with every fairness rule switched off (the programs' own terms kept)."""
-    return impact_only(policy).with_values(startup_floor=0.0, large_cap=1.0, district_floor=0.0,
-                                           basic_research_floor=0.0)
+    return impact_only(policy).with_values(**NEUTRAL_SHARES)
 
 
 def fairness_rules(policy: Policy) -> list[Comparison]:
     """The comparisons that price each active fairness rule (``"all"`` not included)."""
     base = impact_only(policy)
     out: list[Comparison] = []
-    for key, neutral in (("startup_floor", 0.0), ("large_cap", 1.0), ("district_floor", 0.0),
-                         ("basic_research_floor", 0.0)):
+    for key, neutral in NEUTRAL_SHARES.items():
         value = getattr(policy, key)
         if value != neutral:
             out.append(Comparison(key, share(value), base, base.with_values(**{key: neutral})))
@@ -160,32 +172,43 @@ def price_of_fairness(scenario: Scenario, result: Result | None = None) -> list[
     if not result.optimal or not rules:
         return []
     cache: dict[Policy, Result] = {scenario.policy: result}
+    base = impact_only(scenario.policy)  # every fairness constraint, plain impact objective
+    resolver: Resolver | None = None
 
     def solved(policy: Policy) -> Result:
+        nonlocal resolver
         if policy not in cache:
-            cache[policy] = solve(scenario.with_policy(policy))
+            if policy.objective is Objective.IMPACT and not policy.tiers:
+                # base with some constraints neutral: only right-hand sides differ
+                if resolver is None:
+                    resolver = Resolver(scenario.with_policy(base))
+                cache[policy] = resolver.solve(policy)
+            else:
+                cache[policy] = solve(scenario.with_policy(policy))
         return cache[policy]
 
     everything = Comparison("all", "", scenario.policy, without_fairness(scenario.policy))
+    by_class = grouped_by(scenario.firms["size_class"].astype(str).to_numpy())
+    by_district = grouped_by(scenario.firms["district"].astype(str).to_numpy())
     out = []
     for c in [everything, *rules]:
         fair, free = solved(c.fair), solved(c.free)
-        if fair.optimal and free.optimal:  # dropping rules never makes a scenario infeasible
-            out.append(_price(scenario, c.rule, c.parameter, fair, free))
+        # dropping rules never makes a scenario infeasible, but a solver can still fail
+        # (status error): such a comparison has no price and is left out
+        if fair.optimal and free.optimal:
+            out.append(_price(scenario, c.rule, c.parameter, fair, free, by_class, by_district))
     return out
 
 
-def _price(scenario: Scenario, rule: str, parameter: str, fair: Result,
-           free: Result) -> PriceOfFairness:
+def _price(scenario: Scenario, rule: str, parameter: str, fair: Result, free: Result,
+           class_sums: GroupSums, district_sums: GroupSums) -> PriceOfFairness:
     lost = free.objective - fair.objective
     noise = TIE_BREAK * max(math.fsum(fair.totals), math.fsum(free.totals)) + 1.0
     if -noise <= lost < 0:
         lost = 0.0
     pct = 100.0 * lost / free.objective if free.objective > 0 else 0.0
     delta = fair.totals - free.totals
-    firms = scenario.firms
-    by_class = group_sums(firms["size_class"].astype(str).to_numpy(), delta)
-    by_district = group_sums(firms["district"].astype(str).to_numpy(), delta)
+    by_class, by_district = class_sums(delta), district_sums(delta)
     moves = by_district if rule == "district_floor" else by_class
     moved = math.fsum(v for v in moves.values() if v > 0)
     zh, en = _sentences(rule, parameter, scenario.policy, lost, pct, moves, moved)

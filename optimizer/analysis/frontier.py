@@ -1,7 +1,8 @@
 """Frontiers: sweep one rule's parameter and tabulate impact and fairness along it.
 
 ``sweep(scenario, "startup_floor", [0, 0.05, …, 0.6])`` answers "what does each
-step of the set-aside cost?". The LP is built once: the swept rule's rows are
+step of the set-aside cost?". The LP is built once (by
+:class:`~optimizer.solve.Resolver`): the swept rule's rows are
 always in it (a 0 % set-aside is a row with right-hand side 0, a 100 % cap a
 row that cannot bind), and each point only changes right-hand sides with
 :meth:`~optimizer.model.AllocationModel.set_rhs` before re-solving. A budget
@@ -25,29 +26,11 @@ import numpy as np
 import pandas as pd
 
 from optimizer.analysis.metrics import Metrics, measure
-from optimizer.model import AllocationModel, Outcome
 from optimizer.policy import Objective, Policy
-from optimizer.result import Finding, Status
-from optimizer.rules import (
-    BasicResearchSetAside,
-    Context,
-    DistrictFloor,
-    LargeFirmCap,
-    Row,
-    StartupSetAside,
-    make_context,
-    rules_for,
-)
+from optimizer.result import Finding, Result, Status
+from optimizer.rules import SHARE_RULES
 from optimizer.scenario import Scenario
-from optimizer.solve import level_groups, solve, tie_broken_scores
-
-#: Rules whose parameter is a share in [0, 1], and the rule object each makes.
-SHARE_RULES: dict[str, Callable[[float], Any]] = {
-    "startup_floor": StartupSetAside,
-    "large_cap": LargeFirmCap,
-    "district_floor": DistrictFloor,
-    "basic_research_floor": BasicResearchSetAside,
-}
+from optimizer.solve import Resolver, solve
 
 #: progress(done, total): called with 0 before the first point and after each point.
 Progress = Callable[[int, int], None]
@@ -158,15 +141,6 @@ def policy_at(policy: Policy, rule: str, value: float) -> Policy:
     raise ValueError(f"cannot sweep {rule!r}; choose one of {allowed}")
 
 
-def _rows(ctx: Context, rule: str) -> list[Row]:
-    """The scenario's rows, with the swept rule's rows present even at a neutral value."""
-    rules = rules_for(ctx.scenario)
-    policy = ctx.scenario.policy
-    if rule in SHARE_RULES and not any(r.key == rule for r in rules):
-        rules.append(SHARE_RULES[rule](getattr(policy, rule)))
-    return [row for r in rules for row in r.rows(ctx)]
-
-
 def sweep(scenario: Scenario, rule: str, values: Sequence[float],
           progress: Progress | None = None) -> Frontier:
     """Solve ``scenario`` at each value of one rule's parameter.
@@ -189,63 +163,27 @@ def sweep(scenario: Scenario, rule: str, values: Sequence[float],
         On a rule that cannot be swept or a value out of range (before any solve).
     """
     started = time.perf_counter()
-    scenarios = [scenario.with_policy(policy_at(scenario.policy, rule, v)) for v in values]
-    total = len(scenarios)
+    policies = [policy_at(scenario.policy, rule, v) for v in values]
     if progress:
-        progress(0, total)
-    points: list[FrontierPoint] = []
+        progress(0, len(values))
+    solve_at: Callable[[Policy], Result]
     if scenario.policy.objective is Objective.LEXIMIN:
-        for k, (value, what_if) in enumerate(zip(values, scenarios, strict=True)):
-            points.append(_from_solve(float(value), what_if))
-            if progress:
-                progress(k + 1, total)
-    elif scenarios:
-        points = _reusing_model(rule, values, scenarios, progress)
+        def solve_at(policy: Policy) -> Result:
+            return solve(scenario.with_policy(policy))
+    elif policies:
+        # the swept rule's rows are always in the model: at 0 % (or a 100 % cap) they
+        # cannot bind
+        solve_at = Resolver(scenario, keep=[rule] if rule in SHARE_RULES else []).solve
+    points = []
+    for k, (value, policy) in enumerate(zip(values, policies, strict=True)):
+        points.append(_point(float(value), solve_at(policy)))
+        if progress:
+            progress(k + 1, len(values))
     return Frontier(rule, tuple(points), time.perf_counter() - started, scenario.name)
 
 
-def _reusing_model(rule: str, values: Sequence[float], scenarios: list[Scenario],
-                   progress: Progress | None) -> list[FrontierPoint]:
-    first = make_context(scenarios[0])
-    limits = first.limits  # budgets and fairness shares do not change per-firm limits
-    rows = _rows(first, rule)
-    current = {row.name: row.rhs for row in rows}
-    policy = scenarios[0].policy
-    groups = level_groups(first) if policy.objective is Objective.MAXMIN else []
-    model = AllocationModel(first, rows, tie_broken_scores(scenarios[0]), policy.tiers, groups)
-    points = []
-    for k, (value, what_if) in enumerate(zip(values, scenarios, strict=True)):
-        ctx = make_context(what_if, limits)
-        for row in _rows(ctx, rule):
-            if row.rhs != current[row.name]:
-                model.set_rhs(row.name, row.rhs)
-                current[row.name] = row.rhs
-        outcome = _solve_stages(model, bool(groups))
-        if outcome.optimal:
-            amounts = np.clip(np.round(outcome.amounts, 2), 0.0, limits.upper)
-            metrics = measure(what_if, amounts, limits)
-            points.append(FrontierPoint(float(value), Status.OPTIMAL, metrics.impact, metrics,
-                                        amounts))
-        else:
-            points.append(_from_solve(float(value), what_if))
-        if progress:
-            progress(k + 1, len(scenarios))
-    return points
-
-
-def _solve_stages(model: AllocationModel, maxmin: bool) -> Outcome:
-    """Impact; or for max-min, the level first, then impact holding it."""
-    if maxmin:
-        first = model.maximize_level()
-        if not first.optimal or first.level is None:
-            return first
-        model.hold_level(first.level)
-    return model.maximize_impact()
-
-
-def _from_solve(value: float, scenario: Scenario) -> FrontierPoint:
-    result = solve(scenario)
+def _point(value: float, result: Result) -> FrontierPoint:
     if not result.optimal:
         return FrontierPoint(value, result.status, None, diagnosis=result.diagnosis)
-    metrics = measure(scenario, result.amounts, result.limits)
+    metrics = measure(result.scenario, result.amounts, result.limits)
     return FrontierPoint(value, result.status, metrics.impact, metrics, result.amounts)

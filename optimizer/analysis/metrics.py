@@ -20,6 +20,7 @@ Populations
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,10 +123,19 @@ def jain(values: np.ndarray) -> float:
 
 def group_sums(keys: np.ndarray, values: np.ndarray) -> dict[str, float]:
     """Σ values per key, keys sorted (size classes in their natural order)."""
+    return grouped_by(keys)(values)
+
+
+def grouped_by(keys: np.ndarray) -> Callable[[np.ndarray], dict[str, float]]:
+    """:func:`group_sums` over fixed keys: the keys are sorted once for many value arrays."""
     labels, inverse = np.unique(keys, return_inverse=True)
-    sums = np.bincount(inverse, weights=values, minlength=len(labels))
     order = sorted(range(len(labels)), key=lambda k: _class_order(str(labels[k])))
-    return {str(labels[k]): float(sums[k]) for k in order}
+
+    def sums(values: np.ndarray) -> dict[str, float]:
+        totals = np.bincount(inverse, weights=values, minlength=len(labels))
+        return {str(labels[k]): float(totals[k]) for k in order}
+
+    return sums
 
 
 def _class_order(key: str) -> tuple[int, str]:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from optimizer import check_allocation, solve
-from optimizer.analysis import price_of_fairness
+from optimizer.analysis import fairness, price_of_fairness
 from optimizer.analysis.fairness import fairness_rules, without_fairness
+from optimizer.policy import Policy
+from optimizer.result import Result
+from optimizer.scenario import Scenario
 from tests.factory import firm, scenario
 from tests.optimizer.test_analysis_baselines import FIRMS, POLICY, hand
 from tests.strategies import scenarios
@@ -151,3 +156,39 @@ def test_under_maxmin_constraints_are_priced_against_the_impact_optimum():
     assert prices["all"].impact_lost == pytest.approx(10 * M, rel=1e-6)
     assert prices["all"].moved_by_class == pytest.approx({"startup": -0.25 * M,
                                                           "large": 0.25 * M}, abs=1)
+
+
+class FreshSolves:
+    """Stands in for :class:`optimizer.solve.Resolver`: every policy solved from scratch."""
+
+    built = 0
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        FreshSolves.built += 1
+
+    def solve(self, policy: Policy) -> Result:
+        return solve(self.scenario.with_policy(policy))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(fairness=True, objective=True))
+def test_reusing_one_model_prices_as_fresh_solves_do(sc):
+    result = solve(sc)
+    reused = price_of_fairness(sc, result)
+    built = FreshSolves.built
+    with mock.patch.object(fairness, "Resolver", FreshSolves):
+        fresh = price_of_fairness(sc, result)
+    # one model at most, and always one when a fairness constraint is priced
+    assert FreshSolves.built <= built + 1
+    if any(p.rule in fairness.NEUTRAL_SHARES for p in fresh):
+        assert FreshSolves.built == built + 1
+    assert [p.rule for p in reused] == [p.rule for p in fresh]
+    for r, f in zip(reused, fresh, strict=True):
+        assert r.impact_with == pytest.approx(f.impact_with, rel=1e-6, abs=1), r.rule
+        assert r.impact_without == pytest.approx(f.impact_without, rel=1e-6, abs=1), r.rule
+        assert r.impact_lost == pytest.approx(f.impact_lost, rel=1e-6, abs=1), r.rule
+        assert r.impact_lost_pct == pytest.approx(f.impact_lost_pct, rel=1e-6, abs=1e-6)
+        assert r.moved_by_class == pytest.approx(f.moved_by_class, abs=1), r.rule
+        assert r.moved_by_district == pytest.approx(f.moved_by_district, abs=1), r.rule
+        assert (r.text_en, r.text_zh) == (f.text_en, f.text_zh)

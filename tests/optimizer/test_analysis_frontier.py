@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from optimizer import Status, check_allocation, solve
 from optimizer.analysis import sweep, sweepable
 from optimizer.analysis.frontier import policy_at
+from optimizer.policy import Objective
 from optimizer.scenario import Scenario
+from optimizer.solve import Resolver
 from tests.optimizer.test_analysis_baselines import hand
 from tests.strategies import scenarios
 
@@ -135,3 +137,13 @@ def test_impact_never_falls_as_the_large_firm_cap_or_a_budget_grows(sc):
         points = sweep(what_if, rule, values).points
         assert all(b.objective + slack >= a.objective for a, b in pairwise(points)
                    if a.objective is not None and b.objective is not None)
+
+
+def test_the_reused_model_refuses_what_is_not_a_right_hand_side():
+    resolver = Resolver(hand(startup_floor=0.2), keep=["large_cap"])
+    assert resolver.solve(resolver.scenario.policy.with_values(large_cap=0.5)).optimal
+    for change in ({"cap_total": 3 * M}, {"objective": Objective.MAXMIN}, {"district_floor": 0.1}):
+        with pytest.raises(ValueError):
+            resolver.solve(resolver.scenario.policy.with_values(**change))
+    with pytest.raises(ValueError):
+        Resolver(hand(objective="leximin"))
