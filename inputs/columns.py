@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, SIZE_CLASS_ZH, request_column
-from optimizer.scenario_sheets import COLUMN_LABELS, PROGRAM_ZH
+from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, PROGRAM_ZH, SIZE_CLASS_ZH, request_column
+from optimizer.scenario_sheets import COLUMN_LABELS
 
 #: Sheet names accepted for the two sheets (after stripping and lower-casing).
 SHEET_ALIASES: dict[str, tuple[str, ...]] = {

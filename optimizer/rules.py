@@ -21,7 +21,7 @@ import numpy as np
 
 from optimizer.bounds import Limits, firm_limits
 from optimizer.money import Lang, share, yuan
-from optimizer.scenario import Scenario, SizeClass
+from optimizer.scenario import PROGRAM_ZH, Scenario, SizeClass
 
 #: Absolute slack (yuan) allowed when checking an allocation against a rule,
 #: on top of a relative 1e-7 of the amount involved.
@@ -148,8 +148,7 @@ def rule_name(key: str, lang: Lang) -> str:
 
 def program_label(program: str, lang: Lang) -> str:
     """模型券 / 训力券 / 语料券 in Chinese, the program key in English."""
-    zh = {"model": "模型券", "training": "训力券", "corpus": "语料券"}
-    return zh.get(program, program) if lang == "zh" else program
+    return PROGRAM_ZH.get(program, program) if lang == "zh" else program
 
 
 def group_label(rule: str, group: str, lang: Lang) -> str:

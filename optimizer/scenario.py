@@ -39,6 +39,10 @@ SIZE_CLASS_ZH: dict[SizeClass, str] = {
     SizeClass.LARGE: "大型",
 }
 
+#: Chinese names of the voucher programs. A request column's Chinese header is
+#: the program's name followed by 申请额 (训力券申请额).
+PROGRAM_ZH: dict[str, str] = {"model": "模型券", "training": "训力券", "corpus": "语料券"}
+
 #: Columns every firms table has after parsing, in sheet order. Request
 #: columns (``{program}_request``) follow, one per program of the policy.
 FIRM_COLUMNS: tuple[str, ...] = (

@@ -23,15 +23,12 @@ from openpyxl.styles import Font
 from optimizer.scenario import (
     APPLIED_ON,
     FIRM_COLUMNS,
+    PROGRAM_ZH,
     SIZE_CLASS_ZH,
     Scenario,
     request_column,
 )
 from optimizer.xlsx_stream import GENERAL, Column, StreamedSheet, declare, text_cell
-
-#: Chinese names of the voucher programs; a request column's Chinese header is
-#: the program's name followed by 申请额.
-PROGRAM_ZH: dict[str, str] = {"model": "模型券", "training": "训力券", "corpus": "语料券"}
 
 #: Canonical firms column → (Chinese header, meaning in Chinese and English).
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
