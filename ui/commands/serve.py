@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.port", str(args.port), "--server.address", args.address,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",
     ]
     print(f"voucher-opt: serving on http://{args.address}:{args.port}", flush=True)
     return subprocess.call(command, env=env)
