@@ -6,7 +6,52 @@ next to the table, or uses :meth:`InputError.to_dict` to highlight the cell.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+#: The messages of :mod:`inputs` and of policy keys (English) as an officer reads
+#: them in Chinese. Every failure mode has a line here; tests check it.
+MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), template) for pattern, template in (
+        (r"^must be ≥ (\S+), got (.+)$", r"应 ≥ \1，实际为 \2"),
+        (r"^must be between (\S+) and (\S+), got (.+)$", r"应在 \1 到 \2 之间，实际为 \3"),
+        (r"^must be a (?:finite )?number, got (.+)$", r"应为数字，实际为 \1"),
+        (r"^must be a date such as (\S+), got (.+)$", r"应为日期（如 \1），实际为 \2"),
+        (r"^must be one of (.+), got (.+)$", r"应为以下之一：\1；实际为 \2"),
+        (r"^is blank; a value is required$", "为空，此项必填"),
+        (r"^(.+) is already used in row (\d+)$", r"\1 已在第 \2 行使用（企业编号不能重复）"),
+        (r"^required column (.+) is missing(.*)$", r"缺少必需的列 \1\2"),
+        (r"^has no firm rows$", "没有企业数据行"),
+        (r"^is missing$", "缺失"),
+        (r"^is empty \(it needs a header row\)$", "为空（需要表头行）"),
+        (r"^is neither UTF-8 nor GB18030 text$", "既不是 UTF-8 也不是 GB18030 编码的文本"),
+        (r"^cannot read the (workbook|CSV|file): (.+)$", r"无法读取文件：\2"),
+        (r"^unsupported file type (.+) \(use (.+)\)$", r"不支持的文件类型 \1（请用 \2）"),
+        (r"^no such file \((.+)\)$", r"文件不存在（\1）"),
+        (r"^column (.+) is given twice \(also in column (\w+)\)$",
+         r"列 \1 出现了两次（另见第 \2 列）"),
+        (r"^needs a header row with the columns key \(键\) and value \(值\)$",
+         "需要包含 key（键）和 value（值）两列的表头行"),
+        (r"^is blank but the row has a value$", "为空，但该行有值"),
+        # policy keys (optimizer.policy.PolicyError)
+        (r"^appears twice$", "重复出现"),
+        (r"^must be yes or no, got (.+)$", r"应为 是/否（yes/no），实际为 \1"),
+        (r"^unknown size class (.+) \(use (.+)\)$", r"未知的企业规模 \1（可用：\2）"),
+        (r"^each tier is share:weight, got (.+)$", r"每一档应写作 比例:权重，实际为 \1"),
+        (r"^tier shares must rise and end at 1, got (.+)$",
+         r"各档比例应递增并以 1 结束，实际为 \1"),
+        (r"^tier weights must not rise \(returns diminish\), got (.+)$",
+         r"各档权重不应递增（收益递减），实际为 \1"),
+        (r"^is required \(yuan in the pool\)$", "必填（资金池金额，元）"),
+        (r"^program (.+) has no (budget\.\S+) key$", r"券种 \1 没有 \2 资金池参数"),
+        (r"^unknown policy key \(see the README for the allowed keys\)$",
+         "未知的政策参数（允许的参数见 README）"),
+        (r"^is required for program (.+)$", r"券种 \1 必须设置此项"),
+    )
+)
+#: A policy error reads "key: what is wrong"; the key stays as it is.
+_POLICY_KEY = re.compile(r"^([A-Za-z_][\w.]*): (.+)$")
+
 
 
 def column_letter(position: int) -> str:
@@ -106,6 +151,11 @@ class InputError(Exception):
         fields = (self.file, self.sheet, self.row, self.column, self.cell)
         return (_rebuild, (self.message, *fields))
 
+    @property
+    def message_zh(self) -> str:
+        """What is wrong, in Chinese (the English message if no translation matches)."""
+        return _translate(self.message)
+
     def to_dict(self) -> dict[str, Any]:
         """The error as JSON-ready fields, plus ``text`` (the one-line ``str``)."""
         return {
@@ -115,8 +165,19 @@ class InputError(Exception):
             "column": self.column,
             "cell": self.cell,
             "message": self.message,
+            "message_zh": self.message_zh,
             "text": str(self),
         }
+
+
+def _translate(message: str) -> str:
+    for pattern, template in MESSAGES_ZH:
+        if pattern.match(message):
+            return pattern.sub(template, message)
+    keyed = _POLICY_KEY.match(message)
+    if keyed:
+        return f"{keyed.group(1)}：{_translate(keyed.group(2))}"
+    return message
 
 
 def _rebuild(

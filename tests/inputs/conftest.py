@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,10 +51,21 @@ def broken(tmp_path: Path, small_bytes: bytes) -> Callable[..., Path]:
 
 
 def load_error(path: Path) -> InputError:
-    """The InputError that loading ``path`` raises (fails the test if none)."""
+    """The InputError that loading ``path`` raises (fails the test if none).
+
+    Every failure mode must also read in Chinese, the officers' language: the
+    message must have a translation in ``inputs.errors.MESSAGES_ZH``.
+    """
     with pytest.raises(InputError) as caught:
         load_scenario(path)
+    assert_chinese(caught.value)
     return caught.value
+
+
+def assert_chinese(err: InputError) -> None:
+    """The error's Chinese message is a translation, not the English left as it is."""
+    zh = err.message_zh
+    assert zh != err.message and re.search(r"[\u4e00-\u9fff]", zh), f"untranslated: {err.message}"
 
 
 def set_cells(**cells: Any) -> Edit:

@@ -258,5 +258,6 @@ def test_error_is_one_line_and_json_ready(broken: Broken) -> None:
         "column": "training_request",
         "cell": "I18",
         "message": "must be ≥ 0, got -5000",
+        "message_zh": "应 ≥ 0，实际为 -5000",
         "text": "bad.xlsx: firms!I18 training_request: must be ≥ 0, got -5000",
     }
