@@ -1,6 +1,7 @@
 """The linear program, built with PuLP and solved by HiGHS.
 
-This is the only module that imports :mod:`pulp`. It turns per-firm limits
+This module and :mod:`optimizer.highs_bulk` (the hand-over to HiGHS) are the
+only ones that import :mod:`pulp`. It turns per-firm limits
 (variable bounds) and rule rows (:class:`~optimizer.rules.Row`) into one LP
 that can be re-solved with other objectives or right-hand sides.
 
@@ -22,21 +23,25 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import highspy
 import numpy as np
 import pulp
-from pulp import _rustcore
 
+from optimizer.highs_bulk import BulkHiGHS
 from optimizer.rules import Context, Row, Sense
 
 #: Yuan per model unit.
 SCALE = 1e6
 #: Tolerance when holding a level found in an earlier stage.
 LEVEL_TOLERANCE = 1e-9
-#: HiGHS options. Measured here (`make bench`): with presolve on, HiGHS took 14 s on
-#: 30,000 firms (presolve itself is the cost); interior point with crossover and no
-#: presolve took 0.3 s, and it is as fast as simplex on the 2,887-firm default.
-#: Crossover leaves a vertex solution, so duals and tie-breaks stay well defined.
+#: HiGHS options for a model handed over afresh. Measured here (`make bench`): with
+#: presolve on, HiGHS took 14 s on 30,000 firms (presolve itself is the cost); interior
+#: point with crossover and no presolve took 0.3 s, and it is as fast as simplex on the
+#: 2,887-firm default. Crossover leaves a vertex solution and a basis, so duals and
+#: tie-breaks stay well defined, and a re-solve that only moves right-hand sides
+#: (:meth:`AllocationModel.set_rhs`) runs the simplex method from that basis on the
+#: kept HiGHS object instead (0.04–0.3 s rather than 0.8–1.1 s at 100,000 firms),
+#: presolve still off. Where the optimum is degenerate the two paths may return
+#: different (equally valid) duals.
 HIGHS_OPTIONS: dict[str, Any] = {"solver": "ipm", "presolve": "off", "run_crossover": "on"}
 
 
@@ -152,6 +157,11 @@ class AllocationModel:
                 terms[slack] = 1.0 if row.sense is Sense.GE else -1.0
             self._add(row.name, terms, row.sense, row.rhs / SCALE)
 
+        # warm start: the solver of the last solve, what it solved, RHS moved since
+        self._solver: BulkHiGHS | None = None
+        self._solved: tuple[str, float] | None = None
+        self._moved: dict[str, pulp.LpConstraint] = {}
+
         self.level: pulp.LpVariable | None = None
         self._groups = list(groups)
         if self._groups:
@@ -188,8 +198,14 @@ class AllocationModel:
 
     # -- changing ----------------------------------------------------------------
     def set_rhs(self, row_name: str, rhs_yuan: float) -> None:
-        """Change one row's right-hand side (for sweeps that only move a number)."""
-        self._constraints[row_name].changeRHS(rhs_yuan / SCALE)
+        """Change one row's right-hand side (for sweeps that only move a number).
+
+        If nothing else changes before the next solve with the same objective,
+        that solve starts from the last one's basis (see :data:`HIGHS_OPTIONS`).
+        """
+        constraint = self._constraints[row_name]
+        constraint.changeRHS(rhs_yuan / SCALE)
+        self._moved[row_name] = constraint
 
     def hold_level(self, minimum: float) -> None:
         """Keep every level group at coverage ≥ ``minimum`` (less a tolerance)."""
@@ -201,6 +217,7 @@ class AllocationModel:
         assert self.level is not None
         constraint = self._constraints[f"level.{group.name}"]
         constraint.set_coefficient(self.level, 0.0)
+        self._solver = None  # a coefficient changed: hand the model over afresh
         constraint.changeRHS(max(0.0, level - LEVEL_TOLERANCE))
 
     # -- solving -----------------------------------------------------------------
@@ -208,7 +225,7 @@ class AllocationModel:
         """Maximise Σ weight × tier weight × a."""
         self.prob.sense = pulp.LpMaximize
         self.prob.setObjective(self._impact)
-        return self._solve()
+        return self._solve("impact")
 
     def maximize_level(self) -> Outcome:
         """Maximise the level ``t`` that every free group's coverage reaches."""
@@ -216,7 +233,7 @@ class AllocationModel:
         self.level.lowBound = 0.0
         self.prob.sense = pulp.LpMaximize
         self.prob.setObjective(pulp.LpAffineExpression.from_dict({self.level: 1.0}))
-        return self._solve()
+        return self._solve("level")
 
     def maximize(self, expression: pulp.LpAffineExpression) -> Outcome:
         """Maximise any expression built by this model."""
@@ -229,13 +246,32 @@ class AllocationModel:
         self.prob.sense = pulp.LpMinimize
         self.prob.setObjective(pulp.LpAffineExpression.from_dict(
             dict.fromkeys(self._slack_vars.values(), 1.0)))
-        return self._solve()
+        return self._solve("relaxation")
 
-    def _solve(self) -> Outcome:
-        solver = BulkHiGHS(msg=False, output_flag=False, **HIGHS_OPTIONS)
+    def _solve(self, objective: str | None = None) -> Outcome:
+        """Solve, warm from the last basis if only right-hand sides moved since.
+
+        ``objective`` names the objective this model set (None: any other);
+        the level's lower bound is the only variable bound that ever changes.
+        """
+        solved = None if objective is None else (
+            objective, -1.0 if self.level is None else float(self.level.lowBound or 0.0))
+        solver, moved = self._solver, list(self._moved.values())
+        self._moved = {}
         with _quiet_stdout():
-            stats = self.prob.solve(solver)
-        optimal = stats.status == pulp.LpSolveStatus.Optimal and stats.has_solution
+            if solver is not None and solved is not None and solved == self._solved:
+                status, has_solution = solver.resolve(self.prob, moved)
+                expression = self.prob.objective  # as PuLP's buildStats computes it
+                objective_value = expression.value() if has_solution and expression else None
+            else:
+                solver = BulkHiGHS(msg=False, output_flag=False, **HIGHS_OPTIONS)
+                stats = self.prob.solve(solver)
+                status, has_solution, objective_value = (stats.status, stats.has_solution,
+                                                         stats.objective)
+        optimal = status == pulp.LpSolveStatus.Optimal and has_solution
+        # keep HiGHS for a warm re-solve only after an optimum (a vertex, with its basis)
+        keep = optimal and isinstance(solver, _WARM_SOLVER)
+        self._solver, self._solved = (solver, solved) if keep else (None, None)
         shape = self.ctx.limits.upper.shape
         amounts = np.zeros(shape)
         marginals: dict[str, float] = {}
@@ -257,9 +293,9 @@ class AllocationModel:
             level = None if self.level is None else float(self.level.varValue or 0.0)
         return Outcome(
             optimal=optimal,
-            solver_status=stats.status.name,
+            solver_status=status.name,
             amounts=amounts,
-            objective=float(stats.objective or 0.0),
+            objective=float(objective_value or 0.0),
             level=level,
             marginals=marginals,
             activities=activities,
@@ -267,88 +303,8 @@ class AllocationModel:
         )
 
 
-class BulkHiGHS(pulp.HiGHS):
-    """PuLP's HiGHS interface, handing the model over in bulk.
-
-    PuLP 4.2 passes a model to HiGHS by walking a Python wrapper of every
-    variable and every term, then writes the solution back the same way: 1.05 s
-    of a 1.5 s solve at 100,000 firms, where HiGHS itself takes 0.3 s. This
-    class reads the same PuLP model through its Rust handles into arrays and
-    writes the solution back with PuLP's batch setters. Status handling is
-    PuLP's. ``tests/optimizer/test_model.py`` checks that both hand-overs give
-    the same solution and duals.
-    """
-
-    _column_ids: list[int]
-    _row_ids: list[int]
-
-    def buildSolverModel(self, lp: pulp.LpProblem) -> None:
-        inf = highspy.kHighsInf
-        model = lp._model
-        highs: Any = lp.solverModel
-        variables = model.list_variables()
-        ids = np.fromiter((v.id() for v in variables), dtype=np.int64, count=len(variables))
-        column_of = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
-        column_of[ids] = np.arange(len(ids))
-        lower = np.array([v.lb for v in variables], dtype=float)
-        upper = np.array([v.ub for v in variables], dtype=float)
-        cost = np.zeros(len(variables))
-        objective = model.get_objective()
-        if objective is not None:
-            terms = objective.items()
-            cost[column_of[[v.id() for v, _ in terms]]] = [c for _, c in terms]
-        empty = np.zeros(0, dtype=np.int32)
-        highs.addCols(len(variables), cost, np.where(np.isinf(lower), -inf, lower),
-                               np.where(np.isinf(upper), inf, upper), 0, empty, empty,
-                               np.zeros(0))
-        sense = highspy.ObjSense.kMaximize if lp.sense == pulp.LpMaximize else \
-            highspy.ObjSense.kMinimize
-        highs.changeObjectiveSense(sense)
-        if objective is not None:
-            highs.changeObjectiveOffset(objective.constant)
-
-        constraints = model.list_constraints()
-        starts, index, value = [0], [], []
-        row_lower, row_upper = [], []
-        for constraint in constraints:
-            terms = constraint.items()
-            index.append(column_of[[v.id() for v, _ in terms]])
-            value.append(np.array([c for _, c in terms], dtype=float))
-            starts.append(starts[-1] + len(terms))
-            rhs = constraint.rhs
-            le = constraint.sense == _RUST_LE
-            ge = constraint.sense == _RUST_GE
-            row_lower.append(-inf if le else rhs)
-            row_upper.append(inf if ge else rhs)
-        highs.addRows(
-            len(constraints), np.array(row_lower), np.array(row_upper), starts[-1],
-            np.array(starts[:-1], dtype=np.int32),
-            np.concatenate(index).astype(np.int32) if index else empty,
-            np.concatenate(value) if value else np.zeros(0))
-        self._column_ids = ids.tolist()
-        self._row_ids = [c.id() for c in constraints]
-
-    def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, bool]:
-        highs: Any = lp.solverModel
-        highs_status = highs.getModelStatus()
-        solved = highs_status == highspy.HighsModelStatus.kOptimal
-        status = {
-            highspy.HighsModelStatus.kOptimal: pulp.LpSolveStatus.Optimal,
-            highspy.HighsModelStatus.kInfeasible: pulp.LpSolveStatus.Infeasible,
-            highspy.HighsModelStatus.kUnbounded: pulp.LpSolveStatus.Unbounded,
-        }.get(highs_status, pulp.LpSolveStatus.Undefined)
-        if solved:
-            solution = highs.getSolution()
-            model = lp._model
-            model.set_variable_values(list(zip(self._column_ids, solution.col_value,
-                                               strict=True)))
-            model.set_variable_djs(list(zip(self._column_ids, solution.col_dual, strict=True)))
-            model.set_constraint_pis(list(zip(self._row_ids, solution.row_dual, strict=True)))
-        return status, solved
-
-
-_RUST_LE = _rustcore.Sense.LessEqual
-_RUST_GE = _rustcore.Sense.GreaterEqual
+#: The solver class that can re-solve warm (tests may swap :class:`BulkHiGHS` for PuLP's).
+_WARM_SOLVER = BulkHiGHS
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from optimizer import Status, check_allocation, solve
 from optimizer.analysis import sweep, sweepable
 from optimizer.analysis.frontier import policy_at
+from optimizer.highs_bulk import BulkHiGHS
 from optimizer.policy import Objective
 from optimizer.scenario import Scenario
 from optimizer.solve import Resolver
@@ -147,3 +149,46 @@ def test_the_reused_model_refuses_what_is_not_a_right_hand_side():
             resolver.solve(resolver.scenario.policy.with_values(**change))
     with pytest.raises(ValueError):
         Resolver(hand(objective="leximin"))
+
+
+SWEPT = ["startup_floor", "large_cap", "district_floor", "basic_research_floor"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sc=scenarios(), rule=st.sampled_from(SWEPT),
+       values=st.lists(st.sampled_from([0.0, 0.05, 0.2, 0.35, 0.5, 0.7, 0.9, 1.0]),
+                       min_size=2, max_size=6))
+def test_warm_re_solves_match_fresh_solves(sc, rule, values):
+    # a Resolver re-solves from the last basis when only right-hand sides moved; points
+    # that turn infeasible on that warm path are handed to solve() for their diagnosis
+    resolver = Resolver(sc, keep=[rule])
+    for value in values:
+        what_if = sc.with_policy(policy_at(sc.policy, rule, value))
+        warm, fresh = resolver.solve(what_if.policy), solve(what_if)
+        assert warm.status == fresh.status, value
+        if fresh.optimal:
+            assert warm.objective == pytest.approx(fresh.objective, rel=1e-9, abs=1.0)
+            assert np.abs(warm.amounts - fresh.amounts).max() <= 1.0
+            assert warm.level == pytest.approx(fresh.level, abs=1e-7)
+        else:
+            assert [f.text_en for f in warm.diagnosis] == [f.text_en for f in fresh.diagnosis]
+
+
+def test_re_solves_that_only_move_right_hand_sides_start_warm():
+    calls: list[bool] = []
+    real = BulkHiGHS.resolve
+
+    def spy(self, lp, moved):
+        status, solved = real(self, lp, moved)
+        calls.append(solved)
+        return status, solved
+
+    with mock.patch.object(BulkHiGHS, "resolve", spy):
+        frontier = sweep(hand(), "district_floor", [0.5, 0.3, 0.9, 0.3, 0.4])
+    statuses = [p.status for p in frontier.points]
+    assert statuses == [Status.OPTIMAL, Status.OPTIMAL, Status.INFEASIBLE, Status.OPTIMAL,
+                        Status.OPTIMAL]
+    # warm: 0.3 after 0.5, 0.9 (reported infeasible, then diagnosed by solve()), 0.4 after
+    # 0.3; the 0.3 after the infeasible point is handed over afresh
+    assert calls == [True, False, True]
+    assert "District floor 90%" in frontier.points[2].diagnosis[0].text_en
