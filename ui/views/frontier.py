@@ -35,7 +35,7 @@ def value_label(rule: str, value: float) -> str:
 
 
 def _values(rule: str, policy_value: float) -> list[float]:
-    points = st.slider(t("frontier.points"), 3, 21, 9, key="frontier_points")
+    points = st.slider(t("frontier.points"), 3, 21, 13, key="frontier_points")  # 0–60% in 5% steps
     if rule.startswith("budget."):
         wan = policy_value / WAN
         left, right = st.columns(2)
