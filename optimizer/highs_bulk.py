@@ -6,6 +6,7 @@ With :mod:`optimizer.model`, the only module that imports :mod:`pulp` and
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -86,6 +87,21 @@ class BulkHiGHS(pulp.HiGHS):
         self._column_ids = ids.tolist()
         self._row_ids = [c.id() for c in constraints]
         self._row_of = {row_id: k for k, row_id in enumerate(self._row_ids)}
+
+    def actualSolve(self, lp: pulp.LpProblem, **kwargs: Any) -> pulp.LpSolveStats:
+        """Hand over, solve and read back; describe the solve without PuLP's ``buildStats``,
+        which wraps every variable again to count them (0.15 s at 100,000 firms)."""
+        started = time.perf_counter()
+        self.createAndConfigureSolver(lp)
+        self.buildSolverModel(lp)
+        highs: Any = lp.solverModel
+        highs.run()
+        status, solved = self.findSolutionValues(lp)
+        objective = lp.objective.value() if solved and lp.objective is not None else None
+        return pulp.LpSolveStats(
+            solver=self.name, status=pulp.LpSolveStatus(status), has_solution=solved,
+            time=time.perf_counter() - started, objective=objective,
+            num_variables=len(self._column_ids), num_constraints=len(self._row_ids))
 
     def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, bool]:
         highs: Any = lp.solverModel

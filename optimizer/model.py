@@ -138,11 +138,12 @@ class AllocationModel:
         for k, (tier_share, tier_weight) in enumerate(tier_list):
             width = tier_share - previous
             previous = tier_share
-            column_weights = weights[pair_firm] * tier_weight
-            for j in range(n_pairs):
-                var = add(f"a{k}_{j}", 0.0, float(pair_upper[j] * width))
-                self._columns.append(var)
-                objective[var] = float(column_weights[j])
+            # one batch of columns with bound 0, then each its own upper bound
+            tier = list(self.prob.add_variable_dict(f"a{k}", range(n_pairs), 0.0, 0.0).values())
+            for var, bound in zip(tier, (pair_upper * width).tolist(), strict=True):
+                var.upBound = bound
+            self._columns += tier
+            objective.update(zip(tier, (weights[pair_firm] * tier_weight).tolist(), strict=True))
         self._n_pairs = n_pairs
         self._n_tiers = len(tier_list)
         self._impact = pulp.LpAffineExpression.from_dict(objective)
@@ -154,7 +155,7 @@ class AllocationModel:
             if row.rule in soft_rules:
                 slack = add(f"s_{len(self._slack_vars)}", 0.0, None)
                 self._slack_vars[row.name] = slack
-                terms[slack] = 1.0 if row.sense is Sense.GE else -1.0
+                terms.append((slack, 1.0 if row.sense is Sense.GE else -1.0))
             self._add(row.name, terms, row.sense, row.rhs / SCALE)
 
         # warm start: the solver of the last solve, what it solved, RHS moved since
@@ -168,25 +169,29 @@ class AllocationModel:
             self.level = add("t", 0.0, 1.0)
             for group in self._groups:
                 terms = self._terms(group.firms, group.programs, SCALE / group.total_upper)
-                terms[self.level] = -1.0
+                terms.append((self.level, -1.0))
                 self._add(f"level.{group.name}", terms, Sense.GE, 0.0)
 
     # -- building ----------------------------------------------------------------
-    def _terms(self, firms: np.ndarray, programs: np.ndarray, coef: float) -> dict[
-        pulp.LpVariable, float
-    ]:
+    def _terms(self, firms: np.ndarray, programs: np.ndarray,
+               coef: float) -> list[tuple[pulp.LpVariable, float]]:
+        """(column, coef) for every tier column of the listed (firm, program) pairs.
+
+        A list rather than a dict: the pairs are distinct, and hashing 100,000
+        variables costs more than the expression itself.
+        """
         pairs = self._pair_of[firms, programs]
         pairs = pairs[pairs >= 0]
         columns = self._columns
-        return {
-            columns[int(c)]: coef
+        return [
+            (columns[c], coef)
             for k in range(self._n_tiers)
-            for c in pairs + k * self._n_pairs
-        }
+            for c in (pairs + k * self._n_pairs).tolist()
+        ]
 
-    def _add(self, name: str, terms: dict[pulp.LpVariable, float], sense: Sense,
+    def _add(self, name: str, terms: list[tuple[pulp.LpVariable, float]], sense: Sense,
              rhs: float) -> None:
-        expr = pulp.LpAffineExpression.from_dict(terms)
+        expr = pulp.LpAffineExpression.from_list(terms)
         constraint = expr <= rhs if sense is Sense.LE else expr >= rhs
         # PuLP rewrites some characters in names; ours stay the keys, its are plain
         self._constraints[name] = self.prob.addConstraint(constraint, f"r{len(self._constraints)}")
@@ -194,7 +199,7 @@ class AllocationModel:
     def coverage_expression(self, group: LevelGroup) -> pulp.LpAffineExpression:
         """Σ a / Σ upper over a group, as an objective."""
         terms = self._terms(group.firms, group.programs, SCALE / group.total_upper)
-        return pulp.LpAffineExpression.from_dict(terms)
+        return pulp.LpAffineExpression.from_list(terms)
 
     # -- changing ----------------------------------------------------------------
     def set_rhs(self, row_name: str, rhs_yuan: float) -> None:

@@ -168,7 +168,11 @@ def test_warm_re_solves_match_fresh_solves(sc, rule, values):
         assert warm.status == fresh.status, value
         if fresh.optimal:
             assert warm.objective == pytest.approx(fresh.objective, rel=1e-9, abs=1.0)
-            assert np.abs(warm.amounts - fresh.amounts).max() <= 1.0
+            # what each firm gets is the same. How a firm splits between two pools need not
+            # be unique (a firm held at cap.total next to a pool with money left, or two
+            # firms both partly funded by both pools, can move money between the pools at
+            # no change in impact), so two optimal vertices may split it differently.
+            assert np.abs(warm.totals - fresh.totals).max() <= 1.0
             assert warm.level == pytest.approx(fresh.level, abs=1e-7)
         else:
             assert [f.text_en for f in warm.diagnosis] == [f.text_en for f in fresh.diagnosis]
