@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer import Policy, Scenario
+from optimizer import Policy, Result, Scenario, check_allocation, solve
 
 
 def firm(firm_id: str, size_class: str, score: float, model: float = 0.0,
@@ -24,3 +24,11 @@ def scenario(firms: list[dict[str, Any]], **policy: Any) -> Scenario:
     """A scenario from rows and policy-sheet keys (``budget__model`` means ``budget.model``)."""
     items = [(key.replace("__", "."), value) for key, value in policy.items()]
     return Scenario(pd.DataFrame(firms), Policy.from_items(items), name="test")
+
+
+def solved(sc: Scenario) -> Result:
+    """Solve, and fail the test unless the result is optimal and passes the independent check."""
+    result = solve(sc)
+    assert result.optimal, result.diagnosis
+    assert check_allocation(sc, result.amounts) == []
+    return result

@@ -25,15 +25,7 @@ from optimizer.report.styles import (
     txt,
     wan,
 )
-from optimizer.rules import program_label, rules_for
-
-
-def _group_label(price: ShadowPrice, lang: Lang) -> str:
-    if price.rule in ("budget", "startup_floor", "large_cap"):
-        return program_label(price.group, lang)
-    if price.group == "basic_research":
-        return text("basic_research", lang)
-    return price.group
+from optimizer.rules import group_label, rules_for
 
 
 def _strongest(prices: list[ShadowPrice]) -> ShadowPrice | None:
@@ -92,7 +84,7 @@ def _row_table(grid: Grid, figures: Figures, lang: Lang) -> None:
         grid.add(
             txt(price.row),
             txt(price.text_zh if lang == "zh" else price.text_en, wrap=True),
-            txt(_group_label(price, lang)),
+            txt(group_label(price.rule, price.group, lang)),
             txt({"<=": "≤", ">=": "≥"}.get(sense, sense)),
             wan(price.rhs),
             wan(price.activity),

@@ -7,22 +7,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer import Result, check_allocation, solve
+from optimizer import Result, solve
 from optimizer.analysis import Reason, explain_all, explain_firm
 from optimizer.scenario import Scenario
 from optimizer.solve import tie_broken_scores
-from tests.factory import firm, scenario
+from tests.factory import firm, scenario, solved
 from tests.optimizer.test_analysis_baselines import hand
 from tests.strategies import scenarios
 
 M = 1e6
-
-
-def solved(sc: Scenario) -> Result:
-    result = solve(sc)
-    assert result.optimal, result.diagnosis
-    assert check_allocation(sc, result.amounts) == []
-    return result
 
 
 def reasons(result: Result) -> dict[str, str]:

@@ -7,18 +7,11 @@ from hypothesis import HealthCheck, given, settings
 
 from optimizer import Policy, PolicyError, Result, check_allocation, solve
 from optimizer.scenario import Scenario
-from tests.factory import firm, scenario
+from tests.factory import firm, scenario, solved
 from tests.optimizer.test_analysis_baselines import hand
 from tests.strategies import scenarios
 
 M = 1e6
-
-
-def solved(sc: Scenario) -> Result:
-    result = solve(sc)
-    assert result.optimal, result.diagnosis
-    assert check_allocation(sc, result.amounts) == []
-    return result
 
 
 def training(result: Result) -> list[float]:
