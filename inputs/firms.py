@@ -115,7 +115,7 @@ def parse_firms_sheet(
         file=file,
         sheet=sheet,
     )
-    return _validate(table, programs, where)
+    return _validate(table, where, programs)
 
 
 def validate_firms(
@@ -137,14 +137,47 @@ def validate_firms(
         str (``name`` "" when blank), ``size_class`` canonical str, ``score`` and
         requests float, ``basic_research`` bool, ``applied_on`` datetime64[ns].
     """
+    missing = _missing_columns(table, programs, sheet)
+    if missing:
+        raise missing[0]
+    return _validate(*_in_order(table, programs, file, sheet), programs)
+
+
+def firms_problems(
+    table: pd.DataFrame,
+    programs: Sequence[str],
+    *,
+    file: str | None = None,
+    sheet: str | None = "firms",
+) -> list[InputError]:
+    """Every column's first bad cell, in reading order (empty: the table is valid).
+
+    :func:`validate_firms` raises the first of these; an editor can show them all,
+    so that an officer fixes a table in one pass.
+    """
+    missing = _missing_columns(table, programs, sheet)
+    if missing:
+        return missing
+    ordered, where = _in_order(table, programs, file, sheet)
+    _, problems = _check(ordered, programs, where)
+    return [where.error(p) for p in problems]
+
+
+def _missing_columns(table: pd.DataFrame, programs: Sequence[str],
+                     sheet: str | None) -> list[InputError]:
+    required = (*REQUIRED_COLUMNS, *(request_column(p) for p in programs))
+    return [InputError(f"required column {both_names(c)} is missing", sheet=sheet)
+            for c in required if c not in table.columns]
+
+
+def _in_order(table: pd.DataFrame, programs: Sequence[str], file: str | None,
+              sheet: str | None) -> tuple[pd.DataFrame, _Where]:
+    """The table's known columns in sheet order, and where its rows are (row i: sheet row i+2)."""
     table = table.reset_index(drop=True)
     expected = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in programs)]
     order = {c: i for i, c in enumerate(c for c in expected if c in table.columns)}
     where = _Where(np.arange(len(table)) + 2, {}, order, file, sheet)
-    for column in (*REQUIRED_COLUMNS, *(request_column(p) for p in programs)):
-        if column not in table.columns:
-            raise InputError(f"required column {both_names(column)} is missing", sheet=sheet)
-    return _validate(table[list(order)].astype(object).infer_objects(), programs, where)
+    return table[list(order)].astype(object).infer_objects(), where
 
 
 # -- the header ---------------------------------------------------------------------
@@ -316,7 +349,21 @@ class _Column:
         return values.astype("datetime64[ns]")
 
 
-def _validate(table: pd.DataFrame, programs: Sequence[str], where: _Where) -> pd.DataFrame:
+def _validate(table: pd.DataFrame, where: _Where, programs: Sequence[str]) -> pd.DataFrame:
+    out, problems = _check(table, programs, where)
+    if problems:
+        raise where.error(problems[0])
+    firms = pd.DataFrame(out)
+    for column in ("firm_id", "name", "size_class", "district"):
+        firms[column] = firms[column].astype(str)
+    for column in ("score", *(request_column(p) for p in programs)):
+        firms[column] = firms[column].astype(float)
+    return firms
+
+
+def _check(table: pd.DataFrame, programs: Sequence[str],
+           where: _Where) -> tuple[dict[str, pd.Series], list[_Problem]]:
+    """The typed columns, and the first bad cell of each column in reading order."""
     required = {*REQUIRED_COLUMNS, *(request_column(p) for p in programs)}
     checks = {c: _Column(table, c, c in required) for c in table.columns}
     out: dict[str, pd.Series] = {}
@@ -345,15 +392,8 @@ def _validate(table: pd.DataFrame, programs: Sequence[str], where: _Where) -> pd
         out[column] = checks[column].numbers(0)
 
     problems = [c.problem for c in checks.values() if c.problem is not None]
-    if problems:
-        first = min(problems, key=lambda p: (p.position, where.order.get(p.column, 0)))
-        raise where.error(first)
-    firms = pd.DataFrame(out)
-    for column in ("firm_id", "name", "size_class", "district"):
-        firms[column] = firms[column].astype(str)
-    for column in ("score", *(request_column(p) for p in programs)):
-        firms[column] = firms[column].astype(float)
-    return firms
+    problems.sort(key=lambda p: (p.position, where.order.get(p.column, 0)))
+    return out, problems
 
 
 def _empty(table: pd.DataFrame, value: Any) -> pd.Series:

@@ -74,19 +74,30 @@ def _go_to(position: int) -> None:
 
 
 def show_problem(problem: InputError) -> None:
-    """The table's first problem in plain words, naming the firm and the column."""
+    """The table's first problem in plain words, naming the firm and the column; then the
+    first problem of every other column at fault, so that all can be fixed in one pass."""
     table = state.firms()
     position = (problem.row - 2) if problem.row is not None else None
-    firm = ""
-    if position is not None and 0 <= position < len(table):
-        firm = str(table["firm_id"].iloc[position])
-    where = t("firms.where", row=problem.row if problem.row is not None else "?",
-              firm=firm or "—", column=column_name(problem.column) if problem.column else "")
+    where = _where(problem, table)
     left, right = st.columns([5, 1])
     left.error(t("firms.problem", where=where, message=message(problem)),
                icon=":material/warning:")
     if position is not None:
         right.button(t("firms.goto"), on_click=_go_to, args=(position,), key="firms_goto")
+    more = state.more_firms_problems()
+    if more:
+        lines = [f"- {t('firms.problem', where=_where(p, table), message=message(p))}"
+                 for p in more]
+        st.warning("\n".join([t("firms.more", n=len(more)), *lines]))
+
+
+def _where(problem: InputError, table: pd.DataFrame) -> str:
+    position = (problem.row - 2) if problem.row is not None else None
+    firm = ""
+    if position is not None and 0 <= position < len(table):
+        firm = str(table["firm_id"].iloc[position])
+    return t("firms.where", row=problem.row if problem.row is not None else "?",
+             firm=firm or "—", column=column_name(problem.column) if problem.column else "")
 
 
 def render(programs: tuple[str, ...]) -> None:

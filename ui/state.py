@@ -24,7 +24,7 @@ import streamlit as st
 
 from inputs import InputError, load_scenario
 from inputs.builtin import DEFAULT_SCENARIO_PATH, FAIR_SCENARIO_PATH
-from inputs.firms import validate_firms
+from inputs.firms import firms_problems, validate_firms
 from optimizer import Policy, Result, Scenario, solve
 from ui.policy_values import canonical
 
@@ -165,6 +165,7 @@ def set_firms(table: pd.DataFrame, *, remount: bool = True) -> None:
         SS.firms_digest = table_hash(typed)
     except InputError as err:
         SS.firms, SS.firms_problem, SS.firms_typed = table, err, None
+        SS.firms_more_problems = firms_problems(table, SS.policy.programs, sheet="firms")[1:]
         SS.firms_digest = None
     if remount:
         SS.firms_version = SS.get("firms_version", 0) + 1
@@ -174,6 +175,14 @@ def firms_problem() -> InputError | None:
     """The first problem of the master table (duplicate id, blank cell, ...), or None."""
     problem: InputError | None = SS.get("firms_problem")
     return problem
+
+
+def more_firms_problems() -> list[InputError]:
+    """The first problem of each further column at fault, when the table has any."""
+    if SS.get("firms_problem") is None:
+        return []
+    more: list[InputError] = SS.get("firms_more_problems", [])
+    return more
 
 
 # -- the policy -----------------------------------------------------------------------

@@ -168,6 +168,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "firms.where": ("第 {row} 行（企业编号 {firm}）{column}", "Row {row} (firm {firm}) {column}"),
     "firms.problem": ("{where}：{message}", "{where}: {message}"),
     "firms.goto": ("跳到该行", "Go to row"),
+    "firms.more": ("另有 {n} 列有问题（每列列出第一处）：",
+                   "{n} more columns have problems (the first of each):"),
     # -- files
     "files.upload": ("上传方案工作簿或企业名单 CSV", "Upload a scenario workbook or firms CSV"),
     "files.upload.help": ("工作簿含 firms/企业 与 policy/政策 两张表；CSV "

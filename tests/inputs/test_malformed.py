@@ -8,7 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from inputs import load_scenario
+from inputs import InputError, load_scenario
+from inputs.firms import firms_problems, validate_firms
 from tests.inputs.conftest import load_error, set_cells
 
 Broken = Callable[..., Path]
@@ -261,3 +262,22 @@ def test_error_is_one_line_and_json_ready(broken: Broken) -> None:
         "message_zh": "应 ≥ 0，实际为 -5000",
         "text": "bad.xlsx: firms!I18 training_request: must be ≥ 0, got -5000",
     }
+
+
+def test_every_column_at_fault_can_be_listed(small) -> None:
+    # validate_firms stops at the first bad cell; firms_problems gives each column's first
+    table = small.firms.copy().astype(object)
+    table.loc[5, "training_request"] = -5
+    table.loc[2, "score"] = 120
+    table.loc[7, "score"] = "n/a"  # a second bad score: only the first of a column is listed
+    table.loc[9, "district"] = " "
+    problems = firms_problems(table, small.programs)
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (4, "score", "must be between 0 and 100, got 120"),
+        (7, "training_request", "must be ≥ 0, got -5"),
+        (11, "district", "is blank; a value is required"),
+    ]
+    with pytest.raises(InputError) as caught:
+        validate_firms(table, small.programs)
+    assert (caught.value.row, caught.value.column) == (4, "score")
+    assert firms_problems(small.firms, small.programs) == []

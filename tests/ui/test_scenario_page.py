@@ -88,6 +88,22 @@ def test_table_edit_blocks_solve_until_fixed(app: AppTest) -> None:
     assert app.session_state["firms"].iloc[1]["firm_id"] == "NEW-1"  # the editor keeps its input
 
 
+def test_every_column_at_fault_is_listed_at_once(app: AppTest) -> None:
+    # three bad cells in three columns: the first is the main message (with "go to row"),
+    # the other two columns are listed under it, so the officer fixes all in one pass
+    edit_firms(app, edited={4: {"score": 120}, 6: {"training_request": -5}, 9: {"district": " "}})
+    assert app.button(key="solve").disabled
+    main = [e.value for e in app.error if "评审得分" in e.value]
+    assert main and "第 6 行" in main[0] and "应在 0 到 100 之间" in main[0]
+    more = [w.value for w in app.warning if "另有 2 列有问题" in w.value]
+    assert more, [w.value for w in app.warning]
+    assert "第 8 行" in more[0] and "应 ≥ 0，实际为 -5" in more[0]
+    assert "第 11 行" in more[0] and "为空，此项必填" in more[0]
+    edit_firms(app, edited={4: {"score": 80}, 6: {"training_request": 5}, 9: {"district": "南山区"}})
+    assert not app.button(key="solve").disabled
+    assert not [w.value for w in app.warning if "另有" in w.value]
+
+
 def test_successive_edits_are_all_kept(app: AppTest) -> None:
     """Streamlit issue 7749: feeding the editor its own output loses every second edit."""
     edit_firms(app, edited={0: {"training_request": 1_000_000.0}})
