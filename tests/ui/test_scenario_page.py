@@ -99,7 +99,8 @@ def test_every_column_at_fault_is_listed_at_once(app: AppTest) -> None:
     assert more, [w.value for w in app.warning]
     assert "第 8 行" in more[0] and "应 ≥ 0，实际为 -5" in more[0]
     assert "第 11 行" in more[0] and "为空，此项必填" in more[0]
-    edit_firms(app, edited={4: {"score": 80}, 6: {"training_request": 5}, 9: {"district": "南山区"}})
+    fixed = {4: {"score": 80}, 6: {"training_request": 5}, 9: {"district": "南山区"}}
+    edit_firms(app, edited=fixed)
     assert not app.button(key="solve").disabled
     assert not [w.value for w in app.warning if "另有" in w.value]
 
