@@ -63,41 +63,43 @@ def precheck(ctx: Context, rules: Sequence[Rule]) -> list[Finding]:
                     f"but {pools_en}.",
                     need - total))
             for district, need_d in needs.items():
-                reachable = math.fsum(firm_max[ctx.district == district])
-                if need_d > reachable + SHORTFALL_YUAN:
-                    findings.append(Finding(
-                        (rule.key, "cap.total"),
-                        f"区域保底{share(rule.share)}要求{district}获得{yuan(need_d, 'zh')}，"
-                        f"但单企业合计上限使其企业最多获得{yuan(reachable, 'zh')}。",
-                        f"District floor {share(rule.share)} needs {yuan(need_d)} for "
-                        f"{district}, but the per-firm total cap lets its firms receive at most "
-                        f"{yuan(reachable)}.",
-                        need_d - reachable))
+                findings += _beyond_total_cap(
+                    rule.key, need_d, math.fsum(firm_max[ctx.district == district]),
+                    f"区域保底{share(rule.share)}要求{district}获得{yuan(need_d, 'zh')}", "其企业",
+                    f"District floor {share(rule.share)} needs {yuan(need_d)} for {district}",
+                    "its firms")
         elif isinstance(rule, StartupSetAside):
             startups = ctx.size_class == SizeClass.STARTUP
             need = math.fsum(rule.need(ctx, j) for j in range(ctx.n_programs))
-            reachable = math.fsum(firm_max[startups])
-            if need > reachable + SHORTFALL_YUAN:
-                findings.append(Finding(
-                    (rule.key, "cap.total"),
-                    f"初创企业专项{share(rule.share)}合计需要{yuan(need, 'zh')}，"
-                    f"但单企业合计上限使初创企业最多获得{yuan(reachable, 'zh')}。",
-                    f"Startup set-aside {share(rule.share)} needs {yuan(need)} in all, but the "
-                    f"per-firm total cap lets startups receive at most {yuan(reachable)}.",
-                    need - reachable))
+            findings += _beyond_total_cap(
+                rule.key, need, math.fsum(firm_max[startups]),
+                f"初创企业专项{share(rule.share)}合计需要{yuan(need, 'zh')}", "初创企业",
+                f"Startup set-aside {share(rule.share)} needs {yuan(need)} in all", "startups")
         elif isinstance(rule, BasicResearchSetAside):
             need = rule.need(ctx)
-            reachable = math.fsum(firm_max[ctx.basic_research])
-            if need > reachable + SHORTFALL_YUAN:
-                findings.append(Finding(
-                    (rule.key, "cap.total"),
-                    f"基础研究专项{share(rule.share)}需要{yuan(need, 'zh')}，"
-                    f"但单企业合计上限使基础研究项目最多获得{yuan(reachable, 'zh')}。",
-                    f"Basic-research set-aside {share(rule.share)} needs {yuan(need)}, but the "
-                    f"per-firm total cap lets basic-research projects receive at most "
-                    f"{yuan(reachable)}.",
-                    need - reachable))
+            findings += _beyond_total_cap(
+                rule.key, need, math.fsum(firm_max[ctx.basic_research]),
+                f"基础研究专项{share(rule.share)}需要{yuan(need, 'zh')}", "基础研究项目",
+                f"Basic-research set-aside {share(rule.share)} needs {yuan(need)}",
+                "basic-research projects")
     return findings
+
+
+def _beyond_total_cap(key: str, need: float, reachable: float, needs_zh: str, who_zh: str,
+                      needs_en: str, who_en: str) -> list[Finding]:
+    """A finding when a rule needs more for a group than ``cap.total`` lets it receive.
+
+    ``needs_zh``/``needs_en`` say what the rule needs; ``who_*`` name the group.
+    """
+    if need <= reachable + SHORTFALL_YUAN:
+        return []
+    return [Finding(
+        (key, "cap.total"),
+        f"{needs_zh}，"
+        f"但单企业合计上限使{who_zh}最多获得{yuan(reachable, 'zh')}。",
+        f"{needs_en}, but the per-firm total cap lets {who_en} "
+        f"receive at most {yuan(reachable)}.",
+        need - reachable)]
 
 
 def diagnose(ctx: Context, rules: Sequence[Rule], rows: Sequence[Row],
