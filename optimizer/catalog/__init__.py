@@ -3,8 +3,8 @@
 Every text an officer reads — in the app, on the command line, in the Excel
 report and in error messages — comes from here. The catalog is plain data with
 no Streamlit dependency; each section lives in its own module
-(:mod:`optimizer.catalog.terms` for the glossary, then one module per surface)
-and holds ``key → (Chinese, English)`` pairs, so a text can never exist in one
+(:mod:`optimizer.catalog.terms` for the glossary, then one module per surface,
+each with a ``TEXTS`` table; every module of the package is read) and holds ``key → (Chinese, English)`` pairs, so a text can never exist in one
 language only. Errors and findings carry a code and fields and are rendered at
 the edge with :func:`text`.
 
@@ -16,13 +16,13 @@ the edge with :func:`text`.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from optimizer.catalog import terms
-
 #: The two languages; Chinese is the default everywhere.
-type Lang = Literal["zh", "en"]
+Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 DEFAULT_LANG: Lang = "zh"
 
@@ -37,16 +37,14 @@ def _merge(*sections: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str
     return merged
 
 
-#: key → (Chinese, English), all sections together.
-CATALOG: dict[str, tuple[str, str]] = _merge(terms.TEXTS)
+def _sections() -> list[Mapping[str, tuple[str, str]]]:
+    """The ``TEXTS`` table of every module of this package, in name order."""
+    found = sorted(m.name for m in pkgutil.iter_modules(__path__))
+    return [importlib.import_module(f"{__name__}.{name}").TEXTS for name in found]
 
 
-def register(section: Mapping[str, tuple[str, str]]) -> None:
-    """Add a section's texts (each section module calls this once on import)."""
-    for key, pair in section.items():
-        if key in CATALOG and CATALOG[key] != pair:
-            raise ValueError(f"catalog key {key!r} is defined twice")
-        CATALOG[key] = pair
+#: key → (Chinese, English), all sections together (a key defined twice is an error).
+CATALOG: dict[str, tuple[str, str]] = _merge(*_sections())
 
 
 def as_lang(value: object) -> Lang:
