@@ -18,8 +18,8 @@ from inputs.policies import fair_policy
 from inputs.scenario_io import write_scenario
 from inputs.shenzhen import generate
 from optimizer.scenario import Scenario
-from optimizer.scenario_sheets import add_scenario_sheets, firms_columns
-from optimizer.xlsx_stream import save, sheet_parts
+from inputs.scenario_sheets import add_scenario_sheets, firms_columns
+from inputs.xlsx_stream import save, sheet_parts
 
 
 def test_write_then_load_is_equal(tmp_path: Path, small) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from optimizer.money import Lang
-from optimizer.report.figures import SOLVER, Figures, versions
-from optimizer.report.labels import (
+from optimizer.rules import rules_for
+from ui.report.figures import SOLVER, Figures, versions
+from ui.report.labels import (
     class_label,
     limit_lines,
     objective_label,
     program_header,
     text,
 )
-from optimizer.report.styles import (
+from ui.report.styles import (
     COUNT,
     INDEX,
     PERCENT,
@@ -24,7 +25,6 @@ from optimizer.report.styles import (
     txt,
     wan,
 )
-from optimizer.rules import rules_for
 
 #: Minimum widths of the label, value and unit columns.
 MIN_WIDTHS = (30.0, 18.0, 12.0)

@@ -13,11 +13,11 @@ from typing import Any
 
 from optimizer.analysis.metrics import Metrics
 from optimizer.money import Lang
-from optimizer.report.charts import Block, bar_chart
-from optimizer.report.figures import Figures
-from optimizer.report.labels import baseline_label, class_label, program_header, text
-from optimizer.report.sheets_groups import group_order
-from optimizer.report.styles import (
+from ui.report.charts import Block, bar_chart
+from ui.report.figures import Figures
+from ui.report.labels import baseline_label, class_label, program_header, text
+from ui.report.sheets_groups import group_order
+from ui.report.styles import (
     COUNT,
     COUNT_DELTA,
     INDEX,

@@ -19,7 +19,7 @@ Sheets, in order (titles in the report's language)::
 An infeasible result gives the summary (with the diagnosis) and the scenario
 sheets, and no allocation tables. The whole workbook is write-only; the
 rows of the allocations and firms sheets are streamed (see
-:mod:`optimizer.xlsx_stream`), so 100,000 firms take seconds, not minutes.
+:mod:`inputs.xlsx_stream`), so 100,000 firms take seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -30,19 +30,19 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from inputs.scenario_sheets import add_scenario_sheets
+from inputs.xlsx_stream import StreamedSheet, save
 from optimizer.analysis.frontier import Frontier
 from optimizer.money import Lang
-from optimizer.report.figures import Figures, gather
-from optimizer.report.labels import text
-from optimizer.report.sheets_allocations import write_allocations
-from optimizer.report.sheets_compare import write_baselines, write_comparison
-from optimizer.report.sheets_frontier import write_frontier
-from optimizer.report.sheets_groups import write_groups
-from optimizer.report.sheets_rules import write_rules
-from optimizer.report.sheets_summary import write_summary
 from optimizer.result import Result
-from optimizer.scenario_sheets import add_scenario_sheets
-from optimizer.xlsx_stream import StreamedSheet, save
+from ui.report.figures import Figures, gather
+from ui.report.labels import text
+from ui.report.sheets_allocations import write_allocations
+from ui.report.sheets_compare import write_baselines, write_comparison
+from ui.report.sheets_frontier import write_frontier
+from ui.report.sheets_groups import write_groups
+from ui.report.sheets_rules import write_rules
+from ui.report.sheets_summary import write_summary
 
 __all__ = ["SHEET_KEYS", "build_report", "sheet_title"]
 

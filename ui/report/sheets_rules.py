@@ -14,9 +14,10 @@ from typing import Any
 from optimizer.analysis.fairness import PriceOfFairness
 from optimizer.analysis.shadow import ShadowPrice
 from optimizer.money import Lang
-from optimizer.report.figures import Figures
-from optimizer.report.labels import limit_lines, objective_label, rule_label, text
-from optimizer.report.styles import (
+from optimizer.rules import group_label, rules_for
+from ui.report.figures import Figures
+from ui.report.labels import limit_lines, objective_label, rule_label, text
+from ui.report.styles import (
     COUNT,
     INDEX,
     PERCENT_FINE,
@@ -25,7 +26,6 @@ from optimizer.report.styles import (
     txt,
     wan,
 )
-from optimizer.rules import group_label, rules_for
 
 
 def _strongest(prices: list[ShadowPrice]) -> ShadowPrice | None:

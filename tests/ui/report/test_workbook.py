@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from inputs.xlsx_stream import sheet_parts
 from optimizer import Result
 from optimizer.analysis import Frontier, explain_all
 from optimizer.money import Lang
-from optimizer.report import build_report, sheet_title
-from optimizer.report.styles import shown
-from optimizer.xlsx_stream import sheet_parts
-from tests.report.conftest import open_book
+from tests.ui.report.conftest import open_book
+from ui.report import build_report, sheet_title
+from ui.report.styles import shown
 
 ZH_TITLES = ["摘要", "分配明细", "按企业规模", "按区", "规则", "基线对比", "方案对比", "前沿",
              "firms", "policy"]

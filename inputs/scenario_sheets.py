@@ -4,7 +4,7 @@
 normal or write-only, and touches no file: :mod:`inputs` saves scenarios with
 it and the report builder reuses it. The sheets follow the scenario contract,
 so a saved workbook loads back as an equal scenario. The firms rows are
-streamed (see :mod:`optimizer.xlsx_stream`): 100,000 firms take about a second.
+streamed (see :mod:`inputs.xlsx_stream`): 100,000 firms take about a second.
 
 Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-`` or ``@``) is written as a text cell, never as a formula.
@@ -20,6 +20,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
+from inputs.xlsx_stream import GENERAL, Column, StreamedSheet, declare, text_cell
 from optimizer.scenario import (
     APPLIED_ON,
     FIRM_COLUMNS,
@@ -28,7 +29,6 @@ from optimizer.scenario import (
     Scenario,
     request_column,
 )
-from optimizer.xlsx_stream import GENERAL, Column, StreamedSheet, declare, text_cell
 
 #: Canonical firms column → (Chinese header, meaning in Chinese and English).
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
@@ -100,7 +100,7 @@ def add_scenario_sheets(workbook: Any, scenario: Scenario) -> list[StreamedSheet
     """Add the ``firms`` and ``policy`` sheets of ``scenario`` to ``workbook``.
 
     The firms rows are streamed in when the workbook is saved: save it with
-    :func:`optimizer.xlsx_stream.save` and the sheets returned here (openpyxl's
+    :func:`inputs.xlsx_stream.save` and the sheets returned here (openpyxl's
     own ``save`` would write the firms header only).
 
     Parameters
@@ -118,7 +118,7 @@ def add_scenario_sheets(workbook: Any, scenario: Scenario) -> list[StreamedSheet
     Returns
     -------
     list of StreamedSheet
-        The sheets whose rows :func:`optimizer.xlsx_stream.save` adds.
+        The sheets whose rows :func:`inputs.xlsx_stream.save` adds.
     """
     firms = _declare_firms(workbook, scenario)
     _write_policy(workbook, scenario)

@@ -15,12 +15,12 @@ import numpy as np
 from openpyxl.utils import get_column_letter
 
 from optimizer.money import Lang
-from optimizer.report.charts import WIDTH_CM, Block, bar_chart, column_after
-from optimizer.report.figures import Figures
-from optimizer.report.labels import class_label, program_header, text
-from optimizer.report.styles import COUNT, PERCENT, Grid, Out, num, txt, wan
 from optimizer.result import Result
 from optimizer.scenario import SizeClass, request_column
+from ui.report.charts import WIDTH_CM, Block, bar_chart, column_after
+from ui.report.figures import Figures
+from ui.report.labels import class_label, program_header, text
+from ui.report.styles import COUNT, PERCENT, Grid, Out, num, txt, wan
 
 
 def group_order(result: Result, column: str) -> list[str]:

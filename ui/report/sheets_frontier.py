@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from optimizer.money import Lang
-from optimizer.report.charts import Block, line_chart
-from optimizer.report.figures import Figures
-from optimizer.report.labels import class_label, program_header, rule_label, text
-from optimizer.report.styles import (
+from ui.report.charts import Block, line_chart
+from ui.report.figures import Figures
+from ui.report.labels import class_label, program_header, rule_label, text
+from ui.report.styles import (
     COUNT,
     INDEX,
     PERCENT,

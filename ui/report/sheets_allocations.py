@@ -1,4 +1,4 @@
-"""The Allocations / 分配明细 sheet: one row per firm, streamed (see :mod:`optimizer.xlsx_stream`).
+"""The Allocations / 分配明细 sheet: one row per firm, streamed (see :mod:`inputs.xlsx_stream`).
 
 Columns: who the firm is, what it asked for (万元), what each pool gives it
 (万元), its total, its limit, its coverage (with a data bar) and the reason,
@@ -14,15 +14,17 @@ import pandas as pd
 from openpyxl.formatting.rule import DataBarRule
 from openpyxl.utils import get_column_letter
 
+from inputs.xlsx_stream import Column, StreamedSheet, declare
 from optimizer.money import Lang
-from optimizer.report.figures import Figures
-from optimizer.report.labels import (
+from optimizer.scenario import request_column
+from ui.report.figures import Figures
+from ui.report.labels import (
     CLASS_LABELS,
     REASON_LABELS,
     program_header,
     text,
 )
-from optimizer.report.styles import (
+from ui.report.styles import (
     MAX_WIDTH,
     MIN_WIDTH,
     PERCENT,
@@ -34,8 +36,6 @@ from optimizer.report.styles import (
     shown,
     text_width,
 )
-from optimizer.scenario import request_column
-from optimizer.xlsx_stream import Column, StreamedSheet, declare
 
 #: Width of the explanation column: long sentences run on past its edge.
 SENTENCE_WIDTH = 90.0
