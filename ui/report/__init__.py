@@ -33,10 +33,10 @@ from openpyxl import Workbook
 from inputs.scenario_sheets import add_scenario_sheets
 from inputs.xlsx_stream import StreamedSheet, save
 from optimizer.analysis.frontier import Frontier
+from optimizer.catalog import text
 from optimizer.money import Lang
 from optimizer.result import Result
 from ui.report.figures import Figures, gather
-from ui.report.labels import text
 from ui.report.sheets_allocations import write_allocations
 from ui.report.sheets_compare import write_baselines, write_comparison
 from ui.report.sheets_frontier import write_frontier
@@ -55,7 +55,7 @@ SHEET_KEYS: tuple[str, ...] = (
 
 def sheet_title(key: str, lang: Lang) -> str:
     """The title of a report sheet in one language (``sheet_title("rules", "zh") == "规则"``)."""
-    return text(f"sheet.{key}", lang)
+    return text(f"report.sheet.{key}", lang)
 
 
 def build_report(
@@ -102,7 +102,8 @@ def build_report(
     streamed = _add_sheets(workbook, figures)
     streamed += add_scenario_sheets(workbook, result.scenario)
     workbook.properties.creator = "voucher-opt"
-    workbook.properties.title = f"{text('title', lang)} — {result.scenario.name}"
+    workbook.properties.title = text("report.titled", lang, title=text("report.title", lang),
+                                     name=result.scenario.name)
     created = when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
     workbook.properties.created = created
     workbook.properties.modified = created
