@@ -15,7 +15,9 @@ import getpass
 import json
 import math
 import os
+import struct
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -290,7 +292,7 @@ class Store:
     def _decode(self, data: bytes, name: str, digest: str, version: int) -> Scenario:
         try:
             scenario = codec.decode_scenario(data, name)
-        except (ValueError, KeyError, TypeError) as err:
+        except (ValueError, KeyError, TypeError, IndexError, zlib.error, struct.error) as err:
             raise StoreError("store.corrupt", name=name, version=version) from err
         if scenario.digest != digest:
             raise StoreError("store.corrupt", name=name, version=version)
