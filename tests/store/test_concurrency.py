@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import subprocess
@@ -109,6 +110,7 @@ def test_two_sessions_and_the_command_line_at_once(store: Store, store_url: str,
         t.join(timeout=300)
     out, err = cli.communicate(timeout=60)
     assert cli.returncode == 0, err
+    assert json.loads(out)["digest"] == cli_scenario.digest
     assert errors == []
     check_versions(store, "共享", [*saved["tab-1"], *saved["tab-2"], cli_scenario.digest])
     for tab, digests in saved.items():
