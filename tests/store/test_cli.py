@@ -130,3 +130,5 @@ def test_every_command_takes_a_store_ref(store_url: str, files: dict[str, Path],
     assert (tmp_path / "report.xlsx").stat().st_size > 0
     done = cli(store_url, "explain", "store:gone", firm_id)
     assert done.returncode == 2 and "gone" in done.stderr
+    done = cli(store_url, "ui", "store:gone", "--port", "1")  # refused before a server starts
+    assert done.returncode == 2 and "gone" in done.stderr and "serving" not in done.stdout
