@@ -109,7 +109,7 @@ def test_maxmin_level_raises_firms_below_the_cutoff():
     assert reasons(result) == {"A": "pool_cutoff", "B": "set_aside", "C": "set_aside",
                                "D": "set_aside"}
     d = explain_firm(result, "D")
-    assert d.row == "objective"
+    assert d.row == "objective.class.large"
     assert "the max-min rule (coverage of large firms held at 50%)" in d.text_en
 
 
@@ -178,8 +178,14 @@ def test_reasons_agree_with_the_solution_and_the_duals(sc, tiers):
                 assert weights[i] <= marginal[f"budget.{program}"] + 1e-6
         elif reason == Reason.SET_ASIDE:
             assert a[i, j] > 1  # it got money …
-            assert tiers or weights[i] < marginal[f"budget.{program}"]
-            if row == "objective":  # … because of the max-min level …
+            # … below what the ≤ rows it is in charge per yuan (its pool, the large-firm
+            # cap, its total cap): its own score does not pay for it
+            price = marginal[f"budget.{program}"] + marginal.get(
+                f"cap.total.{firms['firm_id'].iloc[i]}", 0.0)
+            if firms["size_class"].iloc[i] == "large":
+                price += marginal.get(f"large_cap.{program}", 0.0)
+            assert tiers or weights[i] < price + 1e-6
+            if row.startswith("objective."):  # … because of the max-min level …
                 assert policy.objective != "impact"
             else:  # … or a binding floor it belongs to
                 assert marginal[row] < 0
