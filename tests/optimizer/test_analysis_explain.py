@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,10 +14,11 @@ from optimizer.analysis import Reason, explain_all, explain_firm
 from optimizer.scenario import Scenario
 from optimizer.solve import tie_broken_scores
 from tests.factory import firm, scenario, solved
-from tests.optimizer.test_analysis_baselines import hand
+from tests.factory import hand
 from tests.strategies import scenarios
 
 M = 1e6
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def reasons(result: Result) -> dict[str, str]:
@@ -132,10 +135,15 @@ def test_unknown_firm_and_infeasible_result():
 
 
 def test_one_row_per_firm_with_both_languages():
-    table = explain_all(solved(caps()))
+    caps_result = solved(caps())
+    table = explain_all(caps_result)
     assert list(table.columns[:4]) == ["firm_id", "reason", "text_zh", "text_en"]
     assert len(table) == len(CAPS)
-    assert table["text_zh"].str.len().min() > 5 and table["text_en"].str.len().min() > 5
+    for firm_id, zh, en in zip(table["firm_id"], table["text_zh"], table["text_en"],
+                               strict=True):
+        one = explain_firm(caps_result, firm_id)
+        assert (zh, en) == (one.text_zh, one.text_en)  # the table says what a lookup says
+        assert CJK.search(zh) and not CJK.search(en), (zh, en)
 
 
 # -- agreement with the solution and the duals --------------------------------------------

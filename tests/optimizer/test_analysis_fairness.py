@@ -14,7 +14,9 @@ from optimizer.policy import Policy
 from optimizer.result import Result
 from optimizer.scenario import Scenario
 from tests.factory import firm, scenario
-from tests.optimizer.test_analysis_baselines import FIRMS, POLICY, hand
+from tests.factory import HAND_FIRMS as FIRMS
+from tests.factory import HAND_POLICY as POLICY
+from tests.factory import hand
 from tests.strategies import scenarios
 
 M = 1e6
