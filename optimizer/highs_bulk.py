@@ -38,7 +38,8 @@ HIGHS_STATUS: dict[Any, tuple[pulp.LpSolveStatus, Status]] = {
     _M.kObjectiveBound: (pulp.LpSolveStatus.Stopped, Status.ITERATION_LIMIT),
     _M.kObjectiveTarget: (pulp.LpSolveStatus.Stopped, Status.ITERATION_LIMIT),
     _M.kInterrupt: (pulp.LpSolveStatus.Interrupted, Status.ERROR),
-    _M.kHighsInterrupt: (pulp.LpSolveStatus.Interrupted, Status.ERROR),
+    _M.kHighsInterrupt: (  # type: ignore[attr-defined]
+        pulp.LpSolveStatus.Interrupted, Status.ERROR),
     _M.kMemoryLimit: (pulp.LpSolveStatus.MemoryLimit, Status.ERROR),
     _M.kNotset: (pulp.LpSolveStatus.NotSolved, Status.ERROR),
     _M.kLoadError: (pulp.LpSolveStatus.NumericalError, Status.ERROR),
@@ -100,7 +101,7 @@ class BulkHiGHS(pulp.HiGHS):
         not used here), turns ``output_flag`` and ``log_to_console`` off first,
         then sets the other options. Nothing touches file descriptor 1.
         """
-        highs: Any = highspy._Highs()
+        highs: Any = highspy._Highs()  # type: ignore[attr-defined]
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("log_to_console", False)
         for key, value in self.optionsDict.items():

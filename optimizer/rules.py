@@ -176,6 +176,11 @@ class Rule:
         """The name of the route by which a ≥ row of this rule funds its group."""
         return text(f"explain.route.{self.key}", lang, group=self.group_label(group, lang))
 
+    def held_phrase(self, group: str, lang: Lang) -> str:
+        """Why a member short of its limit was held back by a binding ``≤`` row of ``group``."""
+        return text("explain.held", lang, rule=self.label(lang),
+                    group=self.group_label(group, lang))
+
     def blocker_phrase(self, row: Row, lang: Lang) -> str:
         """How a diagnosis names a row that a relaxed rule runs into."""
         return text("diagnose.blocker.other", lang, rule=self.label(lang),
@@ -235,7 +240,7 @@ class FirmTotalCap(Rule):
         ]
 
     def members(self, ctx: Context, group: str) -> np.ndarray:
-        return ctx.scenario.firms["firm_id"].astype(str).to_numpy() == group
+        return np.asarray(ctx.scenario.firms["firm_id"].astype(str).to_numpy() == group, dtype=bool)
 
     def group_label(self, group: str, lang: Lang) -> str:
         return group
@@ -279,7 +284,7 @@ class StartupSetAside(Rule):
     neutral: ClassVar[float | None] = 0.0
 
     def members(self, ctx: Context, group: str) -> np.ndarray:
-        return ctx.size_class == SizeClass.STARTUP
+        return np.asarray(ctx.size_class == SizeClass.STARTUP, dtype=bool)
 
     def need(self, ctx: Context, program: int) -> float:
         budget = ctx.scenario.policy.budgets[program][1]
@@ -316,12 +321,16 @@ class LargeFirmCap(Rule):
     neutral: ClassVar[float | None] = 1.0
 
     def members(self, ctx: Context, group: str) -> np.ndarray:
-        return ctx.size_class == SizeClass.LARGE
+        return np.asarray(ctx.size_class == SizeClass.LARGE, dtype=bool)
 
     def rows(self, ctx: Context) -> list[Row]:
         large = self.members(ctx, "")
         return [Row(RowKey(self.key, p), *ctx.pairs(large, j), Sense.LE, self.share * b)
                 for j, (p, b) in enumerate(ctx.scenario.policy.budgets)]
+
+    def held_phrase(self, group: str, lang: Lang) -> str:
+        return text("explain.held.large_cap", lang, share=self.parameter,
+                    group=self.group_label(group, lang))
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         large = self.members(ctx, "")
@@ -342,7 +351,7 @@ class DistrictFloor(Rule):
     neutral: ClassVar[float | None] = 0.0
 
     def members(self, ctx: Context, group: str) -> np.ndarray:
-        return ctx.district == group
+        return np.asarray(ctx.district == group, dtype=bool)
 
     def group_label(self, group: str, lang: Lang) -> str:
         return group
@@ -443,7 +452,7 @@ class MaxMinLevel(Rule):
 
     def members(self, ctx: Context, group: str) -> np.ndarray:
         kind, _, name = group.partition(".")
-        return (ctx.size_class if kind == "class" else ctx.district) == name
+        return np.asarray((ctx.size_class if kind == "class" else ctx.district) == name, dtype=bool)
 
     def group_label(self, group: str, lang: Lang) -> str:
         kind, _, name = group.partition(".")

@@ -65,15 +65,25 @@ def level_groups(ctx: Context, with_districts: bool = False,
     return groups
 
 
-def solve(scenario: Scenario) -> Result:
+def solve(scenario: Scenario, rules: Sequence[Rule] | None = None) -> Result:
     """Allocate the scenario's pools optimally under its rules.
 
-    Returns a :class:`Result` whose status is ``optimal``, or ``infeasible``
-    with a diagnosis naming the conflicting rules and the amounts involved.
+    Parameters
+    ----------
+    scenario
+        Firms and policy.
+    rules
+        The rules to enforce; by default the policy's own (:func:`rules_for`).
+
+    Returns
+    -------
+    Result
+        Status ``optimal``, or ``infeasible`` with a diagnosis naming the
+        conflicting rules and the amounts involved (or why the solver stopped).
     """
     started = time.perf_counter()
     ctx = make_context(scenario)
-    rules = rules_for(scenario)
+    rules = list(rules_for(scenario) if rules is None else rules)
     rows = [row for rule in rules for row in rule.rows(ctx)]
     variables = [v for rule in rules for v in rule.variables(ctx)]
     policy = scenario.policy

@@ -40,10 +40,10 @@ import pandas as pd
 
 from optimizer.catalog import Lang, text
 from optimizer.result import Result, Route
-from optimizer.rules import Context, PoolBudget, make_context, program_label
 from optimizer.rows import RowKey, Sense
+from optimizer.rules import Context, PoolBudget, make_context, program_label
 from optimizer.solve import TIE_BREAK, tie_broken_scores
-from optimizer.units import share, yuan
+from optimizer.units import yuan
 
 #: An amount this close to its limit (yuan, plus 1e-7 relative) is at the limit.
 FULL_YUAN = 1.0
@@ -197,17 +197,17 @@ def _classify(result: Result) -> _Classified:
     # a binding ≤ row of a group the firm belongs to (not a hard rule: pools, firm caps)
     held = np.zeros((n, n_programs), dtype=bool)
     held_row = np.full((n, n_programs), "", dtype=object)
-    for row in result.rows:
-        rule = result.rule(row.rule)
-        if rule.hard or row.sense != Sense.LE or row.marginal <= 1e-9:
+    for report in result.rows:
+        rule = result.rule(report.rule)
+        if rule.hard or report.sense != Sense.LE or report.marginal <= 1e-9:
             continue
-        members = rule.members(ctx, row.group)
+        members = rule.members(ctx, report.group)
         for j, p in enumerate(programs):
-            if row.group not in (p, ""):
+            if report.group not in (p, ""):
                 continue
             hit = members & ~full[:, j] & (next_weight[:, j] > cutoff[j] + slack_w[j])
             held[:, j] |= hit
-            held_row[hit, j] = row.name
+            held_row[hit, j] = report.name
     group_cap = held.any(axis=1)
 
     totals = amounts.sum(axis=1)
@@ -452,11 +452,13 @@ def _texts(result: Result, c: _Classified, index: np.ndarray) -> tuple[list[str]
             en = (f"{head_en}: its {weighted}score is below the {p} pool's cut-off of "
                   f"{cut:.1f}, but {f_en} raised it.")
         elif reason == Reason.GROUP_CAP:
-            psi = share(policy.large_cap)
-            zh = (f"获资助{got_zh}（最高可获{lim_zh}）：大型企业合计已达{p_zh}资金池"
-                  f"{psi}的大型企业上限。")
-            en = (f"Funded {got_en} of the {lim_en} its rates allow: large firms together "
-                  f"reached the large-firm cap of {psi} of the {p} pool.")
+            key = str(c.row[i])
+            held = next(r for r in result.rows if r.name == key)
+            rule = result.rule(held.rule)
+            zh = (f"获资助{got_zh}（最高可获{lim_zh}）："
+                  f"{rule.held_phrase(held.group, 'zh')}。")
+            en = (f"Funded {got_en} of the {lim_en} its rates allow: "
+                  f"{rule.held_phrase(held.group, 'en')}.")
         else:
             nxt = c.next_weight[i, j] if j >= 0 else 0.0
             tie = abs(nxt - cut) <= TIE_BREAK

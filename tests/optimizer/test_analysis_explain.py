@@ -13,8 +13,7 @@ from optimizer import Result, solve
 from optimizer.analysis import Reason, explain_all, explain_firm
 from optimizer.scenario import Scenario
 from optimizer.solve import tie_broken_scores
-from tests.factory import firm, scenario, solved
-from tests.factory import hand
+from tests.factory import firm, hand, scenario, solved
 from tests.strategies import scenarios
 
 M = 1e6
