@@ -50,9 +50,6 @@ FULL_YUAN = 1.0
 #: Relative tolerance when comparing a weight with a cut-off.
 WEIGHT_TOLERANCE = 1e-7
 
-CLASS_ZH = {"startup": "初创", "small": "小型", "medium": "中型", "large": "大型"}
-CLASS_EN = {"startup": "startups", "small": "small firms", "medium": "medium firms",
-            "large": "large firms"}
 
 
 @dataclass(frozen=True)
@@ -384,15 +381,14 @@ def _route_names(result: Result, c: _Classified, i: int) -> tuple[str, str]:
             rule.route_phrase(route.key.group, "en", levels))
 
 
-def _routes_clause(offers: tuple[RouteOffer, ...], weighted: bool, lang: Lang) -> str:
+def _routes_clause(offers: tuple[RouteOffer, ...], weighted: str, lang: Lang) -> str:
     """'; X funded scores down to 73.3; the closest route is X (0.3 points short)', or ''."""
     others = [o for o in offers if not o.route.startswith("general.")]
     if not others:
         return ""
-    glue = "；" if lang == "zh" else "; "
-    w = ("加权" if lang == "zh" else "weighted ") if weighted else ""
+    glue = text("explain.separator", lang)
     parts = [text("explain.route.cut_off", lang, route=o.text_zh if lang == "zh" else o.text_en,
-                  cut=f"{o.cut_off:.1f}", weighted=w) for o in others]
+                  cut=f"{o.cut_off:.1f}", weighted=weighted) for o in others]
     best = next(o for o in offers if o.closest)
     parts.append(text("explain.route.closest", lang,
                       route=best.text_zh if lang == "zh" else best.text_en,
@@ -401,84 +397,59 @@ def _routes_clause(offers: tuple[RouteOffer, ...], weighted: bool, lang: Lang) -
 
 
 def _texts(result: Result, c: _Classified, index: np.ndarray) -> tuple[list[str], list[str]]:
-    """Sentences for the firms at ``index`` (vectorised inputs, one f-string per firm)."""
+    """Sentences for the firms at ``index``, in Chinese and in English."""
+    zh_out = [_sentence(result, c, int(i), "zh") for i in index]
+    en_out = [_sentence(result, c, int(i), "en") for i in index]
+    return zh_out, en_out
+
+
+def _sentence(result: Result, c: _Classified, i: int, lang: Lang) -> str:
+    """The appeal sentence of firm ``i`` in one language, from the catalog."""
     scenario = result.scenario
     policy, programs = scenario.policy, scenario.programs
-    firms = scenario.firms
-    classes = firms["size_class"].astype(str).to_numpy()[index]
-    scores = firms["score"].to_numpy(dtype=float)[index]
-    totals = result.amounts.sum(axis=1)[index]
-    limit = result.limits.upper.sum(axis=1)[index]
-    weighted = "weighted " if policy.tiers else ""
-    weighted_zh = "加权" if policy.tiers else ""
-    zh_out: list[str] = []
-    en_out: list[str] = []
-    for k, i in enumerate(index):
-        reason, j, cls = c.reason[i], int(c.program[i]), classes[k]
-        got_zh, got_en = yuan(totals[k], "zh"), yuan(totals[k])
-        lim_zh, lim_en = yuan(limit[k], "zh"), yuan(limit[k])
-        p = programs[j] if j >= 0 else ""
-        p_zh = program_label(p, "zh")
-        cut = c.cutoff[j] if j >= 0 else 0.0
-        if reason == Reason.INELIGIBLE:
-            t = c.threshold[i]
-            zh = (f"未获资助：评审得分{scores[k]:.1f}分，"
-                  f"低于{CLASS_ZH.get(cls, cls)}企业的资格线{t:g}分。")
-            en = (f"Not funded: its score {scores[k]:.1f} is below the threshold of {t:g} "
-                  f"for {CLASS_EN.get(cls, cls)}.")
-        elif reason == Reason.RATE_LIMIT and limit[k] <= FULL_YUAN:
-            zh, en = "未申请资助额度，故未获资助。", "Applied for nothing, so receives nothing."
-        elif reason == Reason.RATE_LIMIT:
-            zh = f"已全额资助{got_zh}：按申请额和补贴比例计算的最高额度。"
-            en = f"Funded in full: {got_en}, the most its subsidy rates allow on its requests."
-        elif reason == Reason.FIRM_CAP and j < 0:
-            cap = policy.cap_total or 0.0
-            zh = f"获资助{got_zh}：达到单企业合计上限{yuan(cap, 'zh')}。"
-            en = f"Funded {got_en}: the per-firm total cap of {yuan(cap)}."
-        elif reason == Reason.FIRM_CAP:
-            cap = policy.cap(p) or 0.0
-            zh = f"获资助{got_zh}：{p_zh}达到单企业上限{yuan(cap, 'zh')}，其余券种全额资助。"
-            en = (f"Funded {got_en}: its {p} award reached the per-firm cap of {yuan(cap)}, "
-                  "and every other program pays its full rate.")
-        elif reason == Reason.SET_ASIDE:
-            f_zh, f_en = _route_names(result, c, int(i))
-            if totals[k] >= limit[k] - FULL_YUAN:
-                head_zh, head_en = f"已全额资助{got_zh}", f"Funded in full ({got_en})"
-            else:
-                head_zh = f"获资助{got_zh}（最高可获{lim_zh}）"
-                head_en = f"Funded {got_en} of the {lim_en} its rates allow"
-            zh = (f"{head_zh}：其{weighted_zh}得分低于{p_zh}资金池的分数线{cut:.1f}分，"
-                  f"因{f_zh}而获得资助。")
-            en = (f"{head_en}: its {weighted}score is below the {p} pool's cut-off of "
-                  f"{cut:.1f}, but {f_en} raised it.")
-        elif reason == Reason.GROUP_CAP:
-            key = str(c.row[i])
-            held = next(r for r in result.rows if r.name == key)
-            rule = result.rule(held.rule)
-            zh = (f"获资助{got_zh}（最高可获{lim_zh}）："
-                  f"{rule.held_phrase(held.group, 'zh')}。")
-            en = (f"Funded {got_en} of the {lim_en} its rates allow: "
-                  f"{rule.held_phrase(held.group, 'en')}.")
-        else:
-            nxt = c.next_weight[i, j] if j >= 0 else 0.0
-            tie = abs(nxt - cut) <= TIE_BREAK
-            mine_zh = f"该企业{weighted_zh}得分{nxt:.1f}分" + ("，正是资金池用尽处" if tie else "")
-            mine_en = f"this firm's {weighted}score is {nxt:.1f}" + (
-                ", where it ran out" if tie else "")
-            head_zh = ("未获资助" if totals[k] <= FULL_YUAN
-                       else f"获资助{got_zh}（最高可获{lim_zh}）")
-            head_en = ("Not funded" if totals[k] <= FULL_YUAN
-                       else f"Funded {got_en} of the {lim_en} its rates allow")
-            offers = _offers(result, c, int(i))
-            general = [o for o in offers if o.route == f"general.{p}"]
-            if general:  # the lowest score the pool funded, as every route is told
-                cut = general[0].cut_off
-            more_zh = _routes_clause(offers, bool(policy.tiers), "zh")
-            more_en = _routes_clause(offers, bool(policy.tiers), "en")
-            zh = (f"{head_zh}：{p_zh}资金池在{weighted_zh}得分{cut:.1f}分处用尽{more_zh}，"
-                  f"{mine_zh}。")
-            en = (f"{head_en}: the {p} pool ran out at a {weighted}score of {cut:.1f}{more_en}; "
-                  f"{mine_en}.")
-        zh_out.append(zh)
-        en_out.append(en)
-    return zh_out, en_out
+    reason, j = c.reason[i], int(c.program[i])
+    total = float(result.amounts[i].sum())
+    limit = float(result.limits.upper[i].sum())
+    got, most = yuan(total, lang), yuan(limit, lang)
+    p = programs[j] if j >= 0 else ""
+    program = program_label(p, lang)
+    cut = float(c.cutoff[j]) if j >= 0 else 0.0
+    weighted = text("explain.weighted", lang) if policy.tiers else ""
+    if total >= limit - FULL_YUAN and total > FULL_YUAN:
+        head = text("explain.head.full", lang, got=got)
+    elif total > FULL_YUAN:
+        head = text("explain.head.partial", lang, got=got, limit=most)
+    else:
+        head = text("explain.head.none", lang)
+    if reason == Reason.INELIGIBLE:
+        size_class = str(c.ctx.size_class[i])
+        return text("explain.ineligible", lang, score=f"{scenario.firms['score'].iloc[i]:.1f}",
+                    threshold=f"{c.threshold[i]:g}",
+                    group=text(f"rule.group.class.{size_class}", lang))
+    if reason == Reason.RATE_LIMIT and limit <= FULL_YUAN:
+        return text("explain.nothing_asked", lang)
+    if reason == Reason.RATE_LIMIT:
+        return text("explain.rate_limit", lang, got=got)
+    if reason == Reason.FIRM_CAP and j < 0:
+        return text("explain.cap_total", lang, got=got, cap=yuan(policy.cap_total or 0.0, lang))
+    if reason == Reason.FIRM_CAP:
+        return text("explain.cap_program", lang, got=got, program=program,
+                    cap=yuan(policy.cap(p) or 0.0, lang))
+    if reason == Reason.SET_ASIDE:
+        route = _route_names(result, c, i)[0 if lang == "zh" else 1]
+        return text("explain.set_aside", lang, head=head, weighted=weighted, program=program,
+                    cut=f"{cut:.1f}", route=route)
+    if reason == Reason.GROUP_CAP:
+        held = next(r for r in result.rows if r.name == str(c.row[i]))
+        return text("explain.group_cap", lang, head=head,
+                    held=result.rule(held.rule).held_phrase(held.group, lang))
+    mine = float(c.next_weight[i, j]) if j >= 0 else 0.0
+    tie = abs(mine - cut) <= TIE_BREAK
+    offers = _offers(result, c, i)
+    general = [o for o in offers if o.route == f"general.{p}"]
+    if general:  # the lowest score the pool funded, as every route is told
+        cut = general[0].cut_off
+    return text("explain.pool_cutoff", lang, head=head, program=program, weighted=weighted,
+                cut=f"{cut:.1f}", routes=_routes_clause(offers, weighted, lang),
+                mine=text("explain.mine.tie" if tie else "explain.mine", lang,
+                          weighted=weighted, score=f"{mine:.1f}"))

@@ -77,6 +77,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     "shadow.rate": ("（每元{value}分）", "({value} per yuan)"),
     "shadow.points.impact": ("影响力", "impact"),
     "shadow.points.benefit": ("收益", "benefit"),
+    # -- explanations: one sentence per reason --------------------------------------------
+    "explain.head.full": ("已全额资助{got}", "Funded in full ({got})"),
+    "explain.head.partial": ("获资助{got}（最高可获{limit}）",
+                             "Funded {got} of the {limit} its rates allow"),
+    "explain.head.none": ("未获资助", "Not funded"),
+    "explain.weighted": ("加权", "weighted "),
+    "explain.separator": ("；", "; "),
+    "explain.ineligible": ("未获资助：评审得分{score}分，低于{group}的资格线{threshold}分。",
+                           "Not funded: its score {score} is below the threshold of {threshold} "
+                           "for {group}."),
+    "explain.nothing_asked": ("未申请资助额度，故未获资助。",
+                              "Applied for nothing, so receives nothing."),
+    "explain.rate_limit": ("已全额资助{got}：按申请额和补贴比例计算的最高额度。",
+                           "Funded in full: {got}, the most its subsidy rates allow on its "
+                           "requests."),
+    "explain.cap_total": ("获资助{got}：达到单企业合计上限{cap}。",
+                          "Funded {got}: the per-firm total cap of {cap}."),
+    "explain.cap_program": ("获资助{got}：{program}达到单企业上限{cap}，其余券种全额资助。",
+                            "Funded {got}: its {program} award reached the per-firm cap of {cap}, "
+                            "and every other program pays its full rate."),
+    "explain.set_aside": ("{head}：其{weighted}得分低于{program}资金池的分数线{cut}分，"
+                          "因{route}而获得资助。",
+                          "{head}: its {weighted}score is below the {program} pool's cut-off "
+                          "of {cut}, but {route} raised it."),
+    "explain.group_cap": ("{head}：{held}。", "{head}: {held}."),
+    "explain.pool_cutoff": ("{head}：{program}资金池在{weighted}得分{cut}分处用尽{routes}，"
+                            "{mine}。",
+                            "{head}: the {program} pool ran out at a {weighted}score of "
+                            "{cut}{routes}; {mine}."),
+    "explain.mine": ("该企业{weighted}得分{score}分", "this firm's {weighted}score is {score}"),
+    "explain.mine.tie": ("该企业{weighted}得分{score}分，正是资金池用尽处",
+                         "this firm's {weighted}score is {score}, where it ran out"),
     # -- explanations: the route that funds a group (its binding ≥ row) ------------------
     "explain.route.general": ("{program}资金池", "the {program} pool"),
     "explain.route.startup_floor": ("{group}初创企业专项", "the startup set-aside on {group}"),
