@@ -66,7 +66,7 @@ def diagnose(ctx: Context, rules: Sequence[Rule], rows: Sequence[Row],
 
 def _sentence(rule: Rule, gaps: list[tuple[Row, float]], need: float, gap_total: float,
               blockers: list[tuple[str, str, str]], lang: Lang) -> str:
-    glue = "、" if lang == "zh" else ", "
+    glue = text("rule.list", lang)
     where = glue.join(rule.group_label(row.group, lang) for row, _ in gaps[:5])
     if len(gaps) > 5:
         more = len(gaps) if lang == "zh" else len(gaps) - 5  # 等7项 / and 2 more

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.bounds import Limits
-from optimizer.catalog import Lang
+from optimizer.catalog import Lang, text
 from optimizer.rows import RowKey
 from optimizer.scenario import Scenario, SizeClass
 
@@ -28,6 +28,10 @@ class Status(StrEnum):
     TIME_LIMIT = "time_limit"
     ITERATION_LIMIT = "iteration_limit"
     ERROR = "error"  # the solver failed for a reason other than the above
+
+    def label(self, lang: Lang) -> str:
+        """The status in words (``无可行解`` / ``infeasible``)."""
+        return text(f"status.{self.value}", lang)
 
 
 @dataclass(frozen=True)

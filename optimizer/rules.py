@@ -202,10 +202,9 @@ class PoolBudget(Rule):
                 for j, (p, b) in enumerate(self.budgets)]
 
     def describe(self, lang: Lang) -> str:
-        glue = "、" if lang == "zh" else ", "
-        space = "" if lang == "zh" else " "
-        pools = glue.join(f"{program_label(p, lang)}{space}{yuan(b, lang)}"
-                          for p, b in self.budgets)
+        space = "" if lang == "zh" else " "  # 训力券5亿元 / training ¥500.0M
+        pools = text("rule.list", lang).join(f"{program_label(p, lang)}{space}{yuan(b, lang)}"
+                                             for p, b in self.budgets)
         return text("rule.budget.describe", lang, pools=pools)
 
     def blocker_phrase(self, row: Row, lang: Lang) -> str:

@@ -41,7 +41,7 @@ import pandas as pd
 from optimizer.catalog import Lang, text
 from optimizer.result import Result, Route
 from optimizer.rows import RowKey, Sense
-from optimizer.rules import Context, PoolBudget, make_context, program_label
+from optimizer.rules import Context, FirmTotalCap, PoolBudget, make_context, program_label
 from optimizer.solve import TIE_BREAK, tie_broken_scores
 from optimizer.units import yuan
 
@@ -77,6 +77,7 @@ class RouteOffer:
     gap: float
     text_zh: str
     text_en: str
+    general: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """``{"route", "cut_off", "closest"}`` (and the rest) for ``explain --json``."""
@@ -244,7 +245,8 @@ def _classify(result: Result) -> _Classified:
     row[sel] = held_row[sel, program[sel]]
     sel = reason == Reason.FIRM_CAP.value
     ids = firms["firm_id"].astype(str).to_numpy()
-    row[sel & total_capped] = [str(RowKey("cap.total", i)) for i in ids[sel & total_capped]]
+    row[sel & total_capped] = [str(RowKey(FirmTotalCap.key, i))
+                               for i in ids[sel & total_capped]]
     by_cap = sel & ~total_capped
     program[by_cap] = pick(program_capped & (upper > 0), amounts)[by_cap]
     sel = reason == Reason.POOL_CUTOFF.value
@@ -284,7 +286,7 @@ def _offers(result: Result, c: _Classified, i: int) -> tuple[RouteOffer, ...]:
     closest = min(range(len(found)), key=lambda k: found[k][1])
     return tuple(
         RouteOffer(f"general.{route.program}" if route.key is None else str(route.key),
-                   route.cut_off, k == closest, gap, zh, en)
+                   route.cut_off, k == closest, gap, zh, en, route.key is None)
         for k, (route, gap, zh, en) in enumerate(found))
 
 
@@ -383,7 +385,7 @@ def _route_names(result: Result, c: _Classified, i: int) -> tuple[str, str]:
 
 def _routes_clause(offers: tuple[RouteOffer, ...], weighted: str, lang: Lang) -> str:
     """'; X funded scores down to 73.3; the closest route is X (0.3 points short)', or ''."""
-    others = [o for o in offers if not o.route.startswith("general.")]
+    others = [o for o in offers if not o.general]
     if not others:
         return ""
     glue = text("explain.separator", lang)
@@ -446,7 +448,7 @@ def _sentence(result: Result, c: _Classified, i: int, lang: Lang) -> str:
     mine = float(c.next_weight[i, j]) if j >= 0 else 0.0
     tie = abs(mine - cut) <= TIE_BREAK
     offers = _offers(result, c, i)
-    general = [o for o in offers if o.route == f"general.{p}"]
+    general = [o for o in offers if o.general and o.route == f"general.{p}"]
     if general:  # the lowest score the pool funded, as every route is told
         cut = general[0].cut_off
     return text("explain.pool_cutoff", lang, head=head, program=program, weighted=weighted,

@@ -21,6 +21,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rule.group.class.small": ("小型企业", "small firms"),
     "rule.group.class.medium": ("中型企业", "medium firms"),
     "rule.group.class.large": ("大型企业", "large firms"),
+    "rule.list": ("、", ", "),
     # -- descriptions ---------------------------------------------------------------
     "rule.budget.describe": ("资金池：{pools}，各券种发放总额不超过其资金池。",
                              "Pools: {pools}; no program pays out more than its pool."),

@@ -55,3 +55,9 @@ def test_concurrent_solves_each_return_their_own_answer(capsys):
     assert (before.st_dev, before.st_ino) == (after.st_dev, after.st_ino)
     print("still captured")
     assert capsys.readouterr().out == "still captured\n"  # nothing else reached stdout
+
+
+def test_every_status_has_words_in_both_languages():
+    assert Status.TIME_LIMIT.label("zh") == "达到时间上限"
+    assert Status.INFEASIBLE.label("en") == "infeasible"
+    assert all(s.label("zh") and s.label("en") for s in Status)
