@@ -105,10 +105,8 @@ def _over(have: float, limit: float) -> bool:
 class Rule:
     """What every rule provides; subclasses are frozen dataclasses.
 
-    Class attributes
-    ----------------
-    per_firm, shadow_verb
-        How shadow prices list and word the rule's rows.
+    Attributes
+    ----------
     key
         The policy key (or family of keys) the rule comes from; the ``rule`` of its rows.
     hard
@@ -117,6 +115,10 @@ class Rule:
         The firms column whose groups the rule moves money between (price of fairness).
     neutral
         Share rules: the value at which the rule is off (its rows cannot bind).
+    per_firm, shadow_verb
+        How shadow prices list and word the rule's rows.
+
+    All of these are class attributes (``ClassVar``), not fields.
     """
 
     key: ClassVar[str]
