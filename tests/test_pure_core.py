@@ -64,7 +64,8 @@ def violations(source: str) -> list[str]:
     return found
 
 
-MODULES = [pytest.param(path, id=str(path.relative_to(CORE))) for path in sorted(CORE.rglob("*.py"))]
+MODULES = [pytest.param(path, id=str(path.relative_to(CORE)))
+           for path in sorted(CORE.rglob("*.py"))]
 
 
 @pytest.mark.parametrize("path", MODULES)
