@@ -121,7 +121,8 @@ def map_header(header: list[Any], programs: Sequence[str], *, file: str | None,
             continue  # unknown extra columns are allowed and ignored
         if column in positions:
             raise InputError("input.header.twice", file=file, sheet=sheet, row=1, column=column,
-                             cell=f"{column_letter(j)}1", first=column_letter(positions[column]))
+                             cell=f"{column_letter(j)}1", first=column_letter(positions[column]),
+                             name=both_names(column))
         positions[column] = j
         found[column] = str(cell).strip()
         if header_unit(cell) in _WAN_UNITS:

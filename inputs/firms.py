@@ -403,6 +403,6 @@ def _flag_repeated_ids(check: _Column, ids: list[Any], where: _Where) -> None:
             code = "input.id.duplicate" if same else "input.id.same_key"
             check.flag(position, Problem(code, {"got": show(check.values[position]),
                                                 "first": show(check.values[earlier]),
-                                                "row": str(row), "key": key}))
+                                                "first_row": str(row), "id_key": key}))
             return
 

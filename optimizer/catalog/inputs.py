@@ -52,14 +52,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "是错误值 {got}；请改正产生它的公式，或直接填入数值",
         "holds the error value {got}; correct the formula that gives it, or type the value"),
     # firm ids
-    "input.id.duplicate": ("{got} 已在第 {row} 行使用（企业编号不能重复）",
-                           "{got} is already used in row {row}"),
+    "input.id.duplicate": ("{got} 已在第 {first_row} 行使用（企业编号不能重复）",
+                           "{got} is already used in row {first_row}"),
     "input.id.same_key": (
-        "{got} 与第 {row} 行的 {first} 是同一个企业编号（比较时不分全角半角、大小写、首尾空格、"
-        "不可见字符与数字编号的前导零，均按 {key} 计）",
-        "{got} is the same firm id as {first} in row {row} (ids are compared ignoring "
+        "{got} 与第 {first_row} 行的 {first} 是同一个企业编号（比较时不分全角半角、大小写、首尾空格、"
+        "不可见字符与数字编号的前导零，均按 {id_key} 计）",
+        "{got} is the same firm id as {first} in row {first_row} (ids are compared ignoring "
         "full/half width, case, surrounding spaces, invisible characters and leading zeros "
-        "of digit ids: both are {key})"),
+        "of digit ids: both are {id_key})"),
     "input.id.kind": ("不能作为企业编号：这是{kind} {got}；请把编号填成文本",
                       "cannot be a firm id: it is {kind} {got}; type the id as text"),
     "input.id.precision": (
@@ -72,8 +72,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{got} looks like a unified social credit code, but its check character should be "
         "{expected}, not {actual} (GB 32100-2015): probably a typo"),
     # headers and sheets
-    "input.header.twice": ("此列出现了两次（另见第 {first} 列）",
-                           "is given twice (also in column {first})"),
+    "input.header.twice": ("列 {name} 出现了两次（另见第 {first} 列）",
+                           "column {name} is given twice (also in column {first})"),
     "input.header.missing": (
         "缺少必需的列 {wanted}；找到的表头：{found}；最接近的是 {closest}",
         "required column {wanted} is missing; headers found: {found}; closest: {closest}"),
