@@ -91,7 +91,7 @@ def parse_firms_sheet(
     *,
     file: str | None = None,
     sheet: str = "firms",
-    unreadable: Mapping[str, Unreadable] | None = None,
+    unreadable: Callable[[], Mapping[str, Unreadable]] | None = None,
 ) -> pd.DataFrame:
     """Parse the raw cells of a firms sheet into the canonical firms table.
 
@@ -105,8 +105,9 @@ def parse_firms_sheet(
     file, sheet
         Named in errors.
     unreadable
-        Cells read as blank that hold a formula with no saved value or an
-        error value, by reference (see :func:`inputs.guard.guard_workbook`).
+        Gives, by reference, the cells read as blank that hold a formula with
+        no saved value or an error value (see :class:`inputs.guard.WorkbookScan`);
+        called only when the sheet has blank cells.
 
     Returns
     -------
@@ -128,7 +129,7 @@ def read_firms_sheet(
     *,
     file: str | None = None,
     sheet: str = "firms",
-    unreadable: Mapping[str, Unreadable] | None = None,
+    unreadable: Callable[[], Mapping[str, Unreadable]] | None = None,
 ) -> ParsedFirms:
     """:func:`parse_firms_sheet`, with the warnings (a request column in 万元)."""
     if raw.shape[0] == 0 or raw.shape[1] == 0:
@@ -136,10 +137,14 @@ def read_firms_sheet(
     header = map_header(raw.iloc[0].tolist(), programs, file=file, sheet=sheet)
     body = raw.iloc[1:].reset_index(drop=True)
     filled = np.zeros(len(body), dtype=bool)
+    some_blank = False
     for j in range(body.shape[1]):
-        filled |= ~_blank_mask(body.iloc[:, j].tolist())
-    if unreadable:  # a row whose only cell is a formula with no value is still a row
-        for ref in unreadable:
+        blank = _blank_mask(body.iloc[:, j].tolist())
+        some_blank = some_blank or bool(blank.any())
+        filled |= ~blank
+    hidden = unreadable() if unreadable and some_blank else {}
+    if hidden:  # a row whose only cell is a formula with no value is still a row
+        for ref in hidden:
             digits = "".join(ch for ch in ref if ch.isdigit())
             if digits and 2 <= int(digits) <= len(body) + 1:
                 filled[int(digits) - 2] = True
@@ -152,7 +157,7 @@ def read_firms_sheet(
     rows = np.flatnonzero(filled) + 2  # header is row 1
     where = _Where(rows=rows, letters={c: column_letter(j) for c, j in positions.items()},
                    order=positions, file=file, sheet=sheet)
-    firms = _validate(table, where, programs, unreadable or {}, header.wan)
+    firms = _validate(table, where, programs, hidden, header.wan)
     warnings = tuple(
         InputWarning("input.warn.wan_column", file=file, sheet=sheet, row=1, column=column,
                      cell=f"{column_letter(positions[column])}1", header=header.found[column])

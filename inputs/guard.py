@@ -22,6 +22,9 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from inputs.errors import InputError, column_letter
 
@@ -41,10 +44,8 @@ MAX_COLUMNS = 64
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-_CHUNK = MIB
+_CHUNK = 8 * MIB
 _OVERLAP = 64
-#: A cell or row reference far away: two or more column letters, or six or more row digits.
-_FAR_REF = re.compile(rb'\sr="([A-Z]{2,}\d+|[A-Z]*\d{6,})"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
 _REF = re.compile(r"^([A-Z]{1,3})?(\d{1,7})?$")
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
@@ -69,13 +70,27 @@ class Unreadable:
 
 @dataclass
 class WorkbookScan:
-    """What the guard learnt: per sheet name, the cells read as blank that are not."""
+    """What the guard learnt, for the parser: where each sheet's XML is.
 
-    unreadable: dict[str, dict[str, Unreadable]] = field(default_factory=dict)
+    :meth:`unreadable` lists, on demand, the cells of a sheet that calamine
+    reads as blank although they are not (the parser asks only when a column
+    has blank cells, so a clean 100,000-firm sheet is not scanned twice).
+    """
 
-    def cell(self, sheet: str, ref: str) -> Unreadable | None:
-        """The unreadable cell ``ref`` of ``sheet``, if it is one."""
-        return self.unreadable.get(sheet, {}).get(ref)
+    data: bytes = b""
+    parts: dict[str, str] = field(default_factory=dict)
+    _found: dict[str, dict[str, Unreadable]] = field(default_factory=dict)
+
+    def unreadable(self, sheet: str) -> dict[str, Unreadable]:
+        """Formula cells with no saved value and error cells of ``sheet``, by reference."""
+        if sheet not in self._found:
+            part = self.parts.get(sheet)
+            found: dict[str, Unreadable] = {}
+            if part is not None:
+                with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                    found = _unreadable_cells(archive.read(part))
+            self._found[sheet] = found
+        return self._found[sheet]
 
 
 def megabytes(size: float) -> str:
@@ -112,13 +127,20 @@ def guard_workbook(data: bytes, file: str) -> WorkbookScan:
         return WorkbookScan()  # .xls (BIFF): its grid is at most 65,536 × 256 cells
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        return _guard_zip(archive, file)
+    except (zipfile.BadZipFile, ValueError) as err:
+        raise InputError("input.file.workbook_unreadable", file=file,
+                         detail=str(err)[:200] or type(err).__name__) from None
+    try:
+        return WorkbookScan(data, _guard_zip(archive, file))
+    except _PartError as err:
+        raise InputError("input.guard.part", file=file, part=err.part) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as err:
         raise InputError("input.file.workbook_unreadable", file=file,
                          detail=str(err)[:200] or type(err).__name__) from None
 
 
-def _guard_zip(archive: zipfile.ZipFile, file: str) -> WorkbookScan:
+def _guard_zip(archive: zipfile.ZipFile, file: str) -> dict[str, str]:
+    """Check the zip directory and stream every part; the sheets' parts by sheet name."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise InputError("input.guard.members", file=file, count=f"{len(members):,}",
@@ -134,22 +156,18 @@ def _guard_zip(archive: zipfile.ZipFile, file: str) -> WorkbookScan:
                                  ratio=f"{ratio:,.0f}", limit=f"{MAX_RATIO}")
     names = {m.filename for m in members}
     sheets = _sheet_parts(archive, names)
-    scan = WorkbookScan()
     unpacked = 0
     for member in members:
         sheet = sheets.get(member.filename)
         if member.filename == "content.xml":
             unpacked += _stream_ods(archive, member, file)
         elif sheet is not None:
-            size, unreadable = _stream_sheet(archive, member, sheet, file)
-            unpacked += size
-            if unreadable:
-                scan.unreadable[sheet] = unreadable
+            unpacked += _stream_sheet(archive, member, sheet, file)
         else:
             unpacked += _stream(archive, member, lambda chunk: None)
         if unpacked > MAX_UNPACKED_BYTES:
             raise _unpacked_error(unpacked, file)
-    return scan
+    return {sheet: part for part, sheet in sheets.items()}
 
 
 def _unpacked_error(size: int, file: str) -> InputError:
@@ -161,13 +179,22 @@ def _unpacked_error(size: int, file: str) -> InputError:
 def _stream(archive: zipfile.ZipFile, member: zipfile.ZipInfo, each: object) -> int:
     """Unpack ``member`` chunk by chunk (zipfile checks the size and CRC); its size."""
     size = 0
-    with archive.open(member) as stream:
-        while chunk := stream.read(_CHUNK):
-            size += len(chunk)
-            if size > MAX_UNPACKED_BYTES:
-                raise ValueError(f"{member.filename} unpacks beyond its declared size")
-            each(chunk)  # type: ignore[operator]
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                each(chunk)  # type: ignore[operator]
+    except (zipfile.BadZipFile, zlib.error, EOFError) as err:
+        raise _PartError(member.filename) from err
     return size
+
+
+class _PartError(Exception):
+    """A zip part that does not unpack to its declared size and checksum."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(part)
+        self.part = part
 
 
 def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
@@ -222,55 +249,106 @@ def _check_extent(ref: str, sheet: str, file: str, declared: bool) -> None:
         return
     row, column = position
     if row > MAX_ROWS or column > MAX_COLUMNS:
-        code = "input.guard.dimension" if declared else "input.guard.far_cell"
+        code = ("input.guard.dimension" if declared else
+                "input.guard.far_cell" if column else "input.guard.far_row")
         raise InputError(code, file=file, sheet=sheet, ref=ref, rows=f"{MAX_ROWS:,}",
                          columns=f"{MAX_COLUMNS} ({column_letter(MAX_COLUMNS - 1)})")
 
 
 def _stream_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str,
-                  file: str) -> tuple[int, dict[str, Unreadable]]:
-    """Stream one worksheet: its dimension, far cells, and whether it has formulas or errors."""
-    state = {"tail": b"", "first": True, "suspect": False}
+                  file: str) -> int:
+    """Stream one worksheet: its declared dimension and every cell and row reference
+    (a far one is refused); its unpacked size."""
+    state: dict[str, Any] = {"tail": b"", "first": True}
 
-    def each(chunk: bytes) -> None:
-        window = state["tail"] + chunk  # type: ignore[operator]
+    def each(chunk: bytes, last: bool = False) -> None:
+        window = state["tail"] + chunk
         if state["first"]:
             state["first"] = False
             dimension = _DIMENSION.search(window[:65536])
             if dimension:
-                last = dimension.group(1).decode("ascii", "replace").split(":")[-1]
-                _check_extent(last.replace("$", ""), sheet, file, declared=True)
-        for far in _FAR_REF.finditer(window):
-            _check_extent(far.group(1).decode("ascii"), sheet, file, declared=False)
-        if not state["suspect"] and (b"<f" in window or b't="e"' in window):
-            state["suspect"] = True
-        state["tail"] = window[-_OVERLAP:]
+                end = dimension.group(1).decode("ascii", "replace").split(":")[-1]
+                _check_extent(end.replace("$", ""), sheet, file, declared=True)
+        cut = len(window) if last else max(len(window) - _OVERLAP, 0)
+        far = _far_reference(window, cut)
+        if far is not None:
+            _check_extent(far, sheet, file, declared=False)
+        state["tail"] = window[cut:]
 
     size = _stream(archive, member, each)
-    if not state["suspect"]:
-        return size, {}
-    return size, _unreadable_cells(archive.read(member))
+    each(b"", last=True)
+    return size
+
+
+_QUOTE, _EQUALS, _R, _LT = ord('"'), ord("="), ord("r"), ord("<")
+_A, _Z, _ZERO, _NINE = ord("A"), ord("Z"), ord("0"), ord("9")
+
+
+def _far_reference(window: bytes, cut: int) -> str | None:
+    """The first ``r="…"`` reference starting before ``cut`` that may be beyond the limits.
+
+    Vectorised with numpy (a Python regex over a 50 MB sheet costs half a second):
+    find every ``r="``, keep those followed by two letters (column AA or beyond) or by
+    six digits (row 100,000 or beyond), and check those few exactly.
+    """
+    a = np.frombuffer(window, dtype=np.uint8)
+    if a.size < 8:
+        return None
+    hits = (a[:-7] == _R) & (a[1:-6] == _EQUALS) & (a[2:-5] == _QUOTE)
+    starts = np.flatnonzero(hits[:cut]) + 3
+    if starts.size == 0:
+        return None
+    first, second = a[starts], a[starts + 1]
+    letter2 = (second >= _A) & (second <= _Z)
+    lead = (first >= _A) & (first <= _Z)
+    six = np.where(lead, starts + 6, starts + 5)
+    six = np.minimum(six, a.size - 1)
+    digits6 = (a[six] >= _ZERO) & (a[six] <= _NINE)
+    for start in starts[letter2 | digits6].tolist():
+        ref = window[start:start + 16].split(b'"')[0].decode("ascii", "replace")
+        position = _position(ref)
+        if position and (position[0] > MAX_ROWS or position[1] > MAX_COLUMNS):
+            return ref
+    return None
 
 
 def _unreadable_cells(xml: bytes) -> dict[str, Unreadable]:
-    """Formula cells with no saved value and error cells, by reference."""
+    """Formula cells with no saved value and error cells, by reference.
+
+    Only the cells around a ``<f`` or ``t="e"`` are parsed (a regex over every cell
+    of a large sheet would be slow).
+    """
     found: dict[str, Unreadable] = {}
-    for cell in _CELL.finditer(xml):
-        attributes, body = cell.group(1), cell.group(2) or b""
-        ref = _ATTR_R.search(attributes)
-        if ref is None:
-            continue
-        kind = _ATTR_T.search(attributes)
-        value = _VALUE.search(body)
-        saved = html.unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
-        formula = _FORMULA.search(body)
-        where = ref.group(1).decode("ascii")
-        if kind and kind.group(1) == b"e" and saved:
-            found[where] = Unreadable("error", saved)
-        elif formula is not None and not saved:
-            shown = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
-            found[where] = Unreadable("formula", f"={shown}" if shown else "=…")
+    for marker in (b"<f", b't="e"'):
+        position = xml.find(marker)
+        while position >= 0:
+            start = xml.rfind(b"<c ", 0, position)
+            end = xml.find(b"</c>", position)
+            if start >= 0 and end >= 0:
+                cell = _CELL.match(xml, start, end + 4)
+                if cell is not None:
+                    _note_cell(cell, found)
+                position = xml.find(marker, end)
+            else:
+                position = xml.find(marker, position + 1)
     return found
+
+
+def _note_cell(cell: re.Match[bytes], found: dict[str, Unreadable]) -> None:
+    attributes, body = cell.group(1), cell.group(2) or b""
+    ref = _ATTR_R.search(attributes)
+    if ref is None:
+        return
+    kind = _ATTR_T.search(attributes)
+    value = _VALUE.search(body)
+    saved = html.unescape(value.group(1).decode("utf-8", "replace")).strip() if value else ""
+    formula = _FORMULA.search(body)
+    where = ref.group(1).decode("ascii")
+    if kind and kind.group(1) == b"e" and saved:
+        found[where] = Unreadable("error", saved)
+    elif formula is not None and not saved:
+        shown = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
+        found[where] = Unreadable("formula", f"={shown}" if shown else "=…")
 
 
 def _stream_ods(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) -> int:

@@ -88,9 +88,9 @@ def parse_scenario_checked(
     """:func:`parse_scenario`, with the warnings; ``scan`` names formula and error cells."""
     located = locate_sheets(list(sheets), source)
     policy = parse_policy_sheet(sheets[located["policy"]], file=source)
-    unreadable = scan.unreadable.get(located["firms"]) if scan else None
-    parsed = read_firms_sheet(sheets[located["firms"]], policy.programs, file=source,
-                              unreadable=unreadable)
+    firms_sheet = located["firms"]
+    parsed = read_firms_sheet(sheets[firms_sheet], policy.programs, file=source,
+                              unreadable=(lambda: scan.unreadable(firms_sheet)) if scan else None)
     scenario = Scenario(parsed.firms, policy, name or Path(source).stem)
     return Loaded(scenario, (*parsed.warnings, *scenario_warnings(scenario, file=source)))
 

@@ -172,6 +172,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "（Ctrl+End 可定位），保存后再上传",
         "has a cell at {ref}, far outside the table and beyond the limit of {rows} rows and "
         "{columns} columns; delete it (Ctrl+End finds it), save and upload again"),
+    "input.guard.far_row": (
+        "有一行编号为 {ref}，远离表格，超过上限（{rows} 行、{columns} 列）；请删除该行"
+        "（Ctrl+End 可定位），保存后再上传",
+        "has a row numbered {ref}, far outside the table and beyond the limit of {rows} rows "
+        "and {columns} columns; delete it (Ctrl+End finds it), save and upload again"),
+    "input.guard.part": (
+        "部件 {part} 解压后与压缩包目录记载的大小或校验和不符：文件已损坏或被篡改（也可能是"
+        "压缩炸弹）；请用 Excel 或 WPS 另存后再上传",
+        "the part {part} does not unpack to the size and checksum its zip directory declares: "
+        "the file is damaged or crafted (possibly a zip bomb); save it again from Excel or WPS"),
     "input.guard.ods_repeat": (
         "有一行或一个单元格重复了 {count} 次，超过上限 {limit}；请删除多余的内容后保存",
         "repeats a row or a cell {count} times, over the limit of {limit}; delete the extra "
