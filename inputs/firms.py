@@ -137,11 +137,10 @@ def read_firms_sheet(
     header = map_header(raw.iloc[0].tolist(), programs, file=file, sheet=sheet)
     body = raw.iloc[1:].reset_index(drop=True)
     filled = np.zeros(len(body), dtype=bool)
-    some_blank = False
-    for j in range(body.shape[1]):
-        blank = _blank_mask(body.iloc[:, j].tolist())
-        some_blank = some_blank or bool(blank.any())
+    prepared = [_cells(body.iloc[:, j].tolist()) for j in range(body.shape[1])]
+    for _, blank, _ in prepared:
         filled |= ~blank
+    some_blank = any(bool(blank[filled].any()) for _, blank, _ in prepared)
     hidden = unreadable() if unreadable and some_blank else {}
     if hidden:  # a row whose only cell is a formula with no value is still a row
         for ref in hidden:
@@ -151,9 +150,8 @@ def read_firms_sheet(
     if not filled.any():
         raise InputError("input.sheet.no_rows", file=file, sheet=sheet)
     positions = header.positions
-    table = pd.DataFrame(
-        {column: body.iloc[filled, j].reset_index(drop=True) for column, j in positions.items()}
-    )
+    kept = np.flatnonzero(filled)
+    table = {column: _kept(prepared[j], kept) for column, j in positions.items()}
     rows = np.flatnonzero(filled) + 2  # header is row 1
     where = _Where(rows=rows, letters={c: column_letter(j) for c, j in positions.items()},
                    order=positions, file=file, sheet=sheet)
@@ -243,6 +241,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_NAT = type(pd.NaT)
+
+
 def _cells(values: list[Any]) -> tuple[list[Any], np.ndarray, frozenset[type]]:
     """The cells as plain Python values, which are blank, and the types they hold.
 
@@ -251,25 +252,39 @@ def _cells(values: list[Any]) -> tuple[list[Any], np.ndarray, frozenset[type]]:
     types = frozenset(map(type, values))
     if types <= {float, int}:
         return values, np.isnan(np.asarray(values, dtype=float)), types
-    if types <= {str}:
-        return values, np.fromiter((not v.strip() for v in values), dtype=bool,
-                                   count=len(values)), types
-    plain = [_plain(v) for v in values]
-    blank = np.fromiter((is_blank(v) for v in plain), dtype=bool, count=len(plain))
-    return plain, blank, frozenset(map(type, plain))
+    if any(issubclass(t, np.generic) or t is _NAT for t in types):
+        values = [_plain(v) for v in values]
+        types = frozenset(map(type, values))
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values
+    blank = pd.isna(cells) | (cells == "")
+    if str in types:  # text of spaces only is blank too
+        for i in [i for i, v in enumerate(values) if type(v) is str and v and v.isspace()]:
+            blank[i] = True
+    return values, blank, types
 
 
-def _blank_mask(values: list[Any]) -> np.ndarray:
-    return _cells(values)[1]
+Cells = tuple[list[Any], np.ndarray, frozenset[type]]
+
+
+def _kept(cells: Cells, kept: np.ndarray) -> Cells:
+    """The cells of the rows that are kept (rows left wholly blank are dropped)."""
+    values, blank, types = cells
+    if kept.size == len(values):
+        return cells
+    return [values[i] for i in kept.tolist()], blank[kept], types
 
 
 class _Column:
     """Reads one column cell by cell (each distinct value once) and keeps its first problem."""
 
-    def __init__(self, table: pd.DataFrame, column: str, required: bool, where: _Where,
+    def __init__(self, table: Mapping[str, Any], column: str, required: bool, where: _Where,
                  unreadable: Mapping[str, Unreadable]) -> None:
         self.column = column
-        self.values, self.blank, self.types = _cells(table[column].tolist())
+        cells = table[column]
+        if isinstance(cells, pd.Series):
+            cells = _cells(cells.tolist())
+        self.values, self.blank, self.types = cells
         self.problem: _Problem | None = None
         letter = where.letters.get(column)
         if letter and unreadable and self.blank.any():
@@ -349,7 +364,7 @@ class _Column:
         return pd.Series(self.read(date_cell, pd.NaT), dtype="datetime64[ns]")
 
 
-def _validate(table: pd.DataFrame, where: _Where, programs: Sequence[str],
+def _validate(table: Mapping[str, Any], where: _Where, programs: Sequence[str],
               unreadable: Mapping[str, Unreadable], wan: frozenset[str]) -> pd.DataFrame:
     out, problems = _check(table, programs, where, unreadable, wan)
     if problems:
@@ -362,19 +377,20 @@ def _validate(table: pd.DataFrame, where: _Where, programs: Sequence[str],
     return firms
 
 
-def _check(table: pd.DataFrame, programs: Sequence[str], where: _Where,
+def _check(table: Mapping[str, Any], programs: Sequence[str], where: _Where,
            unreadable: Mapping[str, Unreadable],
            wan: frozenset[str]) -> tuple[dict[str, Any], list[_Problem]]:
     """The typed columns, and the first bad cell of each column in reading order."""
     required = {*REQUIRED_COLUMNS, *(request_column(p) for p in programs)}
-    checks = {c: _Column(table, c, c in required, where, unreadable) for c in table.columns}
+    checks = {c: _Column(table, c, c in required, where, unreadable) for c in table}
     out: dict[str, Any] = {}
 
     ids = checks["firm_id"].read(firm_id, None)
     _flag_repeated_ids(checks["firm_id"], ids, where)
     out["firm_id"] = ids
+    rows = len(where.rows)
     out["name"] = ([t or "" for t in checks["name"].texts()] if "name" in checks
-                   else [""] * len(table))
+                   else [""] * rows)
     out["size_class"] = checks["size_class"].labels(SIZE_CLASS_LABELS, SIZE_CLASSES_SHOWN)
     out["district"] = checks["district"].texts()
     out["score"] = checks["score"].numbers(0, 100)
@@ -382,7 +398,7 @@ def _check(table: pd.DataFrame, programs: Sequence[str], where: _Where,
         flags = checks["basic_research"].labels(YES_NO_LABELS, "yes or no (是/否)")
         out["basic_research"] = [bool(f) for f in flags]
     else:
-        out["basic_research"] = [False] * len(table)
+        out["basic_research"] = [False] * rows
     if APPLIED_ON in checks:
         out[APPLIED_ON] = checks[APPLIED_ON].dates()
     for program in programs:
