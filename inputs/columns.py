@@ -195,5 +195,5 @@ def find_sheet(names: Iterable[str], canonical: str, *, file: str | None = None)
     matches = [name for name in names if normalise_header(name) in accepted]
     if len(matches) > 1:
         raise InputError("input.sheet.ambiguous", file=file, sheet=canonical,
-                         first=matches[0], second=matches[1])
+                         first=repr(matches[0]), second=repr(matches[1]))
     return matches[0] if matches else None
