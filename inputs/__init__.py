@@ -10,6 +10,7 @@ and the file, sheet, row, column and cell) for the first problem. The
 """
 
 from inputs.errors import InputError, InputWarning
+from inputs.sanity import scenario_warnings
 from inputs.scenario_io import (
     Loaded,
     load_scenario,
@@ -22,7 +23,6 @@ from inputs.scenario_io import (
     write_scenario,
     write_template,
 )
-from inputs.sanity import scenario_warnings
 
 __all__ = [
     "InputError",

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from inputs.errors import InputError, column_letter
-
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, PROGRAM_ZH, SIZE_CLASS_ZH, request_column
 from optimizer.scenario_sheets import COLUMN_LABELS
 
@@ -52,7 +51,7 @@ YES_NO_LABELS: dict[str, bool] = {
 }  # fmt: skip
 
 
-#: A unit suffix a header may carry: ``（元）``, ``(yuan)``, ``（万元）`` (after NFKC: ASCII brackets).
+#: A unit suffix of a header: ``（元）``, ``(yuan)``, ``（万元）`` (ASCII brackets after NFKC).
 _UNIT = re.compile(r"\s*\(\s*(元|yuan|rmb|cny|¥|万元|10k_?yuan)\s*\)$", re.IGNORECASE)
 _WAN_UNITS = {"万元", "10k_yuan", "10kyuan"}
 
@@ -136,7 +135,8 @@ def map_header(header: list[Any], programs: Sequence[str], *, file: str | None,
         if column not in positions:
             program = column.removesuffix("_request") if column.endswith("_request") else ""
             raise InputError("input.header.missing_program" if program else "input.header.missing",
-                             file=file, sheet=sheet, row=1, column=column, wanted=both_names(column),
+                             file=file, sheet=sheet, row=1, column=column,
+                             wanted=both_names(column),
                              program=program, found=", ".join(shown) or "-",
                              closest=closest_header(column, shown))
     return HeaderMap(positions, found, frozenset(wan))

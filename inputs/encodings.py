@@ -11,10 +11,10 @@
 '企业编号'
 >>> decode_text("企业编号".encode("gb18030"), "a.csv")
 '企业编号'
->>> decode_text("企業編號,規模".encode("big5"), "a.csv")
+>>> decode_text("企業編號,規模".encode("big5"), "a.csv")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-inputs.errors.InputError: a.csv: looks like Big5 (traditional Chinese) text; save it as UTF-8 (Excel: Save As › CSV UTF-8) and upload it again
+inputs.errors.InputError: a.csv: looks like Big5 (traditional Chinese) text; save it as UTF-8...
 """
 
 from __future__ import annotations

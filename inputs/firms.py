@@ -22,7 +22,6 @@ from inputs.cells import (
     Problem,
     amount_cell,
     date_cell,
-    is_blank,
     label_cell,
     show,
     text_cell,
@@ -278,12 +277,11 @@ def _kept(cells: Cells, kept: np.ndarray) -> Cells:
 class _Column:
     """Reads one column cell by cell (each distinct value once) and keeps its first problem."""
 
-    def __init__(self, table: Mapping[str, Any], column: str, required: bool, where: _Where,
-                 unreadable: Mapping[str, Unreadable]) -> None:
+    def __init__(self, table: Mapping[str, Any] | pd.DataFrame, column: str, required: bool,
+                 where: _Where, unreadable: Mapping[str, Unreadable]) -> None:
         self.column = column
-        cells = table[column]
-        if isinstance(cells, pd.Series):
-            cells = _cells(cells.tolist())
+        given = table[column]
+        cells: Cells = _cells(given.tolist()) if isinstance(given, pd.Series) else given
         self.values, self.blank, self.types = cells
         self.problem: _Problem | None = None
         letter = where.letters.get(column)
@@ -324,8 +322,9 @@ class _Column:
         out = [distinct[k] for k in keys]
         bad = [i for i, v in enumerate(out) if v is _Blank or isinstance(v, Problem)]
         for position in bad:
-            if isinstance(out[position], Problem):
-                self.flag(position, out[position])
+            problem = out[position]
+            if isinstance(problem, Problem):
+                self.flag(position, problem)
                 break
         for position in bad:
             out[position] = empty
@@ -364,7 +363,7 @@ class _Column:
         return pd.Series(self.read(date_cell, pd.NaT), dtype="datetime64[ns]")
 
 
-def _validate(table: Mapping[str, Any], where: _Where, programs: Sequence[str],
+def _validate(table: Mapping[str, Any] | pd.DataFrame, where: _Where, programs: Sequence[str],
               unreadable: Mapping[str, Unreadable], wan: frozenset[str]) -> pd.DataFrame:
     out, problems = _check(table, programs, where, unreadable, wan)
     if problems:
@@ -377,12 +376,13 @@ def _validate(table: Mapping[str, Any], where: _Where, programs: Sequence[str],
     return firms
 
 
-def _check(table: Mapping[str, Any], programs: Sequence[str], where: _Where,
+def _check(table: Mapping[str, Any] | pd.DataFrame, programs: Sequence[str], where: _Where,
            unreadable: Mapping[str, Unreadable],
            wan: frozenset[str]) -> tuple[dict[str, Any], list[_Problem]]:
     """The typed columns, and the first bad cell of each column in reading order."""
     required = {*REQUIRED_COLUMNS, *(request_column(p) for p in programs)}
-    checks = {c: _Column(table, c, c in required, where, unreadable) for c in table}
+    checks = {str(c): _Column(table, str(c), str(c) in required, where, unreadable)
+              for c in table}
     out: dict[str, Any] = {}
 
     ids = checks["firm_id"].read(firm_id, None)

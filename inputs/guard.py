@@ -203,7 +203,7 @@ def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
         return {}
     book = _small_part(archive, "xl/workbook.xml")
     rels = _small_part(archive, "xl/_rels/workbook.xml.rels")
-    targets = {}
+    targets: dict[bytes, str] = {}
     for rel in re.finditer(rb"<Relationship\b[^>]*>", rels):
         tag = rel.group(0)
         rid, target = re.search(rb'Id="([^"]*)"', tag), re.search(rb'Target="([^"]*)"', tag)
@@ -211,15 +211,15 @@ def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
             path = target.group(1).decode("utf-8", "replace")
             path = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
             targets[rid.group(1)] = path
-    parts = {}
+    parts: dict[str, str] = {}
     for sheet in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", book):
         tag = sheet.group(0)
         name = re.search(rb'\bname="([^"]*)"', tag)
-        rid = re.search(rb'\br:id="([^"]*)"|\b\w+:id="([^"]*)"', tag)
-        if name and rid:
-            target = targets.get(rid.group(1) or rid.group(2))
-            if target in names:
-                parts[target] = html.unescape(name.group(1).decode("utf-8", "replace"))
+        ref = re.search(rb'\br:id="([^"]*)"|\b\w+:id="([^"]*)"', tag)
+        if name and ref:
+            part = targets.get(ref.group(1) or ref.group(2))
+            if part is not None and part in names:
+                parts[part] = html.unescape(name.group(1).decode("utf-8", "replace"))
     return parts
 
 

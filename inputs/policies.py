@@ -97,10 +97,11 @@ def parse_policy_sheet(raw: pd.DataFrame, *, file: str | None = None) -> Policy:
 
     def error(code: str, key: str, row: int | None, column: str = "value",
               **fields: str) -> InputError:
+        said: dict[str, Any] = dict(fields)
         if row is None:
-            return InputError(code, file=file, sheet=sheet, key=key, **fields)
+            return InputError(code, file=file, sheet=sheet, key=key, **said)
         return InputError(code, file=file, sheet=sheet, row=row, column=column,
-                          cell=f"{letters[column]}{row}", key=key, **fields)
+                          cell=f"{letters[column]}{row}", key=key, **said)
 
     rows: dict[str, int] = {}
     values: dict[str, Any] = {}

@@ -55,7 +55,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "input.id.duplicate": ("{got} 已在第 {first_row} 行使用（企业编号不能重复）",
                            "{got} is already used in row {first_row}"),
     "input.id.same_key": (
-        "{got} 与第 {first_row} 行的 {first} 是同一个企业编号（比较时不分全角半角、大小写、首尾空格、"
+        "{got} 与第 {first_row} 行的 {first} 是同一个企业编号（比较时不分全角半角、大小写、"
+        "首尾空格、"
         "不可见字符与数字编号的前导零，均按 {id_key} 计）",
         "{got} is the same firm id as {first} in row {first_row} (ids are compared ignoring "
         "full/half width, case, surrounding spaces, invisible characters and leading zeros "
@@ -78,7 +79,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "缺少必需的列 {wanted}；找到的表头：{found}；最接近的是 {closest}",
         "required column {wanted} is missing; headers found: {found}; closest: {closest}"),
     "input.header.missing_program": (
-        "缺少必需的列 {wanted}（政策中有 budget.{program}）；找到的表头：{found}；最接近的是 {closest}",
+        "缺少必需的列 {wanted}（政策中有 budget.{program}）；找到的表头：{found}；"
+        "最接近的是 {closest}",
         "required column {wanted} is missing (the policy has budget.{program}); "
         "headers found: {found}; closest: {closest}"),
     "input.header.wan_not_money": (

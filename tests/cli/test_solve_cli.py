@@ -71,7 +71,8 @@ def test_invalid_input_exits_2_with_one_located_message(capsys, tmp_path):
         "error: bad.xlsx: firms!I18 training_request: must be ≥ 0, got -5000"]  # 9th column
     code, out, err = run(capsys, "solve", str(path))  # Chinese by default
     assert (code, out) == (2, "")
-    assert err.strip().splitlines() == ["错误：bad.xlsx：firms!I18 训力券申请额：应 ≥ 0，实际为 -5000"]
+    assert err.strip().splitlines() == [
+        "错误：bad.xlsx：firms!I18 训力券申请额：应 ≥ 0，实际为 -5000"]
 
 
 def test_invalid_input_with_json_still_prints_json(capsys, tmp_path):

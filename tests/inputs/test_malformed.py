@@ -46,7 +46,8 @@ def test_missing_required_column_is_named_in_both_languages(broken: Broken) -> N
         "bad.xlsx: firms row 1 score: required column score (评审得分) is missing; headers found: "
         "firm_id, name, size_class, district, points, basic_research, applied_on, model_request, "
         "training_request; closest: -")
-    assert err.render("zh").startswith("bad.xlsx：firms 第 1 行 评审得分：缺少必需的列 score (评审得分)；")
+    assert err.render("zh").startswith(
+        "bad.xlsx：firms 第 1 行 评审得分：缺少必需的列 score (评审得分)；")
 
 
 def test_column_given_twice(broken: Broken) -> None:

@@ -20,8 +20,8 @@ from inputs.builtin import DEFAULT_SCENARIO_PATH, FAIR_SCENARIO_PATH
 from optimizer import Result, Scenario, Status, solve
 from optimizer.analysis import Metrics, compare_baselines, measure, price_of_fairness
 from optimizer.analysis.baselines import BASELINE_ZH, Baseline
-from optimizer.money import share
 from optimizer.catalog import text
+from optimizer.money import share
 from ui.commands.common import (
     EXIT_ERROR,
     EXIT_INFEASIBLE,
@@ -141,8 +141,8 @@ def table(payload: dict[str, Any], lang: str) -> str:
     if len(payload["scenarios"]) > 1:
         lines.append(("（基线为" if zh else "(baselines of ") + first + ("）" if zh else ")"))
     for s in payload["scenarios"]:
-        for text in s["diagnosis_zh" if zh else "diagnosis"]:
-            lines.append(f"{s['name']}: {text}")
+        for reason in s["diagnosis_zh" if zh else "diagnosis"]:
+            lines.append(f"{s['name']}: {reason}")
         for p in s["price_of_fairness"]:
             lines.append(f"{s['name']}: {p['text_zh' if zh else 'text_en']}")
     return "\n".join(lines)

@@ -14,9 +14,9 @@ from typing import Any
 
 from optimizer import solve
 from optimizer.analysis import Explanation, explain_firm
+from optimizer.catalog import text
 from optimizer.money import yuan
 from optimizer.rules import program_label
-from optimizer.catalog import text
 from ui.commands.common import (
     EXIT_INPUT,
     EXIT_OK,

@@ -9,9 +9,9 @@ from typing import Any
 
 from inputs.builtin import DEFAULT_SCENARIO_PATH
 from optimizer import Result, solve
+from optimizer.catalog import text
 from optimizer.money import Lang, share, yuan
 from optimizer.rules import group_label, program_label, rule_name
-from optimizer.catalog import text
 from ui.commands.common import add_lang, check_out, exit_code, print_json, scenario_from, write_out
 
 STATUS_ZH = {"optimal": "最优", "infeasible": "不可行", "error": "求解失败"}
