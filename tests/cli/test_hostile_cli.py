@@ -80,6 +80,7 @@ def test_hostile_files_exit_2_with_a_located_message(capsys, tmp_path, good, bui
     path.write_bytes(build(good))
     code, out, err = run(capsys, "solve", str(path), "--json", "--lang", "en")
     assert code == 2 and "Traceback" not in err
+    assert '"status": "invalid_input"' in out
     assert err.startswith("error: hostile.xlsx: ")
     code, _, err = run(capsys, "solve", str(path))
     assert code == 2 and err.startswith("错误：hostile.xlsx：")

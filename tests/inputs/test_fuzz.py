@@ -32,7 +32,8 @@ HEADERS = {
     "score": ["score", "评审得分"],
     "basic_research": ["basic_research", "基础研究"],
     "applied_on": ["applied_on", "申请日期"],
-    "model_request": ["model_request", "模型券申请额", "模型券申请额（元）", "模型券申请额（万元）"],
+    "model_request": ["model_request", "模型券申请额", "模型券申请额（元）",
+                      "模型券申请额（万元）"],
     "training_request": ["training_request", "训力券申请额", "training_request (yuan)"],
 }
 OPTIONAL = {"name", "basic_research", "applied_on"}
