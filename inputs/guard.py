@@ -294,8 +294,9 @@ def _far_reference(window: bytes, cut: int) -> str | None:
     a = np.frombuffer(window, dtype=np.uint8)
     if a.size < 8:
         return None
-    hits = (a[:-7] == _R) & (a[1:-6] == _EQUALS) & (a[2:-5] == _QUOTE)
-    starts = np.flatnonzero(hits[:cut]) + 3
+    equals = np.flatnonzero(a[1:min(cut + 1, a.size - 6)] == _EQUALS) + 1  # one pass, then gathers
+    equals = equals[(a[equals - 1] == _R) & (a[equals + 1] == _QUOTE)]
+    starts = equals + 2
     if starts.size == 0:
         return None
     first, second = a[starts], a[starts + 1]
