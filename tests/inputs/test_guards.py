@@ -124,3 +124,35 @@ def test_formulas_and_errors_are_found_only_where_they_are(small_bytes: bytes) -
     scan = guard_workbook(data, "f.xlsx")
     found = scan.unreadable("firms")
     assert list(found) == ["E5"] and found["E5"].detail == "=SUM(X1:X2)"
+
+
+@pytest.fixture(scope="module")
+def ods_bytes(tmp_path_factory: pytest.TempPathFactory, small_bytes: bytes) -> bytes:
+    """The small scenario converted to OpenDocument by a real LibreOffice."""
+    folder = tmp_path_factory.mktemp("ods")
+    (folder / "small.xlsx").write_bytes(small_bytes)
+    subprocess.run(["soffice", "--headless", "--convert-to", "ods", "--outdir", str(folder),
+                    str(folder / "small.xlsx")], check=True, capture_output=True, timeout=180)
+    return (folder / "small.ods").read_bytes()
+
+
+@pytest.mark.office
+def test_an_ods_from_libreoffice_passes_with_its_padding(ods_bytes: bytes, small) -> None:
+    assert b'number-columns-repeated="16375"' in zipfile.ZipFile(
+        io.BytesIO(ods_bytes)).read("content.xml")  # LibreOffice pads rows with empty cells
+    assert read_scenario(ods_bytes, "small.ods").digest == small.digest
+
+
+@pytest.mark.office
+def test_an_ods_row_repeated_a_million_times_is_refused(ods_bytes: bytes) -> None:
+    def edit(name: str, content: bytes) -> bytes:
+        if name != "content.xml":
+            return content
+        return content.replace(b"<table:table-row ",
+                               b'<table:table-row table:number-rows-repeated="1000000" ', 2)
+
+    from tests.inputs.hostile import rezip
+
+    err = refused(rezip(ods_bytes, edit), "big.ods")
+    assert err.code == "input.guard.ods_repeat"
+    assert "1,000,000 times, over the limit of 200,001" in str(err)
