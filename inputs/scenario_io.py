@@ -210,7 +210,11 @@ def read_sheets(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
         located = locate_sheets(names, filename)
         sheets = {}
         for name in located.values():
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_name(name)
+            end = sheet.end  # checked before any Python object is made (.xls has no zip)
+            if end is not None:
+                check_table_size((end[0] + 1, end[1] + 1), filename, name)
+            rows = sheet.to_python(skip_empty_area=False)
             frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
             check_table_size(frame.shape, filename, name)
             sheets[name] = frame

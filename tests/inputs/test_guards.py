@@ -156,3 +156,16 @@ def test_an_ods_row_repeated_a_million_times_is_refused(ods_bytes: bytes) -> Non
     err = refused(rezip(ods_bytes, edit), "big.ods")
     assert err.code == "input.guard.ods_repeat"
     assert "1,000,000 times, over the limit of 200,001" in str(err)
+
+
+@pytest.mark.office
+def test_a_far_cell_in_a_legacy_xls_is_refused_before_python_objects(tmp_path, small_bytes):
+    """An .xls has no zip to guard: its grid (≤ 65,536 × 256) is checked before it is read."""
+    book = __import__("openpyxl").load_workbook(io.BytesIO(small_bytes))
+    book["firms"]["IV65536"] = 1
+    book.save(tmp_path / "far.xlsx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path),
+                    str(tmp_path / "far.xlsx")], check=True, capture_output=True, timeout=180)
+    err = refused((tmp_path / "far.xls").read_bytes(), "far.xls")
+    assert err.code == "input.guard.table"
+    assert "65,536 rows and 256 columns" in str(err) and "超过上限" in err.render("zh")
