@@ -41,6 +41,9 @@ RATIO_FLOOR_BYTES = 4 * MIB
 #: Largest table a sheet may span: the header and 200,000 firms, 64 columns.
 MAX_ROWS = 200_001
 MAX_COLUMNS = 64
+#: Most cells (rows × columns) a sheet may span: a header and 200,000 firms, 20 columns.
+#: Checked on calamine's grid before any Python object is made for a cell.
+MAX_CELLS = MAX_ROWS * 20
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -257,11 +260,12 @@ def _check_extent(ref: str, sheet: str, file: str, declared: bool) -> None:
 
 def _stream_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str,
                   file: str) -> int:
-    """Stream one worksheet: its declared dimension and every cell and row reference
-    (a far one is refused); its unpacked size."""
-    state: dict[str, Any] = {"tail": b"", "first": True}
+    """Stream one worksheet: its declared dimension, every cell and row reference
+    (a far one is refused) and the number of cells; its unpacked size."""
+    state: dict[str, Any] = {"tail": b"", "first": True, "cells": 0}
 
     def each(chunk: bytes, last: bool = False) -> None:
+        state["cells"] += chunk.count(b"<c ") + chunk.count(b"<c>")
         window = state["tail"] + chunk
         if state["first"]:
             state["first"] = False
@@ -277,6 +281,10 @@ def _stream_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str,
 
     size = _stream(archive, member, each)
     each(b"", last=True)
+    cells = int(state["cells"])
+    if cells > MAX_CELLS:
+        raise InputError("input.guard.cells", file=file, sheet=sheet, count=f"{cells:,}",
+                         limit=f"{MAX_CELLS:,}", over=f"{cells - MAX_CELLS:,}")
     return size
 
 

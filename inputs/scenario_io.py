@@ -23,7 +23,14 @@ from inputs.columns import find_sheet
 from inputs.encodings import decode_text
 from inputs.errors import InputError, InputWarning
 from inputs.firms import read_firms_sheet
-from inputs.guard import MAX_COLUMNS, MAX_ROWS, WorkbookScan, check_size, guard_workbook
+from inputs.guard import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    WorkbookScan,
+    check_size,
+    guard_workbook,
+)
 from inputs.policies import default_policy, parse_policy_sheet
 from inputs.sanity import scenario_warnings
 from optimizer.policy import Policy
@@ -155,13 +162,13 @@ def parse_firms_csv_checked(
 
 
 def check_table_size(shape: tuple[int, int], source: str, sheet: str) -> None:
-    """Refuse a table of more than :data:`~inputs.guard.MAX_ROWS` rows or
-    :data:`~inputs.guard.MAX_COLUMNS` columns (a CSV has no zip to guard)."""
+    """Refuse a table of more than :data:`~inputs.guard.MAX_ROWS` rows,
+    :data:`~inputs.guard.MAX_COLUMNS` columns or :data:`~inputs.guard.MAX_CELLS` cells."""
     rows, columns = shape
-    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
         raise InputError("input.guard.table", file=source, sheet=sheet, rows=f"{rows:,}",
                          columns=f"{columns:,}", limit_rows=f"{MAX_ROWS:,}",
-                         limit_columns=f"{MAX_COLUMNS}")
+                         limit_columns=f"{MAX_COLUMNS}", limit_cells=f"{MAX_CELLS:,}")
 
 
 def decode_csv(data: bytes, source: str = "firms.csv") -> str:

@@ -188,11 +188,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "有一行或一个单元格重复了 {count} 次，超过上限 {limit}；请删除多余的内容后保存",
         "repeats a row or a cell {count} times, over the limit of {limit}; delete the extra "
         "content and save again"),
+    "input.guard.cells": (
+        "有 {count} 个单元格，超过上限 {limit}（超出 {over}）；请把企业分成几个文件，或删除多余的列",
+        "holds {count} cells, over the limit of {limit} by {over}; split the firms into several "
+        "files or delete extra columns"),
     "input.guard.table": (
-        "有 {rows} 行、{columns} 列，超过上限（{limit_rows} 行、{limit_columns} 列）；"
-        "请把企业分成几个文件，或删除多余的列",
-        "has {rows} rows and {columns} columns, over the limit of {limit_rows} rows and "
-        "{limit_columns} columns; split the firms into several files or delete extra columns"),
+        "有 {rows} 行、{columns} 列，超过上限（{limit_rows} 行、{limit_columns} 列，"
+        "共 {limit_cells} 个单元格）；请把企业分成几个文件，或删除多余的列",
+        "has {rows} rows and {columns} columns, over the limit of {limit_rows} rows, "
+        "{limit_columns} columns and {limit_cells} cells; split the firms into several files "
+        "or delete extra columns"),
     # warnings
     "input.warn.wan_column": (
         "表头 {header} 的单位是万元：此列金额已乘以 10,000 换算为元",

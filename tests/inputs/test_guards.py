@@ -168,4 +168,18 @@ def test_a_far_cell_in_a_legacy_xls_is_refused_before_python_objects(tmp_path, s
                     str(tmp_path / "far.xlsx")], check=True, capture_output=True, timeout=180)
     err = refused((tmp_path / "far.xls").read_bytes(), "far.xls")
     assert err.code == "input.guard.table"
-    assert "65,536 rows and 256 columns" in str(err) and "超过上限" in err.render("zh")
+    assert "has 65,536 rows and 256 columns, over the limit" in str(err)
+    assert "超过上限" in err.render("zh")
+
+
+def test_too_many_cells_are_refused_before_calamine_reads_them(small_bytes: bytes,
+                                                               monkeypatch) -> None:
+    """The count of ``<c>`` elements is checked while the sheet streams (limit lowered here:
+    a sheet over the real 4,000,000 would take a minute to build)."""
+    from inputs import guard
+
+    monkeypatch.setattr(guard, "MAX_CELLS", 100)
+    err = refused(small_bytes)
+    assert (err.code, err.sheet) == ("input.guard.cells", "firms")
+    assert err.fields["limit"] == "100" and int(err.fields["over"].replace(",", "")) > 0
+    assert "cells, over the limit of 100 by" in str(err) and "超过上限 100" in err.render("zh")
