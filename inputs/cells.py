@@ -32,9 +32,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from optimizer.catalog import Lang, text
+
+#: A column's cells as plain Python values, which of them are blank, and the types held.
+Cells = tuple[list[Any], np.ndarray, frozenset[type]]
 
 
 @dataclass(frozen=True)
@@ -200,3 +204,47 @@ def label_cell(value: Any, labels: dict[str, Any], allowed: str) -> Any:
         return labels[key]
     return Problem("input.labels.bad", {"allowed": allowed, "got": show(value)})
 
+
+# -- whole columns ------------------------------------------------------------------
+
+
+def plain_value(value: Any) -> Any:
+    """numpy scalars as Python values; NaT and NaN as None."""
+    if value is pd.NaT or value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+NAT_TYPE = type(pd.NaT)
+
+
+def column_cells(values: list[Any]) -> Cells:
+    """The cells as plain Python values, which are blank, and the types they hold.
+
+    Homogeneous columns (all numbers, all text) take a fast path.
+    """
+    types = frozenset(map(type, values))
+    if types <= {float, int}:
+        return values, np.isnan(np.asarray(values, dtype=float)), types
+    if any(issubclass(t, np.generic) or t is NAT_TYPE for t in types):
+        values = [plain_value(v) for v in values]
+        types = frozenset(map(type, values))
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values
+    blank = pd.isna(cells) | (cells == "")
+    if str in types:  # text of spaces only is blank too
+        for i in [i for i, v in enumerate(values) if type(v) is str and v and v.isspace()]:
+            blank[i] = True
+    return values, blank, types
+
+
+def kept_rows(cells: Cells, kept: np.ndarray) -> Cells:
+    """The cells of the rows that are kept (rows left wholly blank are dropped)."""
+    values, blank, types = cells
+    if kept.size == len(values):
+        return cells
+    return [values[i] for i in kept.tolist()], blank[kept], types

@@ -19,9 +19,12 @@ import numpy as np
 import pandas as pd
 
 from inputs.cells import (
+    Cells,
     Problem,
     amount_cell,
+    column_cells,
     date_cell,
+    kept_rows,
     label_cell,
     show,
     text_cell,
@@ -136,7 +139,7 @@ def read_firms_sheet(
     header = map_header(raw.iloc[0].tolist(), programs, file=file, sheet=sheet)
     body = raw.iloc[1:].reset_index(drop=True)
     filled = np.zeros(len(body), dtype=bool)
-    prepared = [_cells(body.iloc[:, j].tolist()) for j in range(body.shape[1])]
+    prepared = [column_cells(body.iloc[:, j].tolist()) for j in range(body.shape[1])]
     for _, blank, _ in prepared:
         filled |= ~blank
     some_blank = any(bool(blank[filled].any()) for _, blank, _ in prepared)
@@ -150,7 +153,7 @@ def read_firms_sheet(
         raise InputError("input.sheet.no_rows", file=file, sheet=sheet)
     positions = header.positions
     kept = np.flatnonzero(filled)
-    table = {column: _kept(prepared[j], kept) for column, j in positions.items()}
+    table = {column: kept_rows(prepared[j], kept) for column, j in positions.items()}
     rows = np.flatnonzero(filled) + 2  # header is row 1
     where = _Where(rows=rows, letters={c: column_letter(j) for c, j in positions.items()},
                    order=positions, file=file, sheet=sheet)
@@ -229,51 +232,6 @@ def _in_order(table: pd.DataFrame, programs: Sequence[str], file: str | None,
 # -- cells --------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars as Python values; NaT and NaN as None."""
-    if value is pd.NaT or value is None:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
-_NAT = type(pd.NaT)
-
-
-def _cells(values: list[Any]) -> tuple[list[Any], np.ndarray, frozenset[type]]:
-    """The cells as plain Python values, which are blank, and the types they hold.
-
-    Homogeneous columns (all numbers, all text) take a fast path.
-    """
-    types = frozenset(map(type, values))
-    if types <= {float, int}:
-        return values, np.isnan(np.asarray(values, dtype=float)), types
-    if any(issubclass(t, np.generic) or t is _NAT for t in types):
-        values = [_plain(v) for v in values]
-        types = frozenset(map(type, values))
-    cells = np.empty(len(values), dtype=object)
-    cells[:] = values
-    blank = pd.isna(cells) | (cells == "")
-    if str in types:  # text of spaces only is blank too
-        for i in [i for i, v in enumerate(values) if type(v) is str and v and v.isspace()]:
-            blank[i] = True
-    return values, blank, types
-
-
-Cells = tuple[list[Any], np.ndarray, frozenset[type]]
-
-
-def _kept(cells: Cells, kept: np.ndarray) -> Cells:
-    """The cells of the rows that are kept (rows left wholly blank are dropped)."""
-    values, blank, types = cells
-    if kept.size == len(values):
-        return cells
-    return [values[i] for i in kept.tolist()], blank[kept], types
-
-
 class _Column:
     """Reads one column cell by cell (each distinct value once) and keeps its first problem."""
 
@@ -281,7 +239,7 @@ class _Column:
                  where: _Where, unreadable: Mapping[str, Unreadable]) -> None:
         self.column = column
         given = table[column]
-        cells: Cells = _cells(given.tolist()) if isinstance(given, pd.Series) else given
+        cells: Cells = column_cells(given.tolist()) if isinstance(given, pd.Series) else given
         self.values, self.blank, self.types = cells
         self.problem: _Problem | None = None
         letter = where.letters.get(column)

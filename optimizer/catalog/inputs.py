@@ -189,7 +189,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "repeats a row or a cell {count} times, over the limit of {limit}; delete the extra "
         "content and save again"),
     "input.guard.cells": (
-        "有 {count} 个单元格，超过上限 {limit}（超出 {over}）；请把企业分成几个文件，或删除多余的列",
+        "有 {count} 个单元格，超过上限 {limit}（超出 {over}）；"
+        "请把企业分成几个文件，或删除多余的列",
         "holds {count} cells, over the limit of {limit} by {over}; split the firms into several "
         "files or delete extra columns"),
     "input.guard.table": (
