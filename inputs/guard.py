@@ -262,10 +262,11 @@ def _stream_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str,
                   file: str) -> int:
     """Stream one worksheet: its declared dimension, every cell and row reference
     (a far one is refused) and the number of cells; its unpacked size."""
-    state: dict[str, Any] = {"tail": b"", "first": True, "cells": 0}
+    state: dict[str, Any] = {"tail": b"", "first": True, "cells": 0, "rows": 0, "refs": 0}
 
     def each(chunk: bytes, last: bool = False) -> None:
         state["cells"] += chunk.count(b"<c ") + chunk.count(b"<c>")
+        state["rows"] += chunk.count(b"<row")
         window = state["tail"] + chunk
         if state["first"]:
             state["first"] = False
@@ -274,7 +275,8 @@ def _stream_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str,
                 end = dimension.group(1).decode("ascii", "replace").split(":")[-1]
                 _check_extent(end.replace("$", ""), sheet, file, declared=True)
         cut = len(window) if last else max(len(window) - _OVERLAP, 0)
-        far = _far_reference(window, cut)
+        far, refs = _far_reference(window, cut)
+        state["refs"] += refs
         if far is not None:
             _check_extent(far, sheet, file, declared=False)
         state["tail"] = window[cut:]
@@ -282,6 +284,8 @@ def _stream_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str,
     size = _stream(archive, member, each)
     each(b"", last=True)
     cells = int(state["cells"])
+    if state["refs"] < cells + state["rows"]:  # calamine would place them by counting
+        raise InputError("input.guard.no_address", file=file, sheet=sheet)
     if cells > MAX_CELLS:
         raise InputError("input.guard.cells", file=file, sheet=sheet, count=f"{cells:,}",
                          limit=f"{MAX_CELLS:,}", over=f"{cells - MAX_CELLS:,}")
@@ -292,8 +296,9 @@ _QUOTE, _EQUALS, _R, _LT = ord('"'), ord("="), ord("r"), ord("<")
 _A, _Z, _ZERO, _NINE = ord("A"), ord("Z"), ord("0"), ord("9")
 
 
-def _far_reference(window: bytes, cut: int) -> str | None:
-    """The first ``r="…"`` reference starting before ``cut`` that may be beyond the limits.
+def _far_reference(window: bytes, cut: int) -> tuple[str | None, int]:
+    """The first ``r="…"`` reference starting before ``cut`` beyond the limits (or None),
+    and how many references start before ``cut``.
 
     Vectorised with numpy (a Python regex over a 50 MB sheet costs half a second):
     find every ``r="``, keep those followed by two letters (column AA or beyond) or by
@@ -301,12 +306,13 @@ def _far_reference(window: bytes, cut: int) -> str | None:
     """
     a = np.frombuffer(window, dtype=np.uint8)
     if a.size < 8:
-        return None
-    equals = np.flatnonzero(a[1:min(cut + 1, a.size - 6)] == _EQUALS) + 1  # one pass, then gathers
+        return None, 0
+    equals = np.flatnonzero(a[2:min(cut + 1, a.size - 6)] == _EQUALS) + 2  # one pass, then gathers
     equals = equals[(a[equals - 1] == _R) & (a[equals + 1] == _QUOTE)]
+    equals = equals[a[equals - 2] <= ord(" ")]  # the attribute r, not header="…" or footer="…"
     starts = equals + 2
     if starts.size == 0:
-        return None
+        return None, 0
     first, second = a[starts], a[starts + 1]
     letter2 = (second >= _A) & (second <= _Z)
     lead = (first >= _A) & (first <= _Z)
@@ -317,8 +323,8 @@ def _far_reference(window: bytes, cut: int) -> str | None:
         ref = window[start:start + 16].split(b'"')[0].decode("ascii", "replace")
         position = _position(ref)
         if position and (position[0] > MAX_ROWS or position[1] > MAX_COLUMNS):
-            return ref
-    return None
+            return ref, int(starts.size)
+    return None, int(starts.size)
 
 
 def _unreadable_cells(xml: bytes) -> dict[str, Unreadable]:

@@ -188,6 +188,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "有一行或一个单元格重复了 {count} 次，超过上限 {limit}；请删除多余的内容后保存",
         "repeats a row or a cell {count} times, over the limit of {limit}; delete the extra "
         "content and save again"),
+    "input.guard.no_address": (
+        "有单元格或行没有写明地址（如 A1），无法在读取前确认表格的范围；请用 Excel 或 WPS "
+        "打开并保存后再上传",
+        "has cells or rows without an address (such as A1), so the table's extent cannot be "
+        "checked before reading; open the file in Excel or WPS, save it and upload it again"),
     "input.guard.cells": (
         "有 {count} 个单元格，超过上限 {limit}（超出 {over}）；"
         "请把企业分成几个文件，或删除多余的列",

@@ -183,3 +183,11 @@ def test_too_many_cells_are_refused_before_calamine_reads_them(small_bytes: byte
     assert (err.code, err.sheet) == ("input.guard.cells", "firms")
     assert err.fields["limit"] == "100" and int(err.fields["over"].replace(",", "")) > 0
     assert "cells, over the limit of 100 by" in str(err) and "超过上限 100" in err.render("zh")
+
+
+def test_cells_without_an_address_are_refused(small_bytes: bytes) -> None:
+    """calamine places such cells by counting, so their extent cannot be checked first."""
+    data = set_cell_xml(small_bytes, "B5", '<c t="inlineStr"><is><t>x</t></is></c>')
+    err = refused(data)
+    assert (err.code, err.sheet) == ("input.guard.no_address", "firms")
+    assert "without an address" in str(err) and "没有写明地址" in err.render("zh")
