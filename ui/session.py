@@ -52,6 +52,8 @@ SECTIONS = ("policy", "firms", "files")
 #: Bumped when the draft encoding changes; older drafts are read by :func:`decode`.
 DRAFT_FORMAT = 1
 
+NUMERIC_DTYPES = ("Int64", "Float64", "boolean")
+
 Solver = Callable[[str, Scenario], Result]
 
 
@@ -335,10 +337,11 @@ def encode_table(table: pd.DataFrame) -> dict[str, Any]:
         dtype = str(series.dtype)
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
             values: list[Any] = [None if pd.isna(v) else v.isoformat() for v in series]
-        elif dtype == "object":
-            values = [_cell(v) for v in series]
-        else:
+        elif pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(
+                series.dtype):
             values = [_number(v) for v in series.tolist()]
+        else:  # object, string: cells keep their own types
+            values = [_cell(v) for v in series]
         columns.append([str(name), dtype, values])
     return {"index": [int(i) for i in table.index], "columns": columns}
 
@@ -349,10 +352,11 @@ def decode_table(data: Mapping[str, Any]) -> pd.DataFrame:
     for name, dtype, values in data["columns"]:
         if dtype.startswith("datetime64"):
             out[name] = pd.Series(pd.to_datetime(values), index=index).astype(dtype)
-        elif dtype == "object":
-            out[name] = pd.Series([_uncell(v) for v in values], index=index, dtype=object)
-        else:
+        elif dtype in NUMERIC_DTYPES or dtype.startswith(("int", "float", "uint", "bool")):
             out[name] = pd.Series([_unnumber(v) for v in values], index=index).astype(dtype)
+        else:
+            cells = pd.Series([_uncell(v) for v in values], index=index, dtype=object)
+            out[name] = cells if dtype == "object" else cells.astype(dtype)
     return pd.DataFrame(out, index=index)
 
 
