@@ -16,8 +16,8 @@ import re
 from typing import Any
 
 import streamlit as st
-from inputs.store import LogEntry, Store, open_store
 
+from inputs.store import LogEntry, Store, VersionRef, log_entry, open_store
 from ui import session as model
 from ui.session import Session, Solver
 
@@ -74,9 +74,8 @@ def save_what_if(session: Session, what_if: model.WhatIf) -> model.WhatIf:
     for w in old:
         store().delete_what_if(w.id)
     summary = _summary(what_if.solved)
-    base = session.working.source.file if session.working.source else None
     new_id = store().save_what_if(session.draft_id, what_if.name, what_if.solved.scenario,
-                                  base=base, result_summary=summary)
+                                  base=session.working.base, result_summary=summary)
     kept = model.WhatIf(what_if.name, what_if.solved, new_id)
     session.what_ifs[what_if.name] = kept
     return kept
@@ -101,9 +100,35 @@ def user() -> str:
 
 
 def log_solve(session: Session) -> None:
-    """One decision-log record for the solve just made."""
+    """One decision-log record for the solve just made.
+
+    It names the stored version the scenario came from while the solved
+    scenario is still exactly that version (same digest); else no version.
+    """
     solved = session.solved
     if solved is None:
         return
-    store().log_solve(LogEntry.from_solve(solved.scenario, solved.result, user=user(),
-                                          source=session.draft_id))
+    base: VersionRef | None = session.working.base
+    version = base.version if base is not None and base.digest == solved.scenario.digest \
+        else None
+    store().log_solve(log_entry(solved.result, scenario_name=solved.scenario.name,
+                                version=version, user=user()))
+
+
+def log_row(entry: LogEntry) -> dict[str, Any]:
+    """One decision-log record as a row of the library's table."""
+    from ui import fmt
+    from ui.i18n import t
+
+    funded = entry.figures.get("firms_funded")
+    return {
+        t("library.log.time"): entry.at.strftime("%Y-%m-%d %H:%M:%S") if entry.at else "—",
+        t("library.log.user"): entry.user or "—",
+        t("library.log.scenario"): entry.scenario_name,
+        t("library.log.version"): entry.version if entry.version is not None else "—",
+        t("library.log.status"): t(f"status.{entry.status}") if entry.status in
+        ("optimal", "infeasible", "error") else entry.status,
+        t("library.log.objective"): fmt.impact(entry.objective),
+        t("library.log.funded"): fmt.count(funded) if funded is not None else "—",
+        t("library.log.digest"): entry.digest[:12],
+    }

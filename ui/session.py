@@ -40,6 +40,7 @@ import pandas as pd
 
 from inputs import InputError
 from inputs.firms import firms_problems, validate_firms
+from inputs.store import VersionRef
 from optimizer import Policy, PolicyError, Result, Scenario
 from optimizer.analysis.frontier import Frontier, FrontierPoint
 from optimizer.analysis.metrics import Metrics
@@ -132,6 +133,8 @@ class Working:
     programs: tuple[str, ...]
     name: str
     source: Source | None = None
+    #: The stored version the work started from (opened from the library), if any.
+    base: VersionRef | None = None
     #: Bumped whenever the firms table is replaced from outside the editor (new editor).
     firms_gen: int = 0
     #: Bumped whenever the form is refilled from a policy (new widgets).
@@ -205,7 +208,8 @@ class Session:
         session.load(scenario, file=file, sha256=sha256)
         return session
 
-    def load(self, scenario: Scenario, *, file: str, sha256: str | None) -> None:
+    def load(self, scenario: Scenario, *, file: str, sha256: str | None,
+             base: VersionRef | None = None) -> None:
         """Make ``scenario`` the working one: its firms *replace* the table, its policy the form."""
         old = self.working
         policy = canonical(scenario.policy)
@@ -214,6 +218,7 @@ class Session:
                                firms_gen=old.firms_gen + 1, form_gen=old.form_gen + 1)
         self.working.check()
         self.working.source = Source(file, sha256, self.working.key() or "")
+        self.working.base = base
         self.previous = None
         self.upload_error = None
         self.changed()
@@ -436,6 +441,8 @@ def encode(session: Session) -> bytes:
         "form": w.form,
         "firms": encode_table(w.firms),
         "source": [source.file, source.sha256, source.key] if source else None,
+        "base": ([w.base.name, w.base.version, w.base.digest, w.base.scenario_id]
+                 if w.base else None),
         "solved": session.solved is not None and not session.is_stale(),
         "sweep": ({"solve_key": session.sweep.solve_key,
                    "frontier": _frontier(session.sweep.frontier)} if session.sweep else None),
@@ -464,6 +471,9 @@ def decode(data: bytes, solver: Solver, *, draft_id: str = "") -> Session:
     if doc.get("source"):
         file, sha, key = doc["source"]
         working.source = Source(str(file), sha, str(key))
+    if doc.get("base"):
+        name, version, digest, scenario_id = doc["base"]
+        working.base = VersionRef(str(name), int(version), str(digest), int(scenario_id))
     session = Session(working, draft_id=draft_id, lang="en" if doc.get("lang") == "en" else "zh",
                       section=doc.get("section") or "policy",
                       view={str(k): str(v) for k, v in (doc.get("view") or {}).items()})

@@ -22,6 +22,7 @@ import streamlit as st
 
 from inputs import InputError, load_scenario
 from inputs.builtin import DEFAULT_SCENARIO_PATH, FAIR_SCENARIO_PATH
+from inputs.store import VersionRef
 from optimizer import Result, Scenario, solve
 from ui.session import Session, Solved, WhatIf
 
@@ -130,10 +131,11 @@ def open_fair() -> None:
     open_file(FAIR_SCENARIO_PATH)
 
 
-def load(scenario: Scenario, *, file: str, sha256: str | None) -> None:
+def load(scenario: Scenario, *, file: str, sha256: str | None,
+         base: VersionRef | None = None) -> None:
     """Make ``scenario`` the working one (its firms replace the table) and solve it."""
     s = session()
-    s.load(scenario, file=file, sha256=sha256)
+    s.load(scenario, file=file, sha256=sha256, base=base)
     s.solve(solve_cached)
     from ui import drafts
 

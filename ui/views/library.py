@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from inputs.store import ScenarioInfo
+from inputs.store import ScenarioInfo, VersionRef
 from optimizer import Scenario
+from optimizer.diff import ScenarioDiff
 from ui import drafts, fmt, state, widgets
 from ui.i18n import t
 
@@ -37,12 +38,17 @@ def _save() -> None:
     ref = drafts.store().save_version(name, Scenario(scenario.firms, scenario.policy, name),
                                       user=drafts.user(),
                                       note=str(SS.get("library_note_text") or ""))
+    if ref.digest == scenario.digest:
+        session.working.base = ref  # the work is now exactly this version
     _note("saved", name=ref.name, version=ref.version)
 
 
 def _open(name: str, version: int) -> None:
     scenario = drafts.store().load_version(name, version)
-    state.load(scenario, file=f"store:{name}@{version}", sha256=None)
+    info = next(v for v in drafts.store().versions(name) if v.version == version)
+    scenario_id = next(i.scenario_id for i in drafts.store().list_scenarios() if i.name == name)
+    state.load(scenario, file=f"store:{name}@{version}", sha256=None,
+               base=VersionRef(name, version, info.digest, scenario_id))
     state.session().section = "policy"
     _note("opened", name=name, version=version)
 
@@ -140,12 +146,9 @@ def diff_section(infos: list[ScenarioInfo]) -> None:
     show_diff(drafts.store().diff(name, va, vb))
 
 
-def show_diff(diff: Any) -> None:
+def show_diff(diff: ScenarioDiff) -> None:
     """Policy keys changed; firms added, removed and changed cell by cell."""
-    policy = list(getattr(diff, "policy", []) or [])
-    added = list(getattr(diff, "added", []) or [])
-    removed = list(getattr(diff, "removed", []) or [])
-    cells = list(getattr(diff, "cells", []) or [])
+    policy, added, removed, cells = diff.policy, diff.added, diff.removed, diff.changed
     st.markdown(t("library.diff.summary", policy=len(policy), added=len(added),
                   removed=len(removed), cells=len(cells)))
     if policy:
