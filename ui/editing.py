@@ -28,6 +28,7 @@ from ui import state
 SS = st.session_state
 EDIT_KINDS = ("edited_rows", "added_rows", "deleted_rows")
 BASE_KEY = "firms_editor_base"
+APPLIED_KEY = "firms_editor_applied"
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,12 +84,18 @@ def absorb(key: str) -> bool:
     """The editor's ``on_change``: the session's table becomes origin + all the edits.
 
     Only a live editor state is ever applied: a key Streamlit dropped, or an
-    editor that is no longer the mounted one, changes nothing.
+    editor that is no longer the mounted one, changes nothing. The page calls it
+    again before it draws the editor (edit state can also arrive without the
+    callback, e.g. from a test); an edit set already applied is not applied again.
     """
     base: EditorBase | None = SS.get(BASE_KEY)
     edits = SS.get(key)
     if base is None or key != base.key or not isinstance(edits, Mapping):
         return False
+    signature = (key, repr([edits.get(kind) for kind in EDIT_KINDS]))
+    if SS.get(APPLIED_KEY) == signature:
+        return False  # already in the session
+    SS[APPLIED_KEY] = signature
     state.session().set_firms(apply_edits(base.origin, base.view.index, edits))
     return True
 
@@ -107,3 +114,9 @@ def _set_cell(table: pd.DataFrame, label: Any, column: str, value: Any) -> None:
     except (TypeError, ValueError):
         table[column] = table[column].astype(object)
         table.at[label, column] = value
+
+
+def absorb_live() -> bool:
+    """Absorb the mounted editor's edits if its state is live (see :func:`absorb`)."""
+    base: EditorBase | None = SS.get(BASE_KEY)
+    return base is not None and base.key in SS and absorb(base.key)

@@ -13,7 +13,7 @@ import hashlib
 
 import streamlit as st
 
-from ui import figures, files_panel, firms_editor, fmt, policy_form, state
+from ui import editing, figures, files_panel, firms_editor, fmt, policy_form, state
 from ui.i18n import lang, t
 from ui.session import SECTIONS
 
@@ -61,6 +61,7 @@ def _tab_changed(key: str, codes: dict[str, str]) -> None:
         state.session().set_section(code)
 
 
+editing.absorb_live()  # edits whose callback did not run (e.g. state set by a test)
 session = state.session()
 working = session.working
 programs = working.programs
@@ -84,6 +85,8 @@ labels = {
 }
 codes = {label: code for code, label in labels.items()}
 tabs_key = "scenario_tabs." + hashlib.sha1("|".join(labels.values()).encode()).hexdigest()[:10]
+if tabs_key in SS and SS[tabs_key] != labels[session.section]:
+    del SS[tabs_key]  # the session moved to another section (e.g. a scenario was opened)
 tabs = main.tabs([labels[c] for c in SECTIONS], key=tabs_key,
                  default=labels[session.section], on_change=_tab_changed,
                  args=(tabs_key, codes))
@@ -102,7 +105,7 @@ if tab_files.open:
 
 with side:
     blocked = []
-    if problem is not None:
+    if working.problem is not None:  # read again: the editor may have just absorbed an edit
         blocked.append(t("solve.blocked.table"))
     if working.policy_error is not None:
         blocked.append(t("solve.blocked.policy", key=working.policy_error.key))
