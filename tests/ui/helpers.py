@@ -21,7 +21,7 @@ def open_app() -> AppTest:
     return at
 
 
-def S(at: AppTest) -> Session:  # noqa: N802
+def S(at: AppTest) -> Session:
     """The app's session object (the one key of ``st.session_state`` it keeps)."""
     found: Session = at.session_state["session"]
     return found

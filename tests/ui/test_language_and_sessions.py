@@ -12,10 +12,10 @@ from inputs import write_scenario
 from inputs.builtin import default_scenario, fair_scenario
 from inputs.shenzhen import DISTRICT_COUNTS_2023, generate
 from optimizer import Scenario
+from optimizer.catalog import CATALOG
 from tests.ui.helpers import S, edit_firms, open_app, policy_input, show, solve
 from ui.firms_editor import PAGE_SIZE
 from ui.policy_values import canonical, form_values, policy_from
-from optimizer.catalog import CATALOG
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 #: Chinese that English labels keep on purpose: the officer's unit, and data (districts).

@@ -148,7 +148,8 @@ def test_bad_upload_is_named_in_place_and_keeps_the_scenario(app: AppTest) -> No
     assert "cell F2" in english and "must be ≥ 0, got '-5000'" in english
     assert S(app).working.name == "shenzhen-2024"
 
-    show(app, "files").file_uploader(key="upload").set_value(("broken.xlsx", b"not a workbook", "x")).run()
+    upload = show(app, "files").file_uploader(key="upload")
+    upload.set_value(("broken.xlsx", b"not a workbook", "x")).run()
     assert not app.exception
     assert any("broken.xlsx" in e.value for e in app.error)
 
@@ -157,7 +158,8 @@ def test_good_upload_replaces_the_scenario_and_solves(app: AppTest) -> None:
     scenario = S(app).solved.scenario
     small = scenario.firms.head(40).reset_index(drop=True)
     data = write_scenario(type(scenario)(small, scenario.policy, "small"))
-    show(app, "files").file_uploader(key="upload").set_value(("small.xlsx", data, "application/xlsx")).run()
+    upload = show(app, "files").file_uploader(key="upload")
+    upload.set_value(("small.xlsx", data, "application/xlsx")).run()
     assert not app.exception
     assert S(app).working.name == "small"
     assert len(S(app).solved.scenario.firms) == 40
