@@ -35,8 +35,16 @@ def lang() -> Lang:
 
 
 def t(key: str, /, **values: Any) -> str:
-    """The app text ``key`` (catalog key ``app.<key>``) in the session's language."""
-    return text(f"app.{key}", lang(), **values)
+    """The app text ``key`` (catalog key ``app.<key>``) in the session's language.
+
+    An English label that begins with a glossary word (``{program} paid``,
+    ``{cls} (%)``) starts with a capital letter.
+    """
+    language = lang()
+    out = text(f"app.{key}", language, **values)
+    if language == "en" and CATALOG[f"app.{key}"][1].startswith(("{program}", "{cls}")):
+        out = out[:1].upper() + out[1:]
+    return out
 
 
 def term(key: str, /, **values: Any) -> str:

@@ -190,7 +190,7 @@ st.title(t("library.title"))
 st.caption(t("library.intro"))
 _show_note()
 with st.container(border=True):
-    a, b, c = st.columns([2, 2, 1], vertical_alignment="bottom")
+    a, b, c = st.columns([2, 2, 1.4], vertical_alignment="bottom")
     a.text_input(t("library.save_name"), key="library_name", placeholder=session.working.name)
     b.text_input(t("library.save_note"), key="library_note_text")
     c.button(t("library.save"), key="library_save", on_click=_save, type="primary",
