@@ -12,7 +12,7 @@ from typing import Any
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from optimizer.catalog import Lang, text
+from optimizer.catalog import CATALOG, Lang, text
 from optimizer.catalog import has as catalog_has
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
