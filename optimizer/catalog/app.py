@@ -567,4 +567,5 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.library.log.objective": ("影响力", "Impact"),
     "app.library.log.funded": ("获资助企业", "Firms funded"),
     "app.library.log.digest": ("校验值", "Digest"),
+    "app.compare.same": ("持平", "no change"),
 }

@@ -370,10 +370,11 @@ def test_infeasible_keeps_the_last_feasible_result_and_compare_fits(
     settle(page, 2_500)
     card = page.locator('[data-testid="stMetric"]').filter(has_text="模型券发放")
     delta = card.locator('[data-testid="stMetricDelta"]')
-    expect(delta).to_contain_text("−")
-    assert "down" in (delta.locator("svg, [data-testid='stMetricDeltaIcon-Down']").first
-                      .get_attribute("data-testid") or "").lower() or \
-        card.locator('[data-testid="stMetricDeltaIcon-Down"]').count() == 1
+    expect(delta).to_contain_text("5,000万元")
+    expect(delta.locator('[data-testid="stMetricDeltaIcon-Down"]')).to_have_count(1)
+    colour = delta.evaluate("e => getComputedStyle(e).color")
+    red, green, _ = (int(v) for v in re.findall(r"\d+", colour)[:3])
+    assert red > green, colour  # a loss reads red
     page.screenshot(path=str(_screenshots(tmp_path) / "money-down.png"))
     _save_what_if(page, "模型券五千万")
     table = page.locator('[data-testid="stTable"]')

@@ -149,8 +149,10 @@ def side_by_side(compared: list[Column], reference: Column,
             text, colour = row.show(value), ""
             if column.code != reference.code and column.firms_digest == reference.firms_digest:
                 change = arrow(value, ref)
-                text += t("compare.delta", delta=f"{change} {row.delta(value, ref)}")
-                if change != "=":
+                if change == "=":
+                    text += t("compare.delta", delta=t("compare.same"))
+                else:
+                    text += t("compare.delta", delta=f"{change} {row.delta(value, ref)}")
                     better = (value > ref) == row.good_up
                     colour = "color: #15803d" if better else "color: #b91c1c"
             table[column.label].append(text)
