@@ -74,6 +74,9 @@ with st.sidebar:
     if session.what_ifs:
         st.caption(t("app.saved", n=len(session.what_ifs)))
     st.caption(t("app.draft", draft=session.draft_id))
+    failed = drafts.writer().failed.get(session.draft_id)
+    if failed:
+        st.warning(t("app.draft_failed", error=failed), icon=":material/sync_problem:")
 
 try:
     page.run()

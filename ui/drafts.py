@@ -10,9 +10,12 @@ record to the decision log.
 
 from __future__ import annotations
 
+import atexit
 import getpass
 import logging
 import re
+import threading
+import time
 from typing import Any
 
 import streamlit as st
@@ -41,6 +44,7 @@ def restore(draft_id: str, solver: Solver) -> Session | None:
     """The session saved under ``draft_id`` with its what-ifs, or None when there is none."""
     if not valid_id(draft_id):
         return None
+    writer().flush(draft_id)  # a reload right after an edit reads that edit
     data = store().load_draft(draft_id)
     if data is None:
         return None
@@ -59,11 +63,82 @@ def restore(draft_id: str, solver: Solver) -> Session | None:
     return made
 
 
+class Writer:
+    """Writes drafts off the script run: the newest snapshot of each draft wins.
+
+    A run only takes a snapshot (references, microseconds); encoding and the
+    database write happen in this thread, so autosave adds next to nothing to
+    the time from a cell edit to the redrawn page. :meth:`flush` waits for a
+    draft's pending write (before it is read back, and at exit).
+    """
+
+    #: Seconds a draft waits for further changes before it is written: the page is
+    #: redrawn first, and a burst of edits makes one write.
+    DELAY = 0.25
+
+    def __init__(self) -> None:
+        self._pending: dict[str, dict[str, Any]] = {}
+        self._since: dict[str, float] = {}
+        self._lock = threading.Condition()
+        self._busy: set[str] = set()
+        self._hurry = False
+        #: draft id → why its last write failed (cleared by the next good write)
+        self.failed: dict[str, str] = {}
+        self._thread = threading.Thread(target=self._run, name="draft-writer", daemon=True)
+        self._thread.start()
+        atexit.register(self.flush)
+
+    def put(self, draft_id: str, doc: dict[str, Any]) -> None:
+        with self._lock:
+            self._pending[draft_id] = doc
+            self._since[draft_id] = time.monotonic()
+            self._lock.notify_all()
+
+    def flush(self, draft_id: str | None = None, timeout: float = 30.0) -> None:
+        """Wait until ``draft_id``'s (or every) pending draft is written."""
+        def done() -> bool:
+            if draft_id is None:
+                return not self._pending and not self._busy
+            return draft_id not in self._pending and draft_id not in self._busy
+        with self._lock:
+            self._hurry = True
+            self._lock.notify_all()
+            self._lock.wait_for(done, timeout=timeout)
+            self._hurry = False
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                self._lock.wait_for(lambda: bool(self._pending))
+                draft_id = min(self._pending, key=lambda d: self._since[d])
+                wait = self._since[draft_id] + self.DELAY - time.monotonic()
+                if wait > 0 and not self._hurry:
+                    self._lock.wait(timeout=wait)
+                    continue
+                doc = self._pending.pop(draft_id)
+                self._busy.add(draft_id)
+            try:
+                store().save_draft(draft_id, model.to_bytes(doc))
+                self.failed.pop(draft_id, None)
+            except Exception as err:  # shown in the sidebar; the next change tries again
+                LOG.exception("draft %s could not be saved", draft_id)
+                self.failed[draft_id] = f"{type(err).__name__}: {err}"
+            finally:
+                with self._lock:
+                    self._busy.discard(draft_id)
+                    self._lock.notify_all()
+
+
+@st.cache_resource(show_spinner=False)
+def writer() -> Writer:
+    return Writer()
+
+
 def autosave(session: Session) -> bool:
-    """Write the draft when the session changed since it was last written."""
+    """Queue the draft for writing when the session changed since it was last queued."""
     if SS.get(SAVED_KEY) == session.revision or not session.draft_id:
         return False
-    store().save_draft(session.draft_id, model.encode(session))
+    writer().put(session.draft_id, model.snapshot(session))
     SS[SAVED_KEY] = session.revision
     return True
 

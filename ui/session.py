@@ -427,28 +427,42 @@ def _unfrontier(data: Mapping[str, Any]) -> Frontier:
     return Frontier(data["rule"], points, data["seconds"], data["name"])
 
 
-def encode(session: Session) -> bytes:
-    """The draft: everything the officer typed and the last sweep, as compact bytes."""
+def snapshot(session: Session) -> dict[str, Any]:
+    """What the draft keeps, taken cheaply: references to the parts the session replaces
+    (never changes in place) and copies of the small ones. :func:`to_bytes` encodes it."""
     w = session.working
     source = w.source
-    doc = {
+    return {
         "format": DRAFT_FORMAT,
         "lang": session.lang,
         "section": session.section,
-        "view": session.view,
+        "view": dict(session.view),
         "name": w.name,
         "programs": list(w.programs),
-        "form": w.form,
-        "firms": encode_table(w.firms),
+        "form": dict(w.form),
+        "firms": w.firms,
         "source": [source.file, source.sha256, source.key] if source else None,
         "base": ([w.base.name, w.base.version, w.base.digest, w.base.scenario_id]
                  if w.base else None),
         "solved": session.solved is not None and not session.is_stale(),
-        "sweep": ({"solve_key": session.sweep.solve_key,
-                   "frontier": _frontier(session.sweep.frontier)} if session.sweep else None),
+        "sweep": ({"solve_key": session.sweep.solve_key, "frontier": session.sweep.frontier}
+                  if session.sweep else None),
     }
-    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def to_bytes(doc: Mapping[str, Any]) -> bytes:
+    """A :func:`snapshot` as compact bytes: JSON with typed columns, zlib-compressed."""
+    out = {**doc, "firms": encode_table(doc["firms"])}
+    if doc["sweep"] is not None:
+        out["sweep"] = {"solve_key": doc["sweep"]["solve_key"],
+                        "frontier": _frontier(doc["sweep"]["frontier"])}
+    text = json.dumps(out, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return zlib.compress(text.encode(), 6)
+
+
+def encode(session: Session) -> bytes:
+    """The draft: everything the officer typed and the last sweep, as compact bytes."""
+    return to_bytes(snapshot(session))
 
 
 def decode(data: bytes, solver: Solver, *, draft_id: str = "") -> Session:

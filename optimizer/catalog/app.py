@@ -568,4 +568,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.library.log.funded": ("获资助企业", "Firms funded"),
     "app.library.log.digest": ("校验值", "Digest"),
     "app.compare.same": ("持平", "no change"),
+    "app.app.draft_failed": ("草稿未能自动保存（{error}）。请勿关闭页面，可先下载当前方案。",
+                             "The draft could not be saved ({error}). Keep this page open; "
+                             "you can download the scenario first."),
 }

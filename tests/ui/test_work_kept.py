@@ -96,6 +96,8 @@ def test_every_change_is_in_the_draft_in_the_store(app: AppTest) -> None:
     policy_input(app, "large_cap").set_value(40.0)
     app.run()
     session = S(app)
+    drafts.writer().flush(session.draft_id)
+    assert session.draft_id not in drafts.writer().failed
     saved = drafts.store().load_draft(session.draft_id)
     assert saved is not None
     back = decode(saved, lambda key, scenario: None)  # type: ignore[arg-type,return-value]
