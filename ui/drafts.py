@@ -200,7 +200,7 @@ def log_row(entry: LogEntry) -> dict[str, Any]:
         t("library.log.time"): entry.at.strftime("%Y-%m-%d %H:%M:%S") if entry.at else "—",
         t("library.log.user"): entry.user or "—",
         t("library.log.scenario"): entry.scenario_name,
-        t("library.log.version"): entry.version if entry.version is not None else "—",
+        t("library.log.version"): str(entry.version) if entry.version is not None else "—",
         t("library.log.status"): t(f"status.{entry.status}") if entry.status in
         ("optimal", "infeasible", "error") else entry.status,
         t("library.log.objective"): fmt.impact(entry.objective),

@@ -116,3 +116,49 @@ def test_the_url_brings_back_the_draft(app: AppTest) -> None:
     assert S(other).draft_id == draft
     assert S(other).working.form["district_floor"] == 10.0
     assert open_app().session_state["session"].draft_id != draft  # a new tab, a new draft
+
+
+def test_library_save_open_rename_duplicate_delete_undo_diff_log(app: AppTest) -> None:
+    _page(app, "library")
+    assert any("方案库还是空的" in i.value for i in app.info)
+    app.text_input(key="library_name").set_value("图书馆测试").run()
+    app.button(key="library_save").click().run()
+    assert any("第 1 版" in s.value for s in app.success)
+    _page(app, "scenario")
+    policy_input(app, "startup_floor").set_value(20.0)
+    show(app, "firms")
+    from tests.ui.helpers import edit_firms
+
+    edit_firms(app, edited={0: {"score": 99.0}})
+    _page(app, "library")
+    app.text_input(key="library_name").set_value("图书馆测试").run()
+    app.button(key="library_save").click().run()
+    assert any("第 2 版" in s.value for s in app.success)
+    # the diff of versions 1 and 2: one policy key, one cell
+    assert any("政策参数改动 1 项" in m.value and "改动单元格 1 个" in m.value
+               for m in app.markdown)
+    tables = [d.value for d in app.dataframe]
+    cells = next(t for t in tables if "列" in t.columns)
+    assert list(cells.iloc[0][["企业编号", "列"]]) == [S(app).working.firms["firm_id"][0], "score"]
+    assert float(cells.iloc[0]["之后"]) == 99.0
+    policy = next(t for t in tables if "参数" in t.columns)
+    assert list(policy["参数"]) == ["startup_floor"]
+    # open version 1: the working scenario is that version again
+    app.selectbox(key="open_v.图书馆测试").set_value(1).run()
+    app.button(key="open.图书馆测试").click().run()
+    assert S(app).working.base is not None and S(app).working.base.version == 1
+    assert S(app).working.form["startup_floor"] == 0.0
+    assert S(app).solved is not None and not S(app).is_stale()
+    log = app.dataframe[-1].value
+    assert str(log.iloc[0]["版本"]) == "1"  # the solve of the opened version names it
+    # rename, duplicate, delete and undo
+    app.text_input(key="rename.图书馆测试").set_value("改名后").run()
+    app.button(key="do_rename.图书馆测试").click().run()
+    assert any("改名后" in e.label for e in app.expander)
+    app.button(key="dup.改名后").click().run()
+    assert any("改名后 副本" in e.label for e in app.expander)
+    app.button(key="delete.改名后").click().run()
+    assert not any(e.label.startswith("改名后 ·") for e in app.expander)
+    app.button(key="library_undo").click().run()
+    assert any(e.label.startswith("改名后 ·") for e in app.expander)
+    assert not app.exception

@@ -138,8 +138,9 @@ def diff_section(infos: list[ScenarioInfo]) -> None:
         name = widgets.choice("selectbox", t("library.scenario"), "diff_name", names, str)
     numbers = [v.version for v in drafts.store().versions(name)]
     va = b.selectbox(t("library.from"), numbers, index=max(0, len(numbers) - 2),
-                     key=f"diff_a.{name}")
-    vb = c.selectbox(t("library.to"), numbers, index=len(numbers) - 1, key=f"diff_b.{name}")
+                     key=f"diff_a.{name}.{len(numbers)}")
+    vb = c.selectbox(t("library.to"), numbers, index=len(numbers) - 1,
+                     key=f"diff_b.{name}.{len(numbers)}")
     if va == vb:
         st.caption(t("library.diff.same"))
         return
