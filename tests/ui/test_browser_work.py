@@ -345,6 +345,7 @@ def test_an_upload_after_an_edit_replaces_the_firm_list(server: Server, browser:
     heading(page, "方案：csv_gbk")
     expect(page.get_by_text(re.compile(r"^3 家申报企业"))).to_be_visible(timeout=WAIT)
     expect(page.get_by_text(re.compile(r"已求解：\d+ / 3 家企业获资助"))).to_be_visible()
+    assert page.locator('[data-testid="stMetricDelta"]').count() == 0  # no change vs other firms
     cells = grid_text(page)
     assert "上传前的修改" not in cells
     assert "SZ0004" not in cells and "SZ0003" in cells
