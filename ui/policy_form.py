@@ -45,6 +45,15 @@ def read_policy(programs: tuple[str, ...]) -> tuple[Policy | None, PolicyError |
     return working.policy, working.policy_error
 
 
+def sync(programs: tuple[str, ...]) -> None:
+    """Copy every drawn field's value into the session (before Solve: its own callback may
+    run before a field's ``on_change`` when both arrive in one rerun)."""
+    for field in fields(programs):
+        key = widget_key(field.key)
+        if key in SS:
+            state.session().set_field(field.key, SS[key])
+
+
 def _copy(field_key: str, key: str) -> None:
     """A widget's ``on_change``: its value goes into the session."""
     if key in SS:
@@ -91,7 +100,7 @@ def note(field: Field) -> str:
 
 def _widget(field: Field, value: Any) -> Any:
     key, text, hint = widget_key(field.key), label(field), note(field)
-    copy = {"on_change": _copy, "args": (field.key, key)}
+    copy: dict[str, Any] = {"on_change": _copy, "args": (field.key, key)}
     if field.kind in ("wan", "wan_opt"):
         return st.number_input(text, min_value=0.0, value=value, step=100.0, format="%.0f",
                                key=key, help=hint, **copy,

@@ -153,5 +153,3 @@ def solve_now() -> Solved | None:
     return solved
 
 
-def memo_metrics_key(solved: Solved) -> str:
-    return solved.key

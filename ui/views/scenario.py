@@ -21,6 +21,8 @@ SS = st.session_state
 
 
 def _solve_clicked() -> None:
+    policy_form.sync(state.session().working.programs)
+    editing.absorb_live()
     working = state.session().working
     if working.scenario() is None:
         return
