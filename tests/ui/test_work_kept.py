@@ -139,7 +139,8 @@ def test_library_save_open_rename_duplicate_delete_undo_diff_log(app: AppTest) -
                for m in app.markdown)
     tables = [d.value for d in app.dataframe]
     cells = next(t for t in tables if "列" in t.columns)
-    assert list(cells.iloc[0][["企业编号", "列"]]) == [S(app).working.firms["firm_id"][0], "score"]
+    assert list(cells.iloc[0][["企业编号", "列"]]) == [S(app).working.firms["firm_id"][0],
+                                                     "评审得分（score）"]
     assert float(cells.iloc[0]["之后"]) == 99.0
     policy = next(t for t in tables if "参数" in t.columns)
     assert list(policy["参数"]) == ["startup_floor"]
