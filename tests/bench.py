@@ -139,7 +139,7 @@ def bench_analysis() -> None:
 
 
 def bench_report() -> None:
-    if importlib.util.find_spec("optimizer.report") is None:
+    if importlib.util.find_spec("ui.report") is None:
         return
     print("\n## Excel report: seconds to build, peak memory of the process (MiB)")
     for n in (2_887, 100_000):
@@ -150,7 +150,7 @@ def bench_report() -> None:
                 "from tests.bench import scaled\n"
                 "from inputs.shenzhen import generate\n"
                 "from optimizer import solve\n"
-                "from optimizer.report import build_report\n"
+                "from ui.report import build_report\n"
                 f"result = solve(scaled(generate({n}, seed=2024, fair={fair}), {n}))\n"
                 "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
                 "t = time.perf_counter(); data = build_report(result)\n"
@@ -166,11 +166,40 @@ def bench_report() -> None:
                   f"({after - before:+.0f} for the report), {size:.1f} MiB file")
 
 
+def bench_store() -> None:
+    """Save and load one version through the store: SQLite file, and PostgreSQL when present."""
+    from contextlib import ExitStack
+
+    from inputs.store import open_store
+    from tests.store import pg
+
+    print("\n## Store: save / load one version (median of runs): seconds")
+    with ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        urls = [("SQLite", f"sqlite:///{tmp}/store.db")]
+        if pg.available():
+            server = stack.enter_context(pg.temporary_postgres())
+            urls.append(("PostgreSQL", server.new_database()))
+        for n in (2_887, 100_000):
+            scenario = scaled(generate(n, seed=2024), n)
+            for label, url in urls:
+                store = open_store(url)
+                runs = 7 if n < 10_000 else 3
+                name = f"bench-{n}"
+                saves = [timed(lambda s=store, k=name, sc=scenario: s.save_version(k, sc))[0]
+                         for _ in range(runs)]
+                loads = [timed(lambda s=store, k=name: s.load_version(k))[0]
+                         for _ in range(runs)]
+                store.close()
+                print(f"  {n:>7,} firms, {label:<10}: save {sorted(saves)[runs // 2]:.3f}, "
+                      f"load {sorted(loads)[runs // 2]:.3f}")
+
+
 def bench_app() -> None:
-    spec = importlib.util.find_spec("ui.bench")
+    spec = importlib.util.find_spec("tests.ui.bench_app")
     if spec is None:
         return
-    from ui.bench import redraw_seconds
+    from tests.ui.bench_app import redraw_seconds
 
     print("\n## App: one rule changed, re-solve and redraw (AppTest): seconds")
     for line in redraw_seconds():
@@ -181,13 +210,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--engine-only", action="store_true")
+    parser.add_argument("--store-only", action="store_true", help="only the store's figures")
     args = parser.parse_args()
     sizes = tuple(args.sizes)
+    if args.store_only:
+        bench_store()
+        return
     bench_engine(sizes, fair=False)
     bench_engine(sizes, fair=True)
     if not args.engine_only:
         bench_analysis()
         bench_report()
+        bench_store()
         bench_app()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from inputs.store.db import open_store
 from inputs.store.errors import StoreError
 from inputs.store.refs import parse_ref
 from optimizer.scenario import Scenario
@@ -26,6 +25,8 @@ def load_ref(source: str | Path) -> Scenario:
     ref = parse_ref(source)
     if ref is None:
         raise StoreError("store.bad_ref", ref=str(source))
+    from inputs.store.db import open_store
+
     scenario, found = open_store().load(ref.name, ref.version)
     return Scenario(scenario.firms, scenario.policy, f"{ref.name}@{found.version}")
 
@@ -39,4 +40,6 @@ def source_sha256(source: str | Path) -> str:
     ref = parse_ref(source)
     if ref is None:
         return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+    from inputs.store.db import open_store
+
     return open_store().load_version(ref.name, ref.version).digest
