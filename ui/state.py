@@ -24,6 +24,7 @@ from inputs import InputError, load_scenario
 from inputs.builtin import DEFAULT_SCENARIO_PATH, FAIR_SCENARIO_PATH
 from inputs.store import VersionRef
 from optimizer import Result, Scenario, solve
+from ui import drafts
 from ui.session import Session, Solved, WhatIf
 
 SS = st.session_state
@@ -102,8 +103,6 @@ def _from_file() -> Session:
 
 
 def _bootstrap() -> Session:
-    from ui import drafts  # the store is opened only when a session starts
-
     draft_id = str(st.query_params.get(DRAFT_PARAM, "") or "")
     made = drafts.restore(draft_id, solve_cached) if draft_id else None
     if made is None:
@@ -137,8 +136,6 @@ def load(scenario: Scenario, *, file: str, sha256: str | None,
     s = session()
     s.load(scenario, file=file, sha256=sha256, base=base)
     s.solve(solve_cached)
-    from ui import drafts
-
     drafts.log_solve(s)
 
 
@@ -147,8 +144,6 @@ def solve_now() -> Solved | None:
     s = session()
     solved = s.solve(solve_cached)
     if solved is not None:
-        from ui import drafts
-
         drafts.log_solve(s)
     return solved
 
