@@ -22,7 +22,7 @@ import streamlit as st
 
 from inputs import InputError, load_scenario
 from inputs.builtin import DEFAULT_SCENARIO_PATH, FAIR_SCENARIO_PATH
-from inputs.store import VersionRef
+from inputs.store import VersionRef, is_store_ref
 from optimizer import Result, Scenario, solve
 from ui import drafts
 from ui.session import Session, Solved, WhatIf
@@ -89,9 +89,16 @@ def _from_file() -> Session:
     boot_error: InputError | None = None
     if path:
         try:
-            scenario, sha = read_file(Path(path))
-            made = Session.open(scenario, file=Path(path).name, sha256=sha)
+            if is_store_ref(path):  # `voucher-opt ui store:NAME[@N]`
+                scenario, ref = drafts.open_ref(path)
+                made = Session.open(Scenario(scenario.firms, scenario.policy, ref.name),
+                                    file=f"store:{ref.name}@{ref.version}", sha256=None)
+                made.working.base = ref
+            else:
+                scenario, sha = read_file(Path(path))
+                made = Session.open(scenario, file=Path(path).name, sha256=sha)
             made.solve(solve_cached)
+            drafts.log_solve(made)
             return made
         except InputError as err:
             boot_error = err
@@ -99,6 +106,7 @@ def _from_file() -> Session:
     made = Session.open(scenario, file=DEFAULT_SCENARIO_PATH.name, sha256=sha)
     made.boot_error = boot_error
     made.solve(solve_cached)
+    drafts.log_solve(made)
     return made
 
 
