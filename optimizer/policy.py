@@ -15,9 +15,13 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Any
 
+from optimizer.redemption import RedemptionModel, beta_parameters, model_of
+
 #: Default subsidy rates of the two Shenzhen programs (other programs need ``rate.P``).
 DEFAULT_RATES: dict[str, float] = {"model": 0.3, "training": 0.5}
 SIZE_CLASSES: tuple[str, ...] = ("startup", "small", "medium", "large")
+#: Most CVaR samples per pool (each adds one row to the LP).
+MAX_SAMPLES = 20_000
 _CLASS_ALIASES: dict[str, str] = {
     "初创": "startup", "小型": "small", "中型": "medium", "大型": "large"}
 
@@ -71,6 +75,14 @@ class Policy:
     tiers: tuple[tuple[float, float], ...] = ()
     #: Leximin over districts as well as size classes.
     leximin_districts: bool = False
+    #: Redemption means ``("CLASS" | "P.CLASS", share)``; a group not listed redeems 1.
+    redemption: tuple[tuple[str, float], ...] = ()
+    #: Redemption sds ``("" | "CLASS", sd)``; ``""`` is ``redemption.sd``.
+    redemption_sd: tuple[tuple[str, float], ...] = ()
+    #: ε: the allowed probability that a pool's spending exceeds it.
+    overspend_risk: float = 0.05
+    redemption_samples: int = 1000
+    redemption_seed: int = 0
 
     # -- reading ---------------------------------------------------------------
     @property
@@ -103,6 +115,22 @@ class Policy:
         """Score a ``size_class`` firm needs to be eligible at all."""
         return dict(self.min_scores).get(size_class, 0.0)
 
+    def redemption_rate(self, program: str, size_class: str) -> tuple[float, float]:
+        """``(mean, sd)`` of the share of issued yuan a group redeems.
+
+        ``redemption.sd`` applies to groups whose mean is below 1 (a group that
+        redeems in full has no spread); ``redemption.sd.CLASS`` to its class.
+        """
+        means, sds = dict(self.redemption), dict(self.redemption_sd)
+        mean = means.get(f"{program}.{size_class}", means.get(size_class, 1.0))
+        sd = sds.get(size_class, sds.get("", 0.0) if mean < 1 else 0.0)
+        return mean, sd
+
+    def redemption_model(self) -> RedemptionModel:
+        """Every (program, size class) group's redemption rate."""
+        return model_of((p, c, *self.redemption_rate(p, c))
+                        for p in self.programs for c in SIZE_CLASSES)
+
     def with_values(self, **changes: Any) -> Policy:
         """A copy with some fields changed (a what-if)."""
         return replace(self, **changes)
@@ -129,6 +157,13 @@ class Policy:
             items.append(("returns.tiers", format_tiers(self.tiers)))
         if self.leximin_districts:
             items.append(("leximin.districts", "yes"))
+        items += [(f"redemption.{k}", v) for k, v in self.redemption]
+        items += [("redemption.sd" + (f".{k}" if k else ""), v) for k, v in self.redemption_sd]
+        for key, field, default in (("overspend_risk", "overspend_risk", 0.05),
+                                    ("redemption.samples", "redemption_samples", 1000),
+                                    ("redemption.seed", "redemption_seed", 0)):
+            if getattr(self, field) != default:
+                items.append((key, getattr(self, field)))
         return items
 
     @classmethod
@@ -256,15 +291,65 @@ def _parse(values: Mapping[str, Any]) -> Policy:
             fields["tiers"] = parse_tiers(key, value)
         elif key == "leximin.districts":
             fields["leximin_districts"] = _yes_no(key, value)
+        elif head == "redemption" or key == "overspend_risk":
+            _redemption_key(key, rest, value, program_of, fields)
         else:
             raise PolicyError(key, "unknown policy key (see the README for the allowed keys)")
     for program in programs:
         if program not in DEFAULT_RATES and program not in dict(rates):
             raise PolicyError(f"rate.{program}", f"is required for program {program!r}")
-    return Policy(
+    policy = Policy(
         budgets=tuple(budgets),
         rates=tuple(rates),
         caps=tuple(caps),
         min_scores=tuple(min_scores),
         **fields,
     )
+    _check_redemption(policy)
+    return policy
+
+
+def _redemption_key(key: str, rest: str, value: Any, program_of: Any,
+                    fields: dict[str, Any]) -> None:
+    """One ``redemption.*`` or ``overspend_risk`` key into ``fields``."""
+    if key == "overspend_risk":
+        risk = _number(key, value, 0, 1)
+        if not 0 < risk < 1:
+            raise PolicyError(key, f"must be above 0 and below 1, got {value!r}")
+        fields["overspend_risk"] = risk
+        return
+    parts = rest.split(".")
+    if rest in ("samples", "seed"):
+        number = _number(key, value, 1 if rest == "samples" else 0,
+                         MAX_SAMPLES if rest == "samples" else 2**63 - 1)
+        if number != int(number):
+            raise PolicyError(key, f"must be a whole number, got {value!r}")
+        fields[f"redemption_{rest}"] = int(number)
+    elif parts[0] == "sd" and len(parts) <= 2:
+        name = _size_class(key, parts[1]) if len(parts) == 2 else ""
+        fields.setdefault("redemption_sd", ())
+        fields["redemption_sd"] += ((name, _number(key, value, 0, 0.5)),)
+    elif len(parts) in (1, 2) and all(parts):
+        name = _size_class(key, parts[-1])
+        if len(parts) == 2:
+            name = f"{program_of(key, parts[0])}.{name}"
+        mean = _number(key, value, 0, 1)
+        if mean == 0:
+            raise PolicyError(key, "must be above 0 (a share of issued yuan that is redeemed)")
+        fields.setdefault("redemption", ())
+        fields["redemption"] += ((name, mean),)
+    else:
+        raise PolicyError(key, "unknown policy key (see the README for the allowed keys)")
+
+
+def _check_redemption(policy: Policy) -> None:
+    """Every group's (mean, sd) must describe a Beta distribution."""
+    for program in policy.programs:
+        for size_class in SIZE_CLASSES:
+            mean, sd = policy.redemption_rate(program, size_class)
+            try:
+                beta_parameters(mean, sd)
+            except ValueError as err:
+                sds = dict(policy.redemption_sd)
+                key = "redemption.sd" + (f".{size_class}" if size_class in sds else "")
+                raise PolicyError(key, f"{program}, {size_class}: {err}") from None

@@ -1,0 +1,53 @@
+"""Words of the redemption model: issuing above the pool with a stated overspend risk.
+
+Vouchers are paid after use (事后奖补): 发放 (issue) is what a firm is granted,
+兑付 (redeem/spend) what the pool pays. The glossary terms are
+``redemption.term.*``.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # glossary
+    "redemption.term.issued": ("发放额", "issued"),
+    "redemption.term.spend": ("兑付额", "spending"),
+    "redemption.term.rate": ("兑付率", "redemption rate"),
+    "redemption.term.risk": ("超支风险", "overspend risk"),
+    # the rule
+    "redemption.label": ("超支风险约束", "overspend-risk limit"),
+    "redemption.group": ("{program}兑付", "{program} spending"),
+    "redemption.describe": (
+        "按兑付率发放：{program}的发放额可超过资金池，但兑付额超过资金池{budget}的概率"
+        "不超过{risk}（以{samples}个兑付率样本上的条件风险价值约束）。",
+        "Issue by redemption: {program} may issue more than its pool, but the chance that "
+        "spending exceeds the pool of {budget} is at most {risk} (a CVaR limit over "
+        "{samples} sampled redemption rates).",
+    ),
+    "redemption.violation": (
+        "{program}在样本上的条件风险价值兑付额为{cvar}，超过资金池{budget}",
+        "{program}: CVaR of sampled spending is {cvar}, above the pool of {budget}",
+    ),
+    "redemption.shadow": (
+        "超支风险每放宽一元资金池，影响力增加{marginal}",
+        "each yuan more of pool under the risk limit adds {marginal} impact",
+    ),
+    "redemption.price": (
+        "超支风险{risk}的代价：与按兑付率期望值发放相比，影响力少{lost}（{pct}）",
+        "An overspend risk of {risk} costs {lost} impact ({pct}) against issuing on "
+        "expected redemption alone",
+    ),
+    # output
+    "redemption.sheet": ("兑付风险", "Redemption risk"),
+    "redemption.summary": (
+        "{program}：发放{issued}，预计兑付{spend}，超支概率{risk}",
+        "{program}: issue {issued} to spend {spend} with {risk} risk of overspending",
+    ),
+    "redemption.p_overspend": ("超支概率", "overspend probability"),
+    "redemption.expected_spend": ("预计兑付额", "expected spending"),
+    "redemption.spend_p95": ("兑付额95%分位", "spending, 95th percentile"),
+    "redemption.spend_p99": ("兑付额99%分位", "spending, 99th percentile"),
+    "redemption.draws": ("模拟次数", "draws"),
+    "redemption.histogram": ("模拟兑付额分布", "Simulated spending"),
+    "redemption.bar_from": ("兑付额下限", "spending from"),
+    "redemption.bar_count": ("次数", "draws"),
+}
