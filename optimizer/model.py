@@ -27,6 +27,7 @@ import numpy as np
 import pulp
 
 from optimizer.highs_bulk import BulkHiGHS
+from optimizer.redemption import CvarProgram
 from optimizer.rules import Context, Row, Sense
 
 #: Yuan per model unit.
@@ -106,6 +107,9 @@ class AllocationModel:
         Level groups for max-min objectives; adds the level variable ``t``.
     soft_rules
         Keys of rules whose rows may be relaxed (elastic model for diagnosis).
+    risks
+        CVaR limits of pools with a redemption model (:class:`~optimizer.rules.RedemptionRisk`):
+        their row is named ``redemption.P``.
     """
 
     def __init__(
@@ -116,6 +120,7 @@ class AllocationModel:
         tiers: Sequence[tuple[float, float]] = (),
         groups: Sequence[LevelGroup] = (),
         soft_rules: frozenset[str] = frozenset(),
+        risks: Sequence[CvarProgram] = (),
     ) -> None:
         self.ctx = ctx
         self.rows = list(rows)
@@ -157,6 +162,8 @@ class AllocationModel:
                 self._slack_vars[row.name] = slack
                 terms.append((slack, 1.0 if row.sense is Sense.GE else -1.0))
             self._add(row.name, terms, row.sense, row.rhs / SCALE)
+        for risk in risks:
+            self._add_risk(risk)
 
         # warm start: the solver of the last solve, what it solved, RHS moved since
         self._solver: BulkHiGHS | None = None
@@ -195,6 +202,31 @@ class AllocationModel:
         constraint = expr <= rhs if sense is Sense.LE else expr >= rhs
         # PuLP rewrites some characters in names; ours stay the keys, its are plain
         self._constraints[name] = self.prob.addConstraint(constraint, f"r{len(self._constraints)}")
+
+    def _add_risk(self, risk: CvarProgram) -> None:
+        """The CVaR rows of one pool, over one issued-yuan column y_g per group.
+
+        y_g ≥ Σ_{i∈g} a[i, p]; u_s + t − Σ_g r_{g,s} y_g ≥ 0 per sample;
+        t + 1/(εN) Σ_s u_s ≤ budget. Each sample row has (groups + 2) nonzeros.
+        """
+        add, program = self.prob.add_variable, risk.program
+        j = self.ctx.scenario.programs.index(program)
+        issued = []
+        for size_class in risk.size_classes:
+            firms = np.flatnonzero(self.ctx.size_class == size_class)
+            y = add(f"y_{j}_{size_class}", 0.0, None)
+            terms = self._terms(firms, np.full(len(firms), j), 1.0)
+            terms.append((y, -1.0))
+            self._add(f"redemption.{program}.issued.{size_class}", terms, Sense.LE, 0.0)
+            issued.append(y)
+        t = add(f"t_{j}", None, None)
+        n = len(risk.rates)
+        excess = list(self.prob.add_variable_dict(f"u_{j}", range(n), 0.0, None).values())
+        for s, (u, rates) in enumerate(zip(excess, risk.rates.tolist(), strict=True)):
+            terms = [(u, 1.0), (t, 1.0), *((y, -r) for y, r in zip(issued, rates, strict=True))]
+            self._add(f"redemption.{program}.sample.{s}", terms, Sense.GE, 0.0)
+        terms = [(t, 1.0), *((u, risk.weight) for u in excess)]
+        self._add(f"redemption.{program}", terms, Sense.LE, risk.budget / SCALE)
 
     def coverage_expression(self, group: LevelGroup) -> pulp.LpAffineExpression:
         """Σ a / Σ upper over a group, as an objective."""

@@ -189,8 +189,8 @@ class CvarProgram:
     ----------
     program, budget, epsilon
         The pool, its yuan and the allowed overspend probability ε.
-    groups
-        Positions in the model's groups of this program's groups.
+    groups, size_classes
+        Positions in the model's groups of this program's groups, and their size classes.
     rates
         Sampled rates, shape (N, len(groups)). A pool whose groups all have
         sd 0 has one sample: its spending is certain.
@@ -200,12 +200,21 @@ class CvarProgram:
     budget: float
     epsilon: float
     groups: tuple[int, ...]
+    size_classes: tuple[str, ...]
     rates: np.ndarray
 
     @property
     def weight(self) -> float:
         """The coefficient 1/(εN) of each u in the CVaR row."""
         return 1.0 / (self.epsilon * len(self.rates))
+
+    def issued(self, column: np.ndarray, size_class: np.ndarray) -> np.ndarray:
+        """y_g: yuan of one program's column issued to each of the groups."""
+        return np.array([math.fsum(column[size_class == c]) for c in self.size_classes])
+
+    def cvar(self, column: np.ndarray, size_class: np.ndarray) -> float:
+        """CVaR_ε of the pool's spending over the samples, for one program's column."""
+        return cvar(self.rates @ self.issued(column, size_class), self.epsilon)
 
 
 def cvar_programs(model: RedemptionModel, budgets: Sequence[tuple[str, float]],
@@ -222,7 +231,8 @@ def cvar_programs(model: RedemptionModel, budgets: Sequence[tuple[str, float]],
         groups = model.indices(program)
         certain = all(model.groups[g].sd == 0 for g in groups)
         block = rates[:1, groups] if certain else rates[:, groups]
-        out.append(CvarProgram(program, budget, epsilon, tuple(groups), block.copy()))
+        classes = tuple(model.groups[g].size_class for g in groups)
+        out.append(CvarProgram(program, budget, epsilon, tuple(groups), classes, block.copy()))
     return out
 
 

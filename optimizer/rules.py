@@ -15,12 +15,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
 
 from optimizer.bounds import Limits, firm_limits
+from optimizer.catalog import text
 from optimizer.money import Lang, share, yuan
+from optimizer.redemption import CvarProgram, RedemptionModel, cvar_programs
 from optimizer.scenario import PROGRAM_ZH, Scenario, SizeClass
 
 #: Absolute slack (yuan) allowed when checking an allocation against a rule,
@@ -137,6 +140,7 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
     "large_cap": ("大型企业上限", "large-firm cap"),
     "district_floor": ("区域保底", "district floor"),
     "basic_research_floor": ("基础研究专项", "basic-research set-aside"),
+    "redemption": ("超支风险约束", "overspend-risk limit"),
 }
 
 
@@ -153,7 +157,7 @@ def program_label(program: str, lang: Lang) -> str:
 
 def group_label(rule: str, group: str, lang: Lang) -> str:
     """What a row of ``rule`` is about, in words: 训力券, 南山区, 基础研究项目, a firm id."""
-    if rule in ("budget", "startup_floor", "large_cap"):
+    if rule in ("budget", "startup_floor", "large_cap", "redemption"):
         return program_label(group, lang)
     if rule == "basic_research_floor":
         return "基础研究项目" if lang == "zh" else "basic-research projects"
@@ -170,7 +174,7 @@ def _over(have: float, limit: float) -> bool:
 
 @dataclass(frozen=True)
 class PoolBudget:
-    """Σ_i a[i, p] ≤ budget.p for every program p."""
+    """Σ_i a[i, p] ≤ budget.p for every program p (without a redemption model)."""
 
     budgets: tuple[tuple[str, float], ...]
     key: str = "budget"
@@ -179,8 +183,9 @@ class PoolBudget:
     def rows(self, ctx: Context) -> list[Row]:
         everyone = np.ones(len(ctx.size_class), dtype=bool)
         return [
-            Row(f"budget.{p}", self.key, p, *ctx.pairs(everyone, j), Sense.LE, b)
-            for j, (p, b) in enumerate(self.budgets)
+            Row(f"budget.{p}", self.key, p, *ctx.pairs(everyone, ctx.scenario.programs.index(p)),
+                Sense.LE, b)
+            for p, b in self.budgets
         ]
 
     def describe(self, lang: Lang) -> str:
@@ -193,8 +198,8 @@ class PoolBudget:
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         return [
             Violation(self.key, p, f"pool {p} pays {yuan(spent)}, more than its {yuan(b)}")
-            for j, (p, b) in enumerate(self.budgets)
-            if _over(spent := math.fsum(amounts[:, j]), b)
+            for p, b in self.budgets
+            if _over(spent := math.fsum(amounts[:, ctx.scenario.programs.index(p)]), b)
         ]
 
 
@@ -366,6 +371,55 @@ class BasicResearchSetAside:
         return []
 
 
+@dataclass(frozen=True)
+class RedemptionRisk:
+    """P(spending of pool p > budget.p) ≤ ε for every pool with a redemption model.
+
+    Spending is Σ_g r_g y_g over the pool's groups g = (size class, program),
+    y_g = Σ_{i∈g} a[i, p] the yuan issued. The chance constraint is kept by a
+    CVaR limit over ``samples`` sampled rate vectors (Rockafellar–Uryasev;
+    :mod:`optimizer.redemption`): t + 1/(εN) Σ_s u_s ≤ budget,
+    u_s ≥ Σ_g r_{g,s} y_g − t, u ≥ 0. Such a pool has no plain pool row
+    (:class:`PoolBudget` leaves it out): it may issue more than it holds.
+
+    Its rows are not plain sums of allocations, so :meth:`rows` is empty and
+    :class:`~optimizer.model.AllocationModel` builds them from :attr:`cvar`.
+    """
+
+    model: RedemptionModel
+    budgets: tuple[tuple[str, float], ...]
+    epsilon: float
+    samples: int
+    seed: int
+    key: str = "redemption"
+    hard: bool = True
+
+    @cached_property
+    def cvar(self) -> list[CvarProgram]:
+        """The sampled data of each modelled pool's CVaR row."""
+        return cvar_programs(self.model, self.budgets, self.epsilon, self.samples, self.seed)
+
+    def rows(self, ctx: Context) -> list[Row]:
+        return []
+
+    def describe(self, lang: Lang) -> str:
+        return "".join(
+            text("redemption.describe", lang, program=program_label(c.program, lang),
+                 budget=yuan(c.budget, lang), risk=share(self.epsilon), samples=len(c.rates))
+            for c in self.cvar)
+
+    def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
+        programs = ctx.scenario.programs
+        out = []
+        for c in self.cvar:
+            value = c.cvar(amounts[:, programs.index(c.program)], ctx.size_class)
+            if _over(value, c.budget):
+                out.append(Violation(self.key, c.program, text(
+                    "redemption.violation", "en", program=c.program, cvar=yuan(value),
+                    budget=yuan(c.budget))))
+        return out
+
+
 #: The fairness rules set by one share in [0, 1]: policy key → the rule it makes.
 SHARE_RULES: dict[str, Callable[[float], Rule]] = {
     "startup_floor": StartupSetAside,
@@ -387,7 +441,12 @@ NEUTRAL_SHARES: dict[str, float] = {
 def rules_for(scenario: Scenario) -> list[Rule]:
     """The rules a scenario's policy switches on, hard rules first."""
     policy = scenario.policy
-    rules: list[Rule] = [PoolBudget(policy.budgets)]
+    redemption = policy.redemption_model()
+    rules: list[Rule] = [PoolBudget(tuple(
+        (p, b) for p, b in policy.budgets if not redemption.modelled(p)))]
+    if redemption.active:
+        rules.append(RedemptionRisk(redemption, policy.budgets, policy.overspend_risk,
+                                    policy.redemption_samples, policy.redemption_seed))
     if policy.cap_total is not None:
         rules.append(FirmTotalCap(policy.cap_total))
     if policy.startup_floor > 0:

@@ -12,7 +12,16 @@ from optimizer.diagnose import diagnose, precheck
 from optimizer.model import AllocationModel, LevelGroup, Outcome
 from optimizer.policy import Objective, Policy
 from optimizer.result import Finding, Result, RowReport, Status
-from optimizer.rules import SHARE_RULES, Context, Row, Rule, make_context, rules_for
+from optimizer.redemption import CvarProgram
+from optimizer.rules import (
+    SHARE_RULES,
+    Context,
+    RedemptionRisk,
+    Row,
+    Rule,
+    make_context,
+    rules_for,
+)
 from optimizer.scenario import APPLIED_ON, Scenario, SizeClass
 
 #: Scores closer than this count as tied; ties go to the earlier applicant
@@ -68,7 +77,8 @@ def solve(scenario: Scenario) -> Result:
     groups = [] if policy.objective is Objective.IMPACT else level_groups(
         ctx, with_districts=policy.objective is Objective.LEXIMIN and policy.leximin_districts)
     built = time.perf_counter()
-    model = AllocationModel(ctx, rows, weights, policy.tiers, groups)
+    risks = _risks(rules)
+    model = AllocationModel(ctx, rows, weights, policy.tiers, groups, risks=risks)
     timings = {"build": time.perf_counter() - built}
 
     solving = time.perf_counter()
@@ -79,7 +89,12 @@ def solve(scenario: Scenario) -> Result:
         findings = diagnose(ctx, rules, rows, weights)
         status = Status.INFEASIBLE if findings else Status.ERROR
         return _without_allocation(ctx, status, findings, outcome.solver_status)
-    return _optimal(ctx, rows, outcome, levels, timings, started)
+    return _optimal(ctx, rows, outcome, levels, timings, started, risks)
+
+
+def _risks(rules: Sequence[Rule]) -> list[CvarProgram]:
+    """The CVaR data of the redemption rule, if the policy has one."""
+    return [c for rule in rules if isinstance(rule, RedemptionRisk) for c in rule.cvar]
 
 
 class Resolver:
@@ -139,8 +154,9 @@ class Resolver:
         rows = own_rows + neutral_rows
         self._rhs = {row.name: row.rhs for row in rows}
         self._groups = level_groups(ctx) if policy.objective is Objective.MAXMIN else []
+        self._risks = _risks(rules_for(scenario))
         self.model = AllocationModel(ctx, rows, tie_broken_scores(scenario), policy.tiers,
-                                     self._groups)
+                                     self._groups, risks=self._risks)
 
     def solve(self, policy: Policy) -> Result:
         """The scenario solved under ``policy``, as :func:`solve` would solve it.
@@ -165,12 +181,15 @@ class Resolver:
             if row.rhs != self._rhs[row.name]:
                 self.model.set_rhs(row.name, row.rhs)
                 self._rhs[row.name] = row.rhs
+        risks = _risks(rules_for(what_if))  # the same samples: only the budgets may differ
+        for risk in risks:
+            self.model.set_rhs(f"redemption.{risk.program}", risk.budget)
         solving = time.perf_counter()
         outcome, levels = _optimise(self.model, self._groups, policy.objective)
         timings = {"solve": time.perf_counter() - solving}
         if not outcome.optimal:
             return solve(what_if)
-        return _optimal(ctx, own_rows, outcome, levels, timings, started)
+        return _optimal(ctx, own_rows, outcome, levels, timings, started, risks)
 
     def _rows(self, ctx: Context) -> tuple[list[Row], list[Row]]:
         """Rows of the policy's own rules, and of the model's other rules at their neutral value.
@@ -211,7 +230,7 @@ def _optimise(model: AllocationModel, groups: Sequence[LevelGroup],
 
 def _optimal(ctx: Context, rows: Sequence[Row], outcome: Outcome,
              levels: Sequence[tuple[str, float]], timings: dict[str, float],
-             started: float) -> Result:
+             started: float, risks: Sequence[CvarProgram] = ()) -> Result:
     """The :class:`Result` of an optimal outcome, with ``rows`` reported."""
     reading = time.perf_counter()
     amounts = _tidy(outcome.amounts, ctx)
@@ -223,7 +242,7 @@ def _optimal(ctx: Context, rows: Sequence[Row], outcome: Outcome,
         objective=_impact(ctx.scenario, amounts),
         level=min((v for _, v in levels), default=None),
         levels=tuple(levels),
-        rows=tuple(_row_reports(rows, outcome)),
+        rows=tuple(_row_reports(rows, outcome) + _risk_reports(ctx, risks, outcome, amounts)),
         solver_status=outcome.solver_status,
         timings=timings,
     )
@@ -275,6 +294,21 @@ def _row_reports(rows: Sequence[Row], outcome: Outcome) -> list[RowReport]:
         tight = abs(activity - row.rhs) <= TIGHT_YUAN + 1e-9 * abs(row.rhs)
         reports.append(RowReport(row.name, row.rule, row.group, str(row.sense), row.rhs,
                                  activity, marginal, tight and abs(marginal) > 1e-9))
+    return reports
+
+
+def _risk_reports(ctx: Context, risks: Sequence[CvarProgram], outcome: Outcome,
+                  amounts: np.ndarray) -> list[RowReport]:
+    """One report per CVaR row: its activity is the CVaR of the allocation's spending."""
+    reports = []
+    for risk in risks:
+        name = f"redemption.{risk.program}"
+        column = amounts[:, ctx.scenario.programs.index(risk.program)]
+        activity = risk.cvar(column, ctx.size_class)
+        marginal = outcome.marginals.get(name, 0.0)
+        tight = abs(activity - risk.budget) <= TIGHT_YUAN + 1e-9 * abs(risk.budget)
+        reports.append(RowReport(name, "redemption", risk.program, "<=", risk.budget, activity,
+                                 marginal, tight and abs(marginal) > 1e-9))
     return reports
 
 
