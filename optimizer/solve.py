@@ -11,8 +11,8 @@ import numpy as np
 from optimizer.diagnose import diagnose, precheck
 from optimizer.model import AllocationModel, LevelGroup, Outcome
 from optimizer.policy import Objective, Policy
-from optimizer.result import Finding, Result, RowReport, Status
 from optimizer.redemption import CvarProgram
+from optimizer.result import Finding, Result, RowReport, Status
 from optimizer.rules import (
     SHARE_RULES,
     Context,
