@@ -11,7 +11,9 @@ from inputs.builtin import DEFAULT_SCENARIO_PATH
 from optimizer import Result, solve
 from optimizer.money import Lang, share, yuan
 from optimizer.rules import group_label, program_label, rule_name
+from optimizer.analysis.risk import pool_risks
 from ui.commands.common import exit_code, print_json, scenario_from
+from ui.executors import dask_address, executor_for
 
 STATUS_ZH = {"optimal": "最优", "infeasible": "不可行", "error": "求解失败"}
 CLASS_ZH = {"startup": "初创", "small": "小型", "medium": "中型", "large": "大型"}
@@ -23,6 +25,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", help="write the Excel report to this file")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the output")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="run the redemption Monte Carlo on this Dask scheduler "
+                        "(default: $VOUCHER_OPT_DASK, else local processes)")
     p.set_defaults(run=run)
 
 
@@ -36,7 +41,10 @@ def run(args: argparse.Namespace) -> int:
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
         Path(args.out).write_bytes(build_report(result, lang=args.lang, source_sha256=digest))
     if args.json:
-        print_json(result_json(result))
+        payload = result_json(result)
+        if result.optimal:
+            payload["redemption"] = redemption_json(result, dask_address(args.dask))
+        print_json(payload)
     else:
         print(summary(result, args.lang))
         if args.out:
@@ -73,6 +81,12 @@ def result_json(result: Result) -> dict[str, Any]:
         "diagnosis": [f.text_en for f in result.diagnosis],
         "diagnosis_zh": [f.text_zh for f in result.diagnosis],
     }
+
+
+def redemption_json(result: Result, address: str | None) -> dict[str, Any]:
+    """``redemption: {P: {issued, expected_spend, p_overspend, spend_p95, spend_p99}}``."""
+    with executor_for(address) as executor:
+        return {p: risk.to_dict() for p, risk in pool_risks(result, executor=executor).items()}
 
 
 def summary(result: Result, lang: Lang) -> str:
