@@ -10,6 +10,7 @@ either way.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -42,7 +43,9 @@ def executor_for(address: str | None = None, workers: int | None = None) -> Iter
         'voucher-opt[dask]'``).
     """
     if address is None:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # forkserver: forking a process that runs solver threads may deadlock
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             yield pool
         return
     try:

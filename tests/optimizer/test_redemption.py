@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
@@ -22,6 +21,7 @@ from optimizer.redemption import (
     simulate,
 )
 from tests.factory import firm, scenario, solved
+from ui.executors import executor_for
 from tests.strategies import firms, policies
 
 M = 1e6
@@ -213,7 +213,7 @@ def test_same_seed_same_bytes_any_split() -> None:
     n = 2 * BLOCK + 123
     here = sample_rates(model, n, seed=42)
     assert sample_rates(model, n, seed=42).tobytes() == here.tobytes()
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    with executor_for(None, workers=2) as pool:
         assert sample_rates(model, n, seed=42, executor=pool).tobytes() == here.tobytes()
         issued = np.array([3 * M, 5 * M, 9 * M])
         there = simulate(model, issued, [("training", 15 * M)], seed=42, draws=n, executor=pool)

@@ -1,0 +1,66 @@
+"""Monte Carlo and sweeps on a real Dask LocalCluster give the local results, byte for byte."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from inputs import save_scenario  # noqa: E402
+from inputs.builtin import default_scenario  # noqa: E402
+from optimizer.redemption import BLOCK, model_of, sample_rates, simulate  # noqa: E402
+from ui.cli import main  # noqa: E402
+from ui.executors import DASK_ENV, dask_address, executor_for  # noqa: E402
+
+RATES = (("startup", 0.6), ("small", 0.7), ("medium", 0.8), ("large", 0.9))
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A small real cluster: one worker process-free, two threads."""
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_monte_carlo_on_dask_equals_local(scheduler: str) -> None:
+    model = model_of([("training", c, m, 0.1) for c, m in RATES])
+    issued = np.array([5e6, 8e6, 20e6, 30e6])
+    n = 3 * BLOCK + 17
+    here = simulate(model, issued, [("training", 55e6)], seed=11, draws=n)
+    with executor_for(scheduler) as executor:
+        assert sample_rates(model, n, 11, executor=executor).tobytes() == \
+            sample_rates(model, n, 11).tobytes()
+        there = simulate(model, issued, [("training", 55e6)], seed=11, draws=n,
+                         executor=executor)
+    assert there == here
+
+
+def test_solve_json_on_dask_equals_local(scheduler: str, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    base = default_scenario()
+    sc = base.with_policy(base.policy.with_values(
+        redemption=RATES, redemption_sd=(("", 0.1),), redemption_seed=5))
+    path = tmp_path / "redemption.xlsx"
+    save_scenario(sc, path)
+    assert main(["solve", str(path), "--json"]) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert main(["solve", str(path), "--json", "--dask", scheduler]) == 0
+    remote = json.loads(capsys.readouterr().out)
+    assert remote == local
+    for program, risk in local["redemption"].items():
+        assert risk["issued"] > sc.policy.budget(program)  # issued above the pool
+        assert risk["p_overspend"] <= 0.05
+
+
+def test_the_environment_names_the_scheduler(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DASK_ENV, "tcp://10.0.0.5:8786")
+    assert dask_address(None) == "tcp://10.0.0.5:8786"
+    assert dask_address("tcp://other:8786") == "tcp://other:8786"
+    monkeypatch.delenv(DASK_ENV)
+    assert dask_address(None) is None
