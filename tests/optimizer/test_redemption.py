@@ -21,8 +21,8 @@ from optimizer.redemption import (
     simulate,
 )
 from tests.factory import firm, scenario, solved
-from ui.executors import executor_for
 from tests.strategies import firms, policies
+from ui.executors import executor_for
 
 M = 1e6
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from inputs.builtin import DEFAULT_SCENARIO_PATH
 from optimizer import Result, solve
+from optimizer.analysis.risk import pool_risks
 from optimizer.money import Lang, share, yuan
 from optimizer.rules import group_label, program_label, rule_name
-from optimizer.analysis.risk import pool_risks
 from ui.commands.common import exit_code, print_json, scenario_from
 from ui.executors import dask_address, executor_for
 

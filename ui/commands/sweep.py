@@ -18,8 +18,10 @@ from typing import Any
 from inputs.builtin import DEFAULT_SCENARIO_PATH
 from optimizer import solve
 from optimizer.analysis import Frontier, sweep
+from optimizer.analysis.frontier import RISK
 from optimizer.money import share, yuan
 from ui.commands.common import EXIT_INPUT, EXIT_OK, print_json, scenario_from
+from ui.executors import dask_address, executor_for
 
 #: Most points a sweep may have (a typo in --step must not start 10⁶ solves).
 MAX_POINTS = 1000
@@ -29,14 +31,17 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("sweep", help="solve along one rule's parameter (a frontier)")
     p.add_argument("scenario", nargs="?", help="scenario workbook (default: Shenzhen 2024)")
     p.add_argument("--rule", required=True,
-                   help="startup_floor, large_cap, district_floor, basic_research_floor "
-                        "or budget.P (e.g. budget.training)")
+                   help="startup_floor, large_cap, district_floor, basic_research_floor, "
+                        "budget.P (e.g. budget.training) or overspend_risk")
     p.add_argument("--from", dest="start", type=float, required=True, help="first value")
     p.add_argument("--to", dest="stop", type=float, required=True, help="last value")
     p.add_argument("--step", type=float, required=True, help="step between values (> 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the output")
     p.add_argument("--out", help="write the Excel report with the frontier sheet to this file")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="solve the points of an overspend_risk sweep on this Dask scheduler "
+                        "(default: $VOUCHER_OPT_DASK, else local processes)")
     p.set_defaults(run=run)
 
 
@@ -66,7 +71,11 @@ def run(args: argparse.Namespace) -> int:
     scenario = scenario_from(args.scenario)
     bar = _progress if sys.stderr.isatty() else None
     try:
-        frontier = sweep(scenario, args.rule, values, progress=bar)
+        if args.rule == RISK:
+            with executor_for(dask_address(args.dask)) as executor:
+                frontier = sweep(scenario, args.rule, values, progress=bar, executor=executor)
+        else:
+            frontier = sweep(scenario, args.rule, values, progress=bar)
     except ValueError as err:
         return _invalid(str(err), args.json)
     if bar:
