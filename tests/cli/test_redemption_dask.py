@@ -64,3 +64,26 @@ def test_the_environment_names_the_scheduler(monkeypatch: pytest.MonkeyPatch) ->
     assert dask_address("tcp://other:8786") == "tcp://other:8786"
     monkeypatch.delenv(DASK_ENV)
     assert dask_address(None) is None
+
+
+def test_risk_sweep_on_dask_equals_serial(scheduler: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from optimizer.analysis import sweep
+
+    base = default_scenario()
+    sc = base.with_policy(base.policy.with_values(
+        redemption=RATES, redemption_sd=(("", 0.1),), redemption_samples=200))
+    values = [0.02, 0.1, 0.3]
+    serial = sweep(sc, "overspend_risk", values)
+    with executor_for(scheduler) as executor:
+        remote = sweep(sc, "overspend_risk", values, executor=executor)
+    assert [p.to_dict() for p in remote.points] == [p.to_dict() for p in serial.points]
+    issued = [p.metrics.spend_total for p in serial.points if p.metrics]
+    assert issued == sorted(issued) and issued[0] < issued[-1]  # more risk, more issued
+
+
+def test_risk_sweep_needs_a_redemption_model(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["sweep", "--rule", "overspend_risk", "--from", "0.01", "--to", "0.05",
+                 "--step", "0.02", "--json"])
+    assert code == 2
+    assert "redemption model" in json.loads(capsys.readouterr().out)["message"]
