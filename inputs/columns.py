@@ -1,7 +1,7 @@
 """Header and label maps: the Chinese and English names a scenario file may use.
 
 English names are canonical. Chinese headers and labels come from
-:mod:`optimizer.scenario_sheets` (which writes them as header comments), so
+:mod:`inputs.scenario_sheets` (which writes them as header comments), so
 the two directions cannot drift apart.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from inputs.scenario_sheets import COLUMN_LABELS
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, PROGRAM_ZH, SIZE_CLASS_ZH, request_column
-from optimizer.scenario_sheets import COLUMN_LABELS
 
 #: Sheet names accepted for the two sheets (after stripping and lower-casing).
 SHEET_ALIASES: dict[str, tuple[str, ...]] = {
