@@ -37,6 +37,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "expected redemption alone",
     ),
     # output
+    "redemption.program": ("券种", "program"),
     "redemption.sheet": ("兑付风险", "Redemption risk"),
     "redemption.summary": (
         "{program}：发放{issued}，预计兑付{spend}，超支概率{risk}",
@@ -47,7 +48,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "redemption.spend_p95": ("兑付额95%分位", "spending, 95th percentile"),
     "redemption.spend_p99": ("兑付额99%分位", "spending, 99th percentile"),
     "redemption.draws": ("模拟次数", "draws"),
-    "redemption.histogram": ("模拟兑付额分布", "Simulated spending"),
+    "redemption.histogram_of": ("{program}模拟兑付额分布", "Simulated spending: {program}"),
     "redemption.bar_from": ("兑付额下限", "spending from"),
     "redemption.bar_count": ("次数", "draws"),
+    "redemption.within": ("未超出资金池", "within the pool"),
+    "redemption.beyond": ("超出资金池", "above the pool"),
 }
