@@ -141,6 +141,7 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
     "district_floor": ("区域保底", "district floor"),
     "basic_research_floor": ("基础研究专项", "basic-research set-aside"),
     "redemption": ("超支风险约束", "overspend-risk limit"),
+    "overspend_risk": ("超支风险约束", "overspend-risk limit"),
 }
 
 

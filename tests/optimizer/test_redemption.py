@@ -243,3 +243,22 @@ def test_histogram_counts_every_draw() -> None:
     # spending is 10M × Beta(13.8, 9.2): P(r > 0.7) from the Beta itself
     assert risk.p_overspend == pytest.approx(stats.beta(13.8, 9.2).sf(0.7), abs=0.004)
     assert risk.spend_p95 == pytest.approx(10 * M * stats.beta(13.8, 9.2).ppf(0.95), rel=0.003)
+
+
+def test_the_risk_limit_is_priced_against_expected_redemption() -> None:
+    from inputs.builtin import default_scenario
+    from optimizer.analysis import price_of_fairness
+
+    base = default_scenario()
+    rates = (("startup", 0.6), ("small", 0.7), ("medium", 0.8), ("large", 0.9))
+    risky_ = base.with_policy(base.policy.with_values(
+        redemption=rates, redemption_sd=(("", 0.1),), redemption_samples=300,
+        startup_floor=0.05))
+    expected = base.with_policy(risky_.policy.with_values(redemption_sd=()))
+    prices = {p.rule: p for p in price_of_fairness(risky_)}
+    assert set(prices) == {"all", "startup_floor", "overspend_risk"}
+    price = prices["overspend_risk"]
+    assert price.impact_lost == pytest.approx(
+        solve(expected).objective - solve(risky_).objective, rel=1e-9)
+    assert price.impact_lost > 0  # uncertainty costs impact: less can be issued
+    assert "overspend-risk limit" in price.text_en and "超支风险约束" in price.text_zh
