@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from optimizer.catalog import text
 from optimizer.money import Lang, yuan
 from optimizer.result import Result, RowReport
 from optimizer.rules import program_label
@@ -120,6 +121,11 @@ def _phrases(row: RowReport) -> tuple[str, str, str, str]:
     if row.rule == "budget":
         return (f"{g_zh}资金池", f"the {g} pool", f"{g_zh}资金池尚余{{s}}未发放",
                 f"The {g} pool has {{s}} left")
+    if row.rule == "redemption":
+        return (text("redemption.shadow_name", "zh", program=g_zh),
+                text("redemption.shadow_name", "en", program=g),
+                text("redemption.shadow_room", "zh", program=g_zh, s="{s}"),
+                text("redemption.shadow_room", "en", program=g, s="{s}"))
     if row.rule == "large_cap":
         return (f"大型企业在{g_zh}上的上限", f"the large-firm cap on {g}",
                 f"大型企业距{g_zh}上限尚余{{s}}", f"Large firms are {{s}} below their cap on {g}")
@@ -147,8 +153,9 @@ def _sentences(row: RowReport, unit: str) -> tuple[str, str]:
     gain_zh, gain_en = _points(per_yuan * STEP_YUAN, "zh"), _points(per_yuan * STEP_YUAN, "en")
     rate_zh, rate_en = f"（每元{per_yuan:,.2f}分）", f"({per_yuan:,.2f} per yuan)"
     if row.binding and row.sense == "<=":
-        more_en = "in" if row.rule == "budget" else "of room under"
-        verb = "增加" if row.rule == "budget" else "放宽"
+        pool = row.rule in ("budget", "redemption")
+        more_en = "in" if pool else "of room under"
+        verb = "增加" if pool else "放宽"
         return (f"{name_zh}每{verb}{step_zh}，{points_zh}约增加{gain_zh}分{rate_zh}；起约束作用。",
                 f"{step_en} more {more_en} {name_en} adds about {gain_en} {points_en} points "
                 f"{rate_en}; binding.")

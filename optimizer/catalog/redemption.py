@@ -27,15 +27,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{program}在样本上的条件风险价值兑付额为{cvar}，超过资金池{budget}",
         "{program}: CVaR of sampled spending is {cvar}, above the pool of {budget}",
     ),
-    "redemption.shadow": (
-        "超支风险每放宽一元资金池，影响力增加{marginal}",
-        "each yuan more of pool under the risk limit adds {marginal} impact",
-    ),
-    "redemption.price": (
-        "超支风险{risk}的代价：与按兑付率期望值发放相比，影响力少{lost}（{pct}）",
-        "An overspend risk of {risk} costs {lost} impact ({pct}) against issuing on "
-        "expected redemption alone",
-    ),
+    "redemption.shadow_name": ("{program}资金池（超支风险约束）",
+                               "the {program} pool under the overspend-risk limit"),
+    "redemption.shadow_room": ("{program}资金池在超支风险约束下尚余{s}",
+                               "The {program} pool has {s} left under the overspend-risk limit"),
     # output
     "redemption.program": ("券种", "program"),
     "redemption.sheet": ("兑付风险", "Redemption risk"),

@@ -262,3 +262,15 @@ def test_the_risk_limit_is_priced_against_expected_redemption() -> None:
         solve(expected).objective - solve(risky_).objective, rel=1e-9)
     assert price.impact_lost > 0  # uncertainty costs impact: less can be issued
     assert "overspend-risk limit" in price.text_en and "超支风险约束" in price.text_zh
+
+
+def test_the_risk_limit_has_its_own_shadow_phrase() -> None:
+    from optimizer.analysis import shadow_prices
+
+    firms_ = [firm("S", "startup", 90, training=60 * M), firm("L", "large", 70, training=200 * M)]
+    result = solved(scenario(firms_, budget__model=0, budget__training=40 * M,
+                             redemption__startup=0.5, redemption__large=0.8))
+    price = next(p for p in shadow_prices(result) if p.row == "redemption.training")
+    assert price.binding and price.marginal == pytest.approx(70.0005 / 0.8, rel=1e-9)
+    assert price.text_en.startswith("¥1.0M more in the training pool under the overspend-risk")
+    assert price.text_zh.startswith("训力券资金池（超支风险约束）每增加100万元")
