@@ -90,6 +90,8 @@ class Result:
         Every rule row with its activity and marginal value.
     diagnosis
         Infeasible scenarios: the conflicting rules and the amounts involved.
+    class_cutoffs
+        With a redemption model: each modelled pool's score cut-off per size class.
     """
 
     status: Status
@@ -102,6 +104,9 @@ class Result:
     rows: tuple[RowReport, ...] = ()
     diagnosis: tuple[Finding, ...] = ()
     solver_status: str = ""
+    #: Pools under the overspend-risk limit: ``(program, size class, cut-off)``, the
+    #: score per yuan that issuing one more yuan to the class must beat.
+    class_cutoffs: tuple[tuple[str, str, float], ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
     @property

@@ -245,6 +245,9 @@ def _optimal(ctx: Context, rows: Sequence[Row], outcome: Outcome,
         rows=tuple(_row_reports(rows, outcome) + _risk_reports(ctx, risks, outcome, amounts)),
         solver_status=outcome.solver_status,
         timings=timings,
+        class_cutoffs=tuple(
+            (r.program, cls, outcome.marginals[f"redemption.{r.program}.issued.{cls}"])
+            for r in risks for cls in r.size_classes),
     )
     timings["read"] = time.perf_counter() - reading
     timings["total"] = time.perf_counter() - started

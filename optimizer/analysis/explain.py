@@ -100,7 +100,7 @@ class _Classified:
     reason: np.ndarray  # str per firm
     program: np.ndarray  # program index per firm, -1 for none
     row: np.ndarray  # deciding row name per firm, "" for none
-    cutoff: np.ndarray  # per program, 0 when the pool is not binding
+    cutoff: np.ndarray  # firms × programs, 0 when the pool is not binding
     next_weight: np.ndarray  # firms × programs: weight of the next yuan
     threshold: np.ndarray  # per firm
 
@@ -122,7 +122,11 @@ def _classify(result: Result) -> _Classified:
     tol = FULL_YUAN + 1e-7 * upper
     full = amounts >= upper - tol
     got = amounts > tol
-    cutoff = np.array([max(marginal.get(f"budget.{p}", 0.0), 0.0) for p in programs])
+    cutoff = np.array([[max(marginal.get(f"budget.{p}", 0.0), 0.0) for p in programs]] * n)
+    # a pool under the overspend-risk limit has one cut-off per size class: the
+    # dual of the class's issued-yuan row (score per yuan issued to that class)
+    for p, cls, value in result.class_cutoffs:
+        cutoff[classes == cls, programs.index(p)] = max(value, 0.0)
     slack_w = WEIGHT_TOLERANCE * np.maximum(cutoff, 1.0)
 
     # weights of the last yuan received and of the next one, by tier
@@ -165,7 +169,7 @@ def _classify(result: Result) -> _Classified:
     for j, p in enumerate(programs):
         if marginal.get(f"large_cap.{p}", 0.0) > 1e-9:
             held[:, j] = (classes == "large") & ~full[:, j] & (
-                next_weight[:, j] > cutoff[j] + slack_w[j])
+                next_weight[:, j] > cutoff[:, j] + slack_w[:, j])
     group_cap = held.any(axis=1)
 
     totals = amounts.sum(axis=1)
@@ -194,7 +198,7 @@ def _classify(result: Result) -> _Classified:
     def pick(mask2d: np.ndarray, key: np.ndarray) -> np.ndarray:
         return np.where(mask2d, key, -np.inf).argmax(axis=1)
 
-    binding_pool = cutoff > 0
+    binding_pool = (cutoff > 0).any(axis=0)
     program = np.full(n, -1)
     row = np.full(n, "", dtype=object)
     sel = reason == Reason.SET_ASIDE.value
@@ -231,14 +235,14 @@ def explain_all(result: Result) -> pd.DataFrame:
     everyone = np.arange(len(c.reason))
     zh, en = _texts(result, c, everyone)
     programs = np.array([*result.programs, ""], dtype=object)
-    cut = np.append(c.cutoff, np.nan)
+    cut = np.append(c.cutoff, np.full((len(c.reason), 1), np.nan), axis=1)
     return pd.DataFrame({
         "firm_id": result.scenario.firms["firm_id"].astype(str).to_numpy(),
         "reason": c.reason,
         "text_zh": zh,
         "text_en": en,
         "program": programs[c.program],
-        "cutoff": np.where(c.program >= 0, cut[c.program], np.nan),
+        "cutoff": np.where(c.program >= 0, cut[everyone, c.program], np.nan),
         "row": c.row,
     })
 
@@ -270,7 +274,7 @@ def explain_firm(result: Result, firm_id: str) -> Explanation:
         text_zh=zh[0],
         text_en=en[0],
         program=programs[j] if j >= 0 else None,
-        cutoff=float(c.cutoff[j]) if j >= 0 else None,
+        cutoff=float(c.cutoff[i, j]) if j >= 0 else None,
         row=str(c.row[i]) or None,
         score=float(result.scenario.firms["score"].iloc[i]),
         threshold=float(c.threshold[i]),
@@ -312,7 +316,7 @@ def _texts(result: Result, c: _Classified, index: np.ndarray) -> tuple[list[str]
         lim_zh, lim_en = yuan(limit[k], "zh"), yuan(limit[k])
         p = programs[j] if j >= 0 else ""
         p_zh = program_label(p, "zh")
-        cut = c.cutoff[j] if j >= 0 else 0.0
+        cut = c.cutoff[i, j] if j >= 0 else 0.0
         if reason == Reason.INELIGIBLE:
             t = c.threshold[i]
             zh = (f"未获资助：评审得分{scores[k]:.1f}分，"

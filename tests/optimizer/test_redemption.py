@@ -274,3 +274,32 @@ def test_the_risk_limit_has_its_own_shadow_phrase() -> None:
     assert price.binding and price.marginal == pytest.approx(70.0005 / 0.8, rel=1e-9)
     assert price.text_en.startswith("¥1.0M more in the training pool under the overspend-risk")
     assert price.text_zh.startswith("训力券资金池（超支风险约束）每增加100万元")
+
+
+def test_appeal_cut_offs_are_per_size_class_and_agree_with_the_allocation() -> None:
+    from inputs.builtin import default_scenario
+    from optimizer.analysis import explain_all
+
+    base = default_scenario()
+    sc = base.with_policy(base.policy.with_values(
+        redemption=(("startup", 0.6), ("small", 0.7), ("medium", 0.8), ("large", 0.9)),
+        redemption_sd=(("", 0.1),), redemption_samples=300))
+    result = solve(sc)
+    cutoffs = {(p, c): v for p, c, v in result.class_cutoffs}
+    assert len(cutoffs) == 8 and len(set(cutoffs.values())) == 8  # one per group
+    scores = sc.firms["score"].to_numpy()
+    classes = sc.firms["size_class"].to_numpy()
+    upper = result.limits.upper
+    for (program, cls), cut in cutoffs.items():
+        j = result.programs.index(program)
+        mine = classes == cls
+        funded = mine & (result.amounts[:, j] > 1)
+        short = mine & (result.amounts[:, j] < upper[:, j] - 1)
+        # funded above the cut-off, left short below it (within the tie-break)
+        assert (scores[funded] >= cut - 0.01).all()
+        assert (scores[short] <= cut + 0.01).all()
+    table = explain_all(result)
+    at_cutoff = table[table["reason"] == "pool_cutoff"]
+    for firm_index, row in at_cutoff.iterrows():
+        assert row["cutoff"] == pytest.approx(cutoffs[(row["program"], classes[firm_index])])
+        assert f"{row['cutoff']:.1f}" in row["text_en"]
