@@ -21,6 +21,7 @@ from optimizer.rules import (
     BasicResearchSetAside,
     Context,
     DistrictFloor,
+    RedemptionRisk,
     Row,
     Rule,
     StartupSetAside,
@@ -50,6 +51,8 @@ def precheck(ctx: Context, rules: Sequence[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     firm_max = ctx.limits.firm_max
     total = ctx.scenario.policy.total_budget
+    if ctx.scenario.policy.redemption_model().active:
+        total = math.inf  # pools may issue more than they hold: the elastic LP decides
     pools_zh, pools_en = _pools(ctx)
     for rule in rules:
         if isinstance(rule, DistrictFloor):
@@ -110,7 +113,8 @@ def diagnose(ctx: Context, rules: Sequence[Rule], rows: Sequence[Row],
     not an infeasible policy).
     """
     soft = frozenset(rule.key for rule in rules if not rule.hard)
-    model = AllocationModel(ctx, rows, weights, soft_rules=soft)
+    risks = [c for rule in rules if isinstance(rule, RedemptionRisk) for c in rule.cvar]
+    model = AllocationModel(ctx, rows, weights, soft_rules=soft, risks=risks)
     outcome = model.minimize_relaxation()
     if not outcome.optimal:
         return []

@@ -303,3 +303,16 @@ def test_appeal_cut_offs_are_per_size_class_and_agree_with_the_allocation() -> N
     for firm_index, row in at_cutoff.iterrows():
         assert row["cutoff"] == pytest.approx(cutoffs[(row["program"], classes[firm_index])])
         assert f"{row['cutoff']:.1f}" in row["text_en"]
+
+
+def test_a_floor_beyond_what_the_risk_limit_lets_issue_is_diagnosed() -> None:
+    # the district floor asks 90 % of the 100M the firms may get; the pool of 40M at a
+    # certain 50 % redemption lets 80M be issued: infeasible, and the diagnosis says so
+    firms_ = [firm(f"F{k}", "small", 80, training=40 * M, district=d)
+              for k, d in enumerate(["南山区", "宝安区", "南山区", "宝安区", "龙华区"])]
+    sc = scenario(firms_, budget__model=0, budget__training=40 * M,
+                  redemption__small=0.5, district_floor=0.9)
+    result = solve(sc)
+    assert str(result.status) == "infeasible"
+    assert result.diagnosis and "district_floor" in result.diagnosis[0].rules
+    assert solved(sc.with_policy(sc.policy.with_values(district_floor=0.8))).optimal
