@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from optimizer.catalog import text
 from optimizer.model import AllocationModel
 from optimizer.money import share, yuan
 from optimizer.result import Finding
@@ -126,6 +127,10 @@ def diagnose(ctx: Context, rules: Sequence[Rule], rows: Sequence[Row],
     if not short:
         return []
     blockers = _blockers(rows, outcome.marginals, outcome.activities, set(short))
+    blockers += [  # a pool under the overspend-risk limit that the elastic solution presses on
+        (text("redemption.shadow_name", "zh", program=program_label(r.program, "zh")),
+         text("redemption.shadow_name", "en", program=r.program), "redemption")
+        for r in risks if abs(outcome.marginals.get(f"redemption.{r.program}", 0.0)) > 1e-9]
     described = {rule.key: rule for rule in rules}
     findings = []
     for key, gaps in short.items():

@@ -314,5 +314,6 @@ def test_a_floor_beyond_what_the_risk_limit_lets_issue_is_diagnosed() -> None:
                   redemption__small=0.5, district_floor=0.9)
     result = solve(sc)
     assert str(result.status) == "infeasible"
-    assert result.diagnosis and "district_floor" in result.diagnosis[0].rules
+    assert result.diagnosis and result.diagnosis[0].rules == ("district_floor", "redemption")
+    assert "the training pool under the overspend-risk limit" in result.diagnosis[0].text_en
     assert solved(sc.with_policy(sc.policy.with_values(district_floor=0.8))).optimal
