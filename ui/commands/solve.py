@@ -10,6 +10,7 @@ from typing import Any
 from inputs.builtin import DEFAULT_SCENARIO_PATH
 from optimizer import Result, solve
 from optimizer.analysis.risk import pool_risks
+from optimizer.catalog import text
 from optimizer.money import Lang, share, yuan
 from optimizer.rules import group_label, program_label, rule_name
 from ui.commands.common import exit_code, print_json, scenario_from
@@ -47,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         print_json(payload)
     else:
         print(summary(result, args.lang))
+        if result.optimal and result.scenario.policy.redemption_model().active:
+            print(redemption_lines(result, args.lang, dask_address(args.dask)))
         if args.out:
             print(("报告已写入 " if args.lang == "zh" else "report written to ") + args.out)
     return exit_code(result.status)
@@ -87,6 +90,15 @@ def redemption_json(result: Result, address: str | None) -> dict[str, Any]:
     """``redemption: {P: {issued, expected_spend, p_overspend, spend_p95, spend_p99}}``."""
     with executor_for(address) as executor:
         return {p: risk.to_dict() for p, risk in pool_risks(result, executor=executor).items()}
+
+
+def redemption_lines(result: Result, lang: Lang, address: str | None) -> str:
+    """"Issue ¥X to spend ¥Y with Z% risk", one line per pool (the amounts above are issued)."""
+    with executor_for(address) as executor:
+        risks = pool_risks(result, executor=executor)
+    return "\n".join("  " + text("redemption.summary", lang, program=program_label(p, lang),
+                                  issued=yuan(r.issued, lang), spend=yuan(r.expected_spend, lang),
+                                  risk=share(r.p_overspend)) for p, r in risks.items())
 
 
 def summary(result: Result, lang: Lang) -> str:
