@@ -317,3 +317,22 @@ def test_a_floor_beyond_what_the_risk_limit_lets_issue_is_diagnosed() -> None:
     assert result.diagnosis and result.diagnosis[0].rules == ("district_floor", "redemption")
     assert "the training pool under the overspend-risk limit" in result.diagnosis[0].text_en
     assert solved(sc.with_policy(sc.policy.with_values(district_floor=0.8))).optimal
+
+
+def test_the_resolver_moves_the_risk_limit_with_the_pool() -> None:
+    from inputs.builtin import default_scenario
+    from optimizer.solve import Resolver
+
+    base = default_scenario()
+    sc = base.with_policy(base.policy.with_values(
+        redemption=(("startup", 0.6), ("small", 0.7), ("medium", 0.8), ("large", 0.9)),
+        redemption_sd=(("", 0.1),), redemption_samples=300))
+    resolver = Resolver(sc, keep=["startup_floor"])
+    for budgets, floor in [((("model", 8e7), ("training", 6e8)), 0.2),
+                           ((("model", 1e8), ("training", 4e8)), 0.0)]:
+        policy = sc.policy.with_values(budgets=budgets, startup_floor=floor)
+        again, fresh = resolver.solve(policy), solve(sc.with_policy(policy))
+        assert again.objective == pytest.approx(fresh.objective, rel=1e-7)
+        assert np.allclose(again.amounts.sum(axis=0), fresh.amounts.sum(axis=0), atol=2.0)
+        risk = next(r for r in again.rows if r.name == "redemption.training")
+        assert risk.rhs == dict(budgets)["training"]
