@@ -16,6 +16,7 @@ from inputs import InputError
 from inputs.store import StoreError
 from ui.commands import COMMANDS
 from ui.commands.common import EXIT_INPUT, print_json
+from ui.executors import ExecutorError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +36,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except StoreError as err:  # an unknown store name or version: in the user's language
+        message = err.text("en" if getattr(args, "lang", "zh") == "en" else "zh")
+        print(f"error: {message}", file=sys.stderr)
+        if getattr(args, "json", False):
+            print_json({"status": "invalid_input", "error": err.to_dict(), "message": message})
+        return EXIT_INPUT
+    except ExecutorError as err:  # --dask named a scheduler that cannot be used
         message = err.text("en" if getattr(args, "lang", "zh") == "en" else "zh")
         print(f"error: {message}", file=sys.stderr)
         if getattr(args, "json", False):

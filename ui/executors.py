@@ -16,8 +16,31 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 
+from optimizer.catalog import Lang, text
+
 #: The environment variable naming a Dask scheduler (``tcp://host:8786``).
 DASK_ENV = "VOUCHER_OPT_DASK"
+#: Seconds to wait for a Dask scheduler before giving up.
+CONNECT_SECONDS = 10
+
+
+class ExecutorError(Exception):
+    """No executor could be made: a code and fields, rendered at the edge.
+
+    Codes (catalog keys): ``redemption.error.no_dask`` (Dask is not
+    installed), ``redemption.error.unreachable`` (no scheduler answered).
+    """
+
+    def __init__(self, code: str, **fields: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.fields = fields
+
+    def text(self, lang: Lang) -> str:
+        return text(self.code, lang, **self.fields)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, **self.fields}
 
 
 def dask_address(flag: str | None) -> str | None:
@@ -38,9 +61,9 @@ def executor_for(address: str | None = None, workers: int | None = None) -> Iter
 
     Raises
     ------
-    RuntimeError
+    ExecutorError
         When a scheduler is named but Dask is not installed (``pip install
-        'voucher-opt[dask]'``).
+        'voucher-opt[dask]'``), or no scheduler answers at the address.
     """
     if address is None:
         # forkserver: forking a process that runs solver threads may deadlock
@@ -51,9 +74,12 @@ def executor_for(address: str | None = None, workers: int | None = None) -> Iter
     try:
         from distributed import Client
     except ImportError:
-        raise RuntimeError("--dask needs Dask distributed: pip install 'voucher-opt[dask]'") \
-            from None
-    client = Client(address)
+        raise ExecutorError("redemption.error.no_dask", address=address) from None
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ExecutorError("redemption.error.unreachable", address=address,
+                            detail=str(err) or type(err).__name__) from None
     try:
         executor = client.get_executor()
         yield executor

@@ -31,6 +31,13 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "the {program} pool under the overspend-risk limit"),
     "redemption.shadow_room": ("{program}资金池在超支风险约束下尚余{s}",
                                "The {program} pool has {s} left under the overspend-risk limit"),
+    # errors of the executor (rendered by the command line)
+    "redemption.error.no_dask": (
+        "使用 --dask {address} 需要安装分布式计算组件：pip install 'voucher-opt[dask]'",
+        "--dask {address} needs Dask distributed: pip install 'voucher-opt[dask]'"),
+    "redemption.error.unreachable": (
+        "无法连接调度节点 {address}：{detail}",
+        "cannot reach the Dask scheduler at {address}: {detail}"),
     # output
     "redemption.program": ("券种", "program"),
     "redemption.sheet": ("兑付风险", "Redemption risk"),

@@ -87,3 +87,17 @@ def test_risk_sweep_needs_a_redemption_model(capsys: pytest.CaptureFixture[str])
                  "--step", "0.02", "--json"])
     assert code == 2
     assert "redemption model" in json.loads(capsys.readouterr().out)["message"]
+
+
+def test_an_unreachable_scheduler_is_one_clear_message(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import ui.executors
+
+    monkeypatch.setattr(ui.executors, "CONNECT_SECONDS", 1)
+    code = main(["solve", "--json", "--lang", "en", "--dask", "tcp://127.0.0.1:9"])
+    captured = capsys.readouterr()
+    assert code == 2
+    payload = json.loads(captured.out)
+    assert payload["error"]["code"] == "redemption.error.unreachable"
+    assert payload["message"].startswith("cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert "Traceback" not in captured.err
