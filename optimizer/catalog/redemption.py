@@ -31,6 +31,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "the {program} pool under the overspend-risk limit"),
     "redemption.shadow_room": ("{program}资金池在超支风险约束下尚余{s}",
                                "The {program} pool has {s} left under the overspend-risk limit"),
+    # notes beside the policy sheet's keys (inputs.scenario_sheets.policy_note looks them up)
+    "sheet.note.redemption": ("预计兑付率：发放额中实际兑付的份额（默认1）",
+                              "expected share of issued yuan that is redeemed (default 1)"),
+    "sheet.note.redemption.sd": ("各组兑付率的标准差（默认0）",
+                                 "standard deviation of each group's redemption rate (default 0)"),
+    **{f"sheet.note.redemption.sd.{c}": ("该规模企业兑付率的标准差",
+                                         "standard deviation of this size class's redemption rate")
+       for c in ("startup", "small", "medium", "large")},
+    "sheet.note.overspend_risk": (
+        "允许的超支概率 ε（默认0.05）",
+        "allowed probability of spending more than the pool (default 0.05)"),
+    "sheet.note.redemption.samples": ("超支风险约束的兑付率样本数",
+                                      "sampled redemption rates in the LP"),
+    "sheet.note.redemption.seed": ("兑付率抽样的随机种子", "seed of the sampled redemption rates"),
     # errors of the executor (rendered by the command line)
     "redemption.error.no_dask": (
         "使用 --dask {address} 需要安装分布式计算组件：pip install 'voucher-opt[dask]'",
