@@ -52,6 +52,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "redemption.error.unreachable": (
         "无法连接调度节点 {address}：{detail}",
         "cannot reach the Dask scheduler at {address}: {detail}"),
+    "redemption.error.sweep_risk": (
+        "{rule}的取值须大于0且小于1，现为{got}",
+        "{rule} values must be above 0 and below 1, got {got}"),
     # output
     "redemption.program": ("券种", "program"),
     "redemption.sheet": ("兑付风险", "Redemption risk"),

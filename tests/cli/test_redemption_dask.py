@@ -86,7 +86,23 @@ def test_risk_sweep_needs_a_redemption_model(capsys: pytest.CaptureFixture[str])
     code = main(["sweep", "--rule", "overspend_risk", "--from", "0.01", "--to", "0.05",
                  "--step", "0.02", "--json"])
     assert code == 2
-    assert "redemption model" in json.loads(capsys.readouterr().out)["message"]
+    payload = json.loads(capsys.readouterr().out)
+    # without a redemption model the rule is not among the sweepable ones
+    assert payload["code"] == "cli.sweep_rule"
+    assert "overspend_risk" not in payload["fields"]["allowed"]
+
+
+def test_risk_sweep_values_must_be_probabilities(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    base = default_scenario()
+    path = tmp_path / "redemption.xlsx"
+    save_scenario(base.with_policy(base.policy.with_values(redemption=RATES)), path)
+    code = main(["sweep", str(path), "--rule", "overspend_risk", "--from", "0", "--to", "0.1",
+                 "--step", "0.05", "--json", "--lang", "en"])
+    assert code == 2
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["code"] == "redemption.error.sweep_risk"
+    assert payload["message"] == "overspend_risk values must be above 0 and below 1, got 0"
 
 
 def test_an_unreachable_scheduler_is_one_clear_message(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from inputs.builtin import DEFAULT_SCENARIO_PATH
@@ -14,7 +13,7 @@ from optimizer.analysis.risk import pool_risks
 from optimizer.catalog import text
 from optimizer.money import Lang, share, yuan
 from optimizer.rules import group_label, program_label, rule_name
-from ui.commands.common import exit_code, print_json, scenario_from
+from ui.commands.common import add_lang, check_out, exit_code, print_json, scenario_from, write_out
 from ui.executors import dask_address, executor_for
 
 STATUS_ZH = {"optimal": "最优", "infeasible": "不可行", "error": "求解失败"}
@@ -26,7 +25,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("scenario", nargs="?", help="scenario workbook (.xlsx) or firms table (.csv)")
     p.add_argument("--out", help="write the Excel report to this file")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the output")
+    add_lang(p)
     p.add_argument("--dask", metavar="ADDRESS",
                    help="run the redemption Monte Carlo on this Dask scheduler "
                         "(default: $VOUCHER_OPT_DASK, else local processes)")
@@ -34,14 +33,15 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario = scenario_from(args.scenario)
+    out = check_out(args.out)
+    scenario = scenario_from(args.scenario, args.lang)
     result = solve(scenario)
     record_solve(args.scenario, result)  # one decision-log record per solve
-    if args.out:
+    if out:
         from ui.report import build_report
 
         digest = source_sha256(args.scenario or DEFAULT_SCENARIO_PATH)
-        Path(args.out).write_bytes(build_report(result, lang=args.lang, source_sha256=digest))
+        write_out(out, build_report(result, lang=args.lang, source_sha256=digest))
     if args.json:
         payload = result_json(result)
         if result.optimal:
@@ -51,9 +51,24 @@ def run(args: argparse.Namespace) -> int:
         print(summary(result, args.lang))
         if result.optimal and result.scenario.policy.redemption_model().active:
             print(redemption_lines(result, args.lang, dask_address(args.dask)))
-        if args.out:
-            print(("报告已写入 " if args.lang == "zh" else "report written to ") + args.out)
+        if out:
+            print(text("cli.report_written", args.lang, path=args.out))
     return exit_code(result.status)
+
+
+def redemption_json(result: Result, address: str | None) -> dict[str, Any]:
+    """``redemption: {P: {issued, expected_spend, p_overspend, spend_p95, spend_p99}}``."""
+    with executor_for(address) as executor:
+        return {p: risk.to_dict() for p, risk in pool_risks(result, executor=executor).items()}
+
+
+def redemption_lines(result: Result, lang: Lang, address: str | None) -> str:
+    """"Issue ¥X to spend ¥Y with Z% risk", one line per pool (the amounts above are issued)."""
+    with executor_for(address) as executor:
+        risks = pool_risks(result, executor=executor)
+    return "\n".join("  " + text("redemption.summary", lang, program=program_label(p, lang),
+                                  issued=yuan(r.issued, lang), spend=yuan(r.expected_spend, lang),
+                                  risk=share(r.p_overspend)) for p, r in risks.items())
 
 
 def result_json(result: Result) -> dict[str, Any]:
@@ -85,21 +100,6 @@ def result_json(result: Result) -> dict[str, Any]:
         "diagnosis": [f.text_en for f in result.diagnosis],
         "diagnosis_zh": [f.text_zh for f in result.diagnosis],
     }
-
-
-def redemption_json(result: Result, address: str | None) -> dict[str, Any]:
-    """``redemption: {P: {issued, expected_spend, p_overspend, spend_p95, spend_p99}}``."""
-    with executor_for(address) as executor:
-        return {p: risk.to_dict() for p, risk in pool_risks(result, executor=executor).items()}
-
-
-def redemption_lines(result: Result, lang: Lang, address: str | None) -> str:
-    """"Issue ¥X to spend ¥Y with Z% risk", one line per pool (the amounts above are issued)."""
-    with executor_for(address) as executor:
-        risks = pool_risks(result, executor=executor)
-    return "\n".join("  " + text("redemption.summary", lang, program=program_label(p, lang),
-                                  issued=yuan(r.issued, lang), spend=yuan(r.expected_spend, lang),
-                                  risk=share(r.p_overspend)) for p, r in risks.items())
 
 
 def summary(result: Result, lang: Lang) -> str:
