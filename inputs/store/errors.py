@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from inputs.errors import InputError
-from optimizer.catalog import Lang
+from optimizer.catalog import Lang, text
 
 
 class StoreError(InputError):
@@ -37,8 +37,12 @@ class StoreError(InputError):
         # A store error has no place in a file: every field (even one called
         # ``column``) is a value its sentence names, not a location.
         super().__init__(code)
-        self.fields = {name: " ".join(str(value).split()) for name, value in fields.items()}
+        self.fields = dict(fields)  # values keep their types
         self.args = (self.what("en"),)
+
+    def what(self, lang: Lang = "zh") -> str:
+        """What is wrong, in ``lang``."""
+        return text(self.code, lang, **self.fields)
 
     def text(self, lang: Lang = "zh") -> str:
         """The message in ``lang`` (Chinese by default)."""

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from inputs import save_scenario
+from inputs.builtin import FAIR_SCENARIO_PATH
 from optimizer.scenario import Scenario
 from tests.factory import firm, scenario
 from tests.optimizer.test_analysis_baselines import hand
@@ -213,6 +214,17 @@ def test_explain_json_for_each_reason(capsys, tmp_path):
     assert payload["text_zh"].startswith("获资助500万元")
     code, out, _ = run(capsys, "explain", path, "C", "--json")
     assert json.loads(out)["reason"] == "pool_cutoff"
+
+
+def test_explain_json_names_every_route_with_its_cut_off(capsys):
+    # the case: an unfunded startup of the fairness what-if is told the pool's
+    # cut-off AND the startup set-aside's, which a funded startup (SZ2478, 73.3) reached
+    code, out, _ = run(capsys, "explain", str(FAIR_SCENARIO_PATH), "SZ2434", "--json")
+    assert code == 0
+    routes = {r["route"]: r for r in json.loads(out)["routes"]}
+    assert routes["general.training"]["cut_off"] == pytest.approx(88.2, abs=0.05)
+    assert routes["startup_floor.training"]["cut_off"] == pytest.approx(73.3, abs=0.05)
+    assert [name for name, r in routes.items() if r["closest"]] == ["startup_floor.training"]
 
 
 def test_explain_text_in_both_languages(capsys, tmp_path):

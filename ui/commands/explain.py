@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def explanation_json(e: Explanation, scenario: str) -> dict[str, Any]:
-    """The ``explain --json`` object: firm_id, reason, yuan per program, both sentences."""
+    """The ``explain --json`` object: firm_id, reason, yuan per program, both sentences,
+    and every route by which the firm could have been funded, with its cut-off."""
     return {
         "firm_id": e.firm_id,
         "reason": str(e.reason),
@@ -82,6 +83,7 @@ def explanation_json(e: Explanation, scenario: str) -> dict[str, Any]:
         "row": e.row,
         "score": e.score,
         "threshold": e.threshold,
+        "routes": [offer.to_dict() for offer in e.routes],
     }
 
 
