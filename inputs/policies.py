@@ -186,6 +186,8 @@ def _policy_value(key: str, value: Any, programs: set[str]) -> Any:
         if isinstance(flag, Problem):
             return Problem("policy.yes_no", {"got": show(value)})
         return "yes" if flag else "no"
+    if head == "redemption" or key == "overspend_risk":  # ranges and forms checked by Policy
+        return _number(value, 0.0, percent=True)
     return Problem("policy.unknown", {})
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from optimizer.policy import Policy
+from optimizer.redemption import cvar, sample_rates
 from optimizer.rules import TOLERANCE_YUAN, Violation
 from optimizer.scenario import Scenario, request_column
 from optimizer.units import yuan
@@ -75,9 +76,21 @@ def check_allocation(scenario: Scenario, amounts: np.ndarray) -> list[Violation]
              only: str | None = None) -> float:
         return math.fsum(v for p in programs if only in (None, p) for v in table[group, p])
 
+    model = policy.redemption_model()
+    rates = (sample_rates(model, policy.redemption_samples, policy.redemption_seed)
+             if model.active else None)
     for program, budget in policy.budgets:
         spent = fsum(got, "all", program)
-        if spent > budget + _slack(budget):
+        if rates is not None and model.modelled(program):
+            # issued may exceed the pool; the CVaR of sampled spending may not
+            columns = model.indices(program)
+            issued = np.array([fsum(got, f"class.{model.groups[g].size_class}", program)
+                               for g in columns])
+            risk = cvar(rates[:, columns] @ issued, policy.overspend_risk)
+            if risk > budget + _slack(budget):
+                out.append(Violation("redemption", program, f"pool {program}: CVaR of spending "
+                                                            f"{yuan(risk)} above {yuan(budget)}"))
+        elif spent > budget + _slack(budget):
             out.append(Violation("budget", program, f"pool {program} pays {yuan(spent)}, "
                                                     f"more than its {yuan(budget)}"))
         # startup set-aside: min(φ × budget.p, what startups are eligible for in p)
@@ -88,7 +101,8 @@ def check_allocation(scenario: Scenario, amounts: np.ndarray) -> list[Violation]
                                  f"startups get {yuan(have)} of {program}, need {yuan(need)}"))
         limit = policy.large_cap * budget
         have = fsum(got, "class.large", program)
-        if have > limit + _slack(limit):
+        # a 100 % cap is no rule (and a pool under a redemption model may issue more)
+        if policy.large_cap < 1 and have > limit + _slack(limit):
             out.append(Violation("large_cap", program,
                                  f"large firms get {yuan(have)} of {program}, cap {yuan(limit)}"))
     for district in sorted({str(f["district"]) for f in records}):

@@ -18,10 +18,13 @@ from typing import Any
 
 from optimizer import catalog
 from optimizer.catalog import Lang
+from optimizer.redemption import RedemptionModel, beta_parameters, model_of
 
 #: Default subsidy rates of the two Shenzhen programs (other programs need ``rate.P``).
 DEFAULT_RATES: dict[str, float] = {"model": 0.3, "training": 0.5}
 SIZE_CLASSES: tuple[str, ...] = ("startup", "small", "medium", "large")
+#: Most CVaR samples per pool (each adds one row to the LP).
+MAX_SAMPLES = 20_000
 _CLASS_ALIASES: dict[str, str] = {
     "初创": "startup", "小型": "small", "中型": "medium", "大型": "large"}
 
@@ -29,8 +32,12 @@ _CLASS_ALIASES: dict[str, str] = {
 #: Policy keys that are one word (or a fixed pair of words), with no program or size class.
 SINGLE_KEYS: tuple[str, ...] = (
     "cap.total", "startup_floor", "large_cap", "district_floor", "basic_research_floor",
-    "objective", "returns.tiers", "leximin.districts",
+    "objective", "returns.tiers", "leximin.districts", "overspend_risk",
 )
+#: Kinds of key of the redemption model (``redemption.CLASS``, ``redemption.P.CLASS``,
+#: ``redemption.sd``, ``redemption.sd.CLASS``, ``redemption.samples``, ``redemption.seed``).
+REDEMPTION_KINDS: tuple[str, ...] = (
+    "redemption", "redemption.sd", "redemption.samples", "redemption.seed", "overspend_risk")
 #: Kinds of key that name a program (``budget.P``, ``cap.P``; ``rate.P`` and ``rate.P.CLASS``).
 PROGRAM_KINDS: tuple[str, ...] = ("budget", "rate", "cap")
 
@@ -74,6 +81,16 @@ class PolicyKey:
                 return cls(head, program, _size_class(key, size_class) if size_class else None)
         if head == "min_score" and rest:
             return cls(head, size_class=_size_class(key, rest))
+        if head == "redemption" and rest:
+            parts = rest.split(".")
+            if rest in ("samples", "seed"):
+                return cls(key)
+            if parts[0] == "sd" and len(parts) <= 2:
+                return cls("redemption.sd",
+                           size_class=_size_class(key, parts[1]) if len(parts) == 2 else None)
+            if len(parts) <= 2 and all(parts):
+                return cls(head, parts[0] if len(parts) == 2 else None,
+                           _size_class(key, parts[-1]))
         raise PolicyError(key, "policy.unknown")
 
     def __str__(self) -> str:
@@ -157,6 +174,14 @@ class Policy:
     tiers: tuple[tuple[float, float], ...] = ()
     #: Leximin over districts as well as size classes.
     leximin_districts: bool = False
+    #: Redemption means ``("CLASS" | "P.CLASS", share)``; a group not listed redeems 1.
+    redemption: tuple[tuple[str, float], ...] = ()
+    #: Redemption sds ``("" | "CLASS", sd)``; ``""`` is ``redemption.sd``.
+    redemption_sd: tuple[tuple[str, float], ...] = ()
+    #: ε: the allowed probability that a pool's spending exceeds it.
+    overspend_risk: float = 0.05
+    redemption_samples: int = 1000
+    redemption_seed: int = 0
 
     # -- reading ---------------------------------------------------------------
     @property
@@ -189,6 +214,22 @@ class Policy:
         """Score a ``size_class`` firm needs to be eligible at all."""
         return dict(self.min_scores).get(size_class, 0.0)
 
+    def redemption_rate(self, program: str, size_class: str) -> tuple[float, float]:
+        """``(mean, sd)`` of the share of issued yuan a group redeems.
+
+        ``redemption.sd`` applies to groups whose mean is below 1 (a group that
+        redeems in full has no spread); ``redemption.sd.CLASS`` to its class.
+        """
+        means, sds = dict(self.redemption), dict(self.redemption_sd)
+        mean = means.get(f"{program}.{size_class}", means.get(size_class, 1.0))
+        sd = sds.get(size_class, sds.get("", 0.0) if mean < 1 else 0.0)
+        return mean, sd
+
+    def redemption_model(self) -> RedemptionModel:
+        """Every (program, size class) group's redemption rate."""
+        return model_of((p, c, *self.redemption_rate(p, c))
+                        for p in self.programs for c in SIZE_CLASSES)
+
     def with_values(self, **changes: Any) -> Policy:
         """A copy with some fields changed (a what-if)."""
         return replace(self, **changes)
@@ -217,6 +258,13 @@ class Policy:
             items.append(("returns.tiers", format_tiers(self.tiers)))
         if self.leximin_districts:
             items.append(("leximin.districts", "yes"))
+        items += [(f"redemption.{k}", v) for k, v in self.redemption]
+        items += [("redemption.sd" + (f".{k}" if k else ""), v) for k, v in self.redemption_sd]
+        for key, field, default in (("overspend_risk", "overspend_risk", 0.05),
+                                    ("redemption.samples", "redemption_samples", 1000),
+                                    ("redemption.seed", "redemption_seed", 0)):
+            if getattr(self, field) != default:
+                items.append((key, getattr(self, field)))
         return items
 
     @classmethod
@@ -349,15 +397,62 @@ def _parse(values: Mapping[str, Any]) -> Policy:
             fields["objective"] = Objective(text)
         elif k.kind == "returns.tiers":
             fields["tiers"] = parse_tiers(key, value)
+        elif k.kind in REDEMPTION_KINDS:
+            _redemption_key(key, k, value, program_of, fields)
         else:  # leximin.districts
             fields["leximin_districts"] = _yes_no(key, value)
     for program in programs:
         if program not in DEFAULT_RATES and program not in dict(rates):
             raise PolicyError(f"rate.{program}", "policy.required_rate", program=program)
-    return Policy(
+    policy = Policy(
         budgets=tuple(budgets),
         rates=tuple(rates),
         caps=tuple(caps),
         min_scores=tuple(min_scores),
         **fields,
     )
+    _check_redemption(policy)
+    return policy
+
+
+def _redemption_key(key: str, k: PolicyKey, value: Any, program_of: Any,
+                    fields: dict[str, Any]) -> None:
+    """One ``redemption.*`` or ``overspend_risk`` key into ``fields``."""
+    if k.kind == "overspend_risk":
+        risk = _number(key, value, 0, 1)
+        if not 0 < risk < 1:
+            raise PolicyError(key, "policy.open_share", got=_shown(value))
+        fields["overspend_risk"] = risk
+    elif k.kind in ("redemption.samples", "redemption.seed"):
+        samples = k.kind == "redemption.samples"
+        number = _number(key, value, 1 if samples else 0, MAX_SAMPLES if samples else 2**63 - 1)
+        if number != int(number):
+            raise PolicyError(key, "policy.whole_number", got=_shown(value))
+        fields[k.kind.replace(".", "_")] = int(number)
+    elif k.kind == "redemption.sd":
+        fields.setdefault("redemption_sd", ())
+        fields["redemption_sd"] += ((k.size_class or "", _number(key, value, 0, 0.5)),)
+    else:
+        name = str(k.size_class)
+        if k.program is not None:
+            name = f"{program_of(key, k.program)}.{name}"
+        mean = _number(key, value, 0, 1)
+        if mean == 0:
+            raise PolicyError(key, "policy.redemption_zero")
+        fields.setdefault("redemption", ())
+        fields["redemption"] += ((name, mean),)
+
+
+def _check_redemption(policy: Policy) -> None:
+    """Every group's (mean, sd) must describe a Beta distribution."""
+    for program in policy.programs:
+        for size_class in SIZE_CLASSES:
+            mean, sd = policy.redemption_rate(program, size_class)
+            try:
+                beta_parameters(mean, sd)
+            except ValueError:  # means and sds are in range here: only the spread can fail
+                sds = dict(policy.redemption_sd)
+                key = "redemption.sd" + (f".{size_class}" if size_class in sds else "")
+                raise PolicyError(key, "policy.redemption_spread", program=program,
+                                  size_class=size_class, sd=f"{sd:g}", mean=f"{mean:g}",
+                                  spread=f"{mean * (1 - mean):g}") from None

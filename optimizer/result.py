@@ -62,6 +62,11 @@ class Route:
     programs: tuple[str, ...]
     cut_off: float
     funded: int
+    #: A general pool under the overspend-risk limit prices each size class apart
+    #: (a class that redeems more, or less surely, costs more of the risk budget per
+    #: yuan issued): one general route per class, offered to that class's firms only.
+    #: Where the class got nothing, ``cut_off`` is the score its next yuan must beat.
+    size_class: str | None = None
 
     @property
     def general(self) -> bool:

@@ -20,12 +20,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
 
 from optimizer.bounds import Limits, firm_limits
 from optimizer.catalog import Lang, text
+from optimizer.redemption import CvarProgram, RedemptionModel, cvar_programs
 from optimizer.result import Finding
 from optimizer.rows import AuxVariable, Row, RowKey, Sense
 from optimizer.scenario import PROGRAM_ZH, Scenario, SizeClass
@@ -145,6 +147,14 @@ class Rule:
         """Conflicts that arithmetic alone proves, before any LP is built."""
         return []
 
+    def reported(self, group: str) -> bool:
+        """Whether a row of ``group`` is reported (with its dual) in a result.
+
+        A rule may keep internal rows to itself (the CVaR sample rows of
+        :class:`RedemptionRisk`); they are in the LP but not in ``Result.rows``.
+        """
+        return True
+
     # -- its groups ------------------------------------------------------------------
     def members(self, ctx: Context, group: str) -> np.ndarray:
         """Firm mask of the firms a row of ``group`` sums over (all firms by default)."""
@@ -191,7 +201,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class PoolBudget(Rule):
-    """Σ_i a[i, p] ≤ budget.p for every program p."""
+    """Σ_i a[i, p] ≤ budget.p for every program p without a redemption model."""
 
     budgets: tuple[tuple[str, float], ...]
     key: ClassVar[str] = "budget"
@@ -200,8 +210,9 @@ class PoolBudget(Rule):
 
     def rows(self, ctx: Context) -> list[Row]:
         everyone = np.ones(ctx.n_firms, dtype=bool)
-        return [Row(RowKey(self.key, p), *ctx.pairs(everyone, j), Sense.LE, b)
-                for j, (p, b) in enumerate(self.budgets)]
+        programs = ctx.scenario.programs
+        return [Row(RowKey(self.key, p), *ctx.pairs(everyone, programs.index(p)), Sense.LE, b)
+                for p, b in self.budgets]
 
     def describe(self, lang: Lang) -> str:
         space = "" if lang == "zh" else " "  # 训力券5亿元 / training ¥500.0M
@@ -216,8 +227,8 @@ class PoolBudget(Rule):
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         return [
             Violation(self.key, p, f"pool {p} pays {yuan(spent)}, more than its {yuan(b)}")
-            for j, (p, b) in enumerate(self.budgets)
-            if _over(spent := math.fsum(amounts[:, j]), b)
+            for p, b in self.budgets
+            if _over(spent := math.fsum(amounts[:, ctx.scenario.programs.index(p)]), b)
         ]
 
 
@@ -372,6 +383,8 @@ class DistrictFloor(Rule):
         needs = self.needs(ctx)
         need = math.fsum(needs.values())
         total = ctx.scenario.policy.total_budget
+        if ctx.scenario.policy.redemption_model().active:
+            total = math.inf  # pools may issue more than they hold: the elastic LP decides
         if need > total + SHORTFALL_YUAN:
             zh, en = (text("diagnose.district_floor.total", lang, share=self.parameter,
                            need=yuan(need, lang), pools=_pools(ctx, lang))
@@ -480,6 +493,110 @@ def _pools(ctx: Context, lang: Lang) -> str:
     return text("diagnose.pools.many", lang, count=count, total=total)
 
 
+@dataclass(frozen=True)
+class RedemptionRisk(Rule):
+    """P(spending of pool p > budget.p) ≤ ε for every pool with a redemption model.
+
+    Spending is Σ_g r_g y_g over the pool's groups g = (size class, program),
+    with y_g = Σ_{i∈g} a[i, p] the yuan issued and r_g the group's random
+    redemption rate (:mod:`optimizer.redemption`). The chance constraint is kept
+    by a CVaR limit over N sampled rate vectors (Rockafellar–Uryasev), with one
+    auxiliary column y_g per group so that each sample row has few nonzeros::
+
+        Σ_{i∈g} a[i, p] − y_g ≤ 0                      (group ``P.issued.CLASS``)
+        u_s + t − Σ_g r_{g,s} y_g ≥ 0,  u_s ≥ 0         (group ``P.sample.s``)
+        t + 1/(εN) Σ_s u_s ≤ budget.p                  (group ``P``: the reported row)
+
+    Such a pool has no plain pool row (:class:`PoolBudget` leaves it out), so it
+    may issue more than it holds. Only the CVaR row is reported; its dual is
+    impact per yuan of pool, like a pool row's.
+    """
+
+    model: RedemptionModel
+    budgets: tuple[tuple[str, float], ...]
+    epsilon: float
+    samples: int
+    seed: int
+    key: ClassVar[str] = "redemption"
+    hard: ClassVar[bool] = True
+    shadow_verb: ClassVar[str] = "add"
+
+    @cached_property
+    def cvar(self) -> list[CvarProgram]:
+        """The sampled data of each modelled pool's CVaR row."""
+        return cvar_programs(self.model, self.budgets, self.epsilon, self.samples, self.seed)
+
+    def variables(self, ctx: Context) -> list[AuxVariable]:
+        out = []
+        for c in self.cvar:
+            p = c.program
+            out += [AuxVariable(f"redemption.{p}.y.{cls}") for cls in c.size_classes]
+            out.append(AuxVariable(f"redemption.{p}.t", low=None))
+            out += [AuxVariable(f"redemption.{p}.u.{s}") for s in range(len(c.rates))]
+        return out
+
+    def rows(self, ctx: Context) -> list[Row]:
+        none = np.zeros(0, dtype=np.int64)
+        out = []
+        for c in self.cvar:
+            p, j = c.program, ctx.scenario.programs.index(c.program)
+            issued = [f"redemption.{p}.y.{cls}" for cls in c.size_classes]
+            t = f"redemption.{p}.t"
+            for cls, y in zip(c.size_classes, issued, strict=True):
+                out.append(Row(RowKey(self.key, f"{p}.issued.{cls}"),
+                               *ctx.pairs(ctx.size_class == cls, j), Sense.LE, 0.0,
+                               aux=((y, -1.0),)))
+            for s, rates in enumerate(c.rates.tolist()):
+                out.append(Row(RowKey(self.key, f"{p}.sample.{s}"), none, none, Sense.GE, 0.0,
+                               aux=((f"redemption.{p}.u.{s}", 1.0), (t, 1.0),
+                                    *((y, -r) for y, r in zip(issued, rates, strict=True)))))
+            weight = c.weight
+            out.append(Row(RowKey(self.key, p), none, none, Sense.LE, c.budget,
+                           aux=((t, 1.0), *((f"redemption.{p}.u.{s}", weight)
+                                            for s in range(len(c.rates))))))
+        return out
+
+    def reported(self, group: str) -> bool:
+        return "." not in group  # the CVaR row of each pool, not its sample or issued rows
+
+    def label(self, lang: Lang) -> str:
+        return text("redemption.label", lang)
+
+    def members(self, ctx: Context, group: str) -> np.ndarray:
+        _, _, size_class = group.partition(".issued.")
+        if size_class:
+            return np.asarray(ctx.size_class == size_class, dtype=bool)
+        return np.ones(ctx.n_firms, dtype=bool)
+
+    def group_label(self, group: str, lang: Lang) -> str:
+        return program_label(group.split(".")[0], lang)
+
+    def describe(self, lang: Lang) -> str:
+        return "".join(
+            text("redemption.describe", lang, program=program_label(c.program, lang),
+                 budget=yuan(c.budget, lang), risk=share(self.epsilon), samples=len(c.rates))
+            for c in self.cvar)
+
+    def shadow_phrase(self, group: str, lang: Lang) -> tuple[str, str]:
+        g = self.group_label(group, lang)
+        return (text("redemption.shadow_name", lang, program=g),
+                text("redemption.shadow_room", lang, program=g, s="{s}"))
+
+    def blocker_phrase(self, row: Row, lang: Lang) -> str:
+        return text("redemption.shadow_name", lang, program=self.group_label(row.group, lang))
+
+    def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
+        programs = ctx.scenario.programs
+        out = []
+        for c in self.cvar:
+            value = c.cvar(amounts[:, programs.index(c.program)], ctx.size_class)
+            if _over(value, c.budget):
+                out.append(Violation(self.key, c.program, text(
+                    "redemption.violation", "en", program=c.program, cvar=yuan(value),
+                    budget=yuan(c.budget))))
+        return out
+
+
 #: The fairness rules set by one share in [0, 1]: policy key → the rule class.
 SHARE_RULES: dict[str, type[StartupSetAside | LargeFirmCap | DistrictFloor |
                           BasicResearchSetAside]] = {
@@ -495,7 +612,12 @@ NEUTRAL_SHARES: dict[str, float] = {key: float(cls.neutral or 0.0)
 def rules_for(scenario: Scenario) -> list[Rule]:
     """The rules a scenario's policy switches on, hard rules first."""
     policy = scenario.policy
-    rules: list[Rule] = [PoolBudget(policy.budgets)]
+    redemption = policy.redemption_model()
+    rules: list[Rule] = [PoolBudget(tuple(
+        (p, b) for p, b in policy.budgets if not redemption.modelled(p)))]
+    if redemption.active:
+        rules.append(RedemptionRisk(redemption, policy.budgets, policy.overspend_risk,
+                                    policy.redemption_samples, policy.redemption_seed))
     if policy.cap_total is not None:
         rules.append(FirmTotalCap(policy.cap_total))
     rules += [cls(getattr(policy, key)) for key, cls in SHARE_RULES.items()
@@ -522,6 +644,7 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
 _LABELLERS: dict[str, Rule] = {
     "budget": PoolBudget(()), "cap.total": FirmTotalCap(0.0),
     **{key: cls(0.0) for key, cls in SHARE_RULES.items()}, "objective": MaxMinLevel(),
+    "redemption": RedemptionRisk(RedemptionModel(()), (), 0.05, 1, 0),
 }
 
 

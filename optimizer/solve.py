@@ -17,6 +17,7 @@ from optimizer.rules import (
     SHARE_RULES,
     Context,
     MaxMinLevel,
+    RedemptionRisk,
     Row,
     Rule,
     make_context,
@@ -171,8 +172,9 @@ class Resolver:
         self._level_rule = objective_rule(policy)
         self._groups = [] if self._level_rule is None else level_groups(ctx,
                                                                         rule=self._level_rule)
+        variables = [v for rule in rules_for(scenario) for v in rule.variables(ctx)]
         self.model = AllocationModel(ctx, rows, tie_broken_scores(scenario), policy.tiers,
-                                     self._groups)
+                                     self._groups, variables=variables)
 
     def solve(self, policy: Policy) -> Result:
         """The scenario solved under ``policy``, as :func:`solve` would solve it.
@@ -258,7 +260,7 @@ def _optimal(ctx: Context, rows: Sequence[Row], outcome: Outcome,
         objective=_impact(ctx.scenario, amounts),
         level=min((v for _, v in levels), default=None),
         levels=tuple(levels),
-        rows=tuple(_row_reports(rows, outcome)),
+        rows=tuple(_row_reports(_reported(rows, rules), outcome)),
         solver_status=outcome.solver_status,
         timings=timings,
         rules=tuple(rules),
@@ -326,9 +328,23 @@ def _routes(ctx: Context, outcome: Outcome, amounts: np.ndarray,
         if key not in reported:  # a neutral row cannot bind: its pairs pay for themselves
             found[found == k] = -1
     routes: list[Route] = []
+    redemption = ctx.scenario.policy.redemption_model()
     for j, p in enumerate(programs):
         mask = funded[:, j] & (found[:, j] == -1)
-        if mask.any():
+        if redemption.modelled(p):  # one general route per size class (see Route.size_class)
+            for group in redemption.indices(p):
+                size_class = redemption.groups[group].size_class
+                mine = mask & (ctx.size_class == size_class)
+                if mine.any():
+                    cut, count = float(raw[mine, j].min()), int(mine.sum())
+                else:  # nobody funded: the score the class's next yuan must beat
+                    key = RowKey(RedemptionRisk.key, f"{p}.issued.{size_class}")
+                    if key not in outcome.marginals:
+                        continue
+                    cut, count = max(outcome.marginals[key], 0.0), 0
+                decided[mine, j] = len(routes)
+                routes.append(Route(None, p, (p,), cut, count, size_class))
+        elif mask.any():
             decided[mask, j] = len(routes)
             routes.append(Route(None, p, (p,), float(raw[mask, j].min()), int(mask.sum())))
     for k, key in enumerate(outcome.route_keys):
@@ -350,6 +366,12 @@ def _tidy(amounts: np.ndarray, ctx: Context) -> np.ndarray:
 def _impact(scenario: Scenario, amounts: np.ndarray) -> float:
     scores = scenario.firms["score"].to_numpy(dtype=float)
     return math.fsum(scores * amounts.sum(axis=1))
+
+
+def _reported(rows: Sequence[Row], rules: Sequence[Rule]) -> list[Row]:
+    """The rows a result reports: all but those their rule keeps to itself."""
+    by_key = {rule.key: rule for rule in rules}
+    return [row for row in rows if row.rule not in by_key or by_key[row.rule].reported(row.group)]
 
 
 def _row_reports(rows: Sequence[Row], outcome: Outcome) -> list[RowReport]:

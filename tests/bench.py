@@ -248,15 +248,92 @@ def bench_guard(sizes: tuple[int, ...]) -> None:
         print(f"  {label:<27}: {(done.stdout or done.stderr).strip()}")
 
 
+#: The redemption rates of the bench's default scenario (UK Help to Grow redeemed ≈60 %).
+REDEMPTION = (("startup", 0.6), ("small", 0.7), ("medium", 0.8), ("large", 0.9))
+
+
+def with_redemption(scenario: Scenario, sd: float = 0.1, **changes: Any) -> Scenario:
+    """``scenario`` with the bench's redemption rates (every class, sd ``sd``)."""
+    return scenario.with_policy(scenario.policy.with_values(
+        redemption=REDEMPTION, redemption_sd=(("", sd),), **changes))
+
+
+def bench_redemption() -> None:
+    from inputs.builtin import default_scenario
+    from optimizer.analysis import sweep
+    from optimizer.analysis.risk import pool_risks
+    from optimizer.redemption import BLOCK, model_of, simulate
+    from ui.executors import executor_for
+
+    rates = ", ".join(f"{c} {m:.0%}" for c, m in REDEMPTION)
+    print(f"\n## Redemption (rates {rates}, ε 5 %): seconds")
+    base = default_scenario()
+    for samples in (1000, 2000, 4000):
+        seconds, result = timed(lambda n=samples: solve(with_redemption(
+            base, redemption_samples=n)))
+        print(f"  default scenario, {samples:,} samples: {seconds:.2f} s ({result.status})")
+    big = with_redemption(scaled(generate(100_000, seed=2024), 100_000))
+    seconds, result = timed(lambda: solve(big))
+    print(f"  100,000 firms, 1,000 samples: {seconds:.2f} s ({result.status})")
+    model = model_of([("training", c, m, 0.1) for c, m in REDEMPTION])
+    issued = np.array([20e6, 60e6, 220e6, 210e6])
+    seconds, _ = timed(lambda: simulate(model, issued, [("training", 5e8)], 1, 1_000_000))
+    print(f"  10⁶ out-of-sample draws, here: {seconds:.2f} s ({-(-1_000_000 // BLOCK)} blocks)")
+    with executor_for(None) as pool:
+        seconds, _ = timed(lambda: simulate(model, issued, [("training", 5e8)], 1, 1_000_000,
+                                            executor=pool))
+        print(f"  10⁶ out-of-sample draws, local processes (with their start): {seconds:.2f} s")
+    scenario = with_redemption(base)
+    values = [round(0.01 * k, 2) for k in range(1, 22)]
+    seconds, _ = timed(lambda: sweep(scenario, "overspend_risk", values))
+    print(f"  risk sweep 1 % → 21 % (21 points), here: {seconds:.2f} s")
+    with executor_for(None) as pool:
+        seconds, _ = timed(lambda: sweep(scenario, "overspend_risk", values, executor=pool))
+        print(f"  risk sweep, local processes (with their start): {seconds:.2f} s")
+
+    print("\n## Redemption: achieved risk on fresh draws (10⁶) against ε, default scenario")
+    print(f"  {'sd':>4} {'ε':>5} {'pool':>9} {'issued':>12} {'expected':>12} {'/ pool':>7}"
+          f" {'P(over)':>8} {'p95':>12} {'p99':>12}")
+    for sd in (0.0, 0.05, 0.1, 0.15):
+        for epsilon in (0.01, 0.05, 0.1):
+            result = solve(with_redemption(base, sd, overspend_risk=epsilon))
+            for program, risk in pool_risks(result, draws=1_000_000).items():
+                print(f"  {sd:4.2f} {epsilon:5.0%} {program:>9} {risk.issued / 1e6:10.1f}M "
+                      f"{risk.expected_spend / 1e6:10.1f}M {risk.expected_spend / risk.budget:7.1%}"
+                      f" {risk.p_overspend:8.2%} {risk.spend_p95 / 1e6:10.1f}M "
+                      f"{risk.spend_p99 / 1e6:10.1f}M")
+
+    from inputs.builtin import fair_scenario
+
+    print("\n## Redemption: expected spending against the pool, per scenario (sd 0.1, ε 5 %)")
+    scenarios = [("default", base), ("fairness what-if", fair_scenario()),
+                 ("30,000 firms", scaled(generate(30_000, seed=7), 30_000)),
+                 ("100,000 firms", scaled(generate(100_000, seed=2024), 100_000))]
+    for name, scenario in scenarios:
+        result = solve(with_redemption(scenario))
+        if not result.optimal:
+            print(f"  {name:<17} {result.status}")
+            continue
+        shown = ", ".join(
+            f"{program} {risk.expected_spend / risk.budget:.1%} (P(over) {risk.p_overspend:.2%})"
+            for program, risk in pool_risks(result, draws=200_000).items())
+        print(f"  {name:<17} {shown}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--engine-only", action="store_true")
     parser.add_argument("--store-only", action="store_true", help="only the store's figures")
+    parser.add_argument("--redemption-only", action="store_true",
+                        help="only the redemption figures")
     args = parser.parse_args()
     sizes = tuple(args.sizes)
     if args.store_only:
         bench_store()
+        return
+    if args.redemption_only:
+        bench_redemption()
         return
     bench_engine(sizes, fair=False)
     bench_engine(sizes, fair=True)
@@ -266,6 +343,7 @@ def main() -> None:
         bench_report()
         bench_store()
         bench_app()
+        bench_redemption()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from inputs.store import StoreError
 from optimizer.catalog import Lang, text
 from ui.commands import COMMANDS
 from ui.commands.common import EXIT_INPUT, CliError, lang_of, print_json
+from ui.executors import ExecutorError
 
 
 class Parser(argparse.ArgumentParser):
@@ -63,6 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {message}", file=sys.stderr)
         if getattr(args, "json", False):
             print_json({"status": "invalid_input", "error": err.to_dict(), "message": message})
+        return EXIT_INPUT
+    except ExecutorError as err:  # --dask named a scheduler that cannot be used
+        print(text("cli.error", lang, message=err.text(lang)), file=sys.stderr)
+        if getattr(args, "json", False):
+            print_json({"status": "invalid_input", "error": err.to_dict(),
+                        "message": err.text(lang)})
         return EXIT_INPUT
     except InputError as err:
         print(text("cli.error", lang, message=err.render(lang)), file=sys.stderr)

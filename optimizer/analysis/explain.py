@@ -269,6 +269,8 @@ def _offers(result: Result, c: _Classified, i: int) -> tuple[RouteOffer, ...]:
         if not short.intersection(route.programs):
             continue
         if route.key is None:
+            if route.size_class is not None and c.ctx.size_class[i] != route.size_class:
+                continue  # another size class's part of a pool under the risk limit
             mine = float(c.raw_next[i, programs.index(str(route.program))])
             zh, en = (text("explain.route.general", lang,
                            program=program_label(str(route.program), lang))

@@ -13,6 +13,9 @@ The fairness *constraints* are the startup set-aside, the large-firm cap, the
 district floor and the basic-research set-aside. A fairness *objective* is
 priced as a rule too: ``objective = maxmin`` or ``leximin`` (rule
 ``"objective"``) and the diminishing-returns tiers (rule ``"returns.tiers"``).
+With a redemption model whose rates are uncertain (sd > 0), the overspend-risk
+limit (rule ``"overspend_risk"``) is priced against issuing on expected
+redemption alone: the same means with sd 0, where expected spending fills the pool.
 Budgets, rates, per-firm caps and thresholds are the programs' own terms and
 are always kept.
 
@@ -49,6 +52,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.analysis.frontier import RISK
 from optimizer.analysis.metrics import grouped_by
 from optimizer.catalog import text
 from optimizer.policy import Objective, Policy, format_tiers
@@ -149,6 +153,10 @@ def fairness_rules(policy: Policy) -> list[Comparison]:
     if policy.tiers:
         out.append(Comparison("returns.tiers", format_tiers(policy.tiers),
                               base.with_values(tiers=policy.tiers), base))
+    if any(g.sd > 0 for g in policy.redemption_model().groups):
+        # the overspend-risk limit against issuing on expected redemption alone (sd 0)
+        out.append(Comparison(RISK, share(policy.overspend_risk), base,
+                              base.with_values(redemption_sd=())))
     return out
 
 
@@ -180,7 +188,8 @@ def price_of_fairness(scenario: Scenario, result: Result | None = None) -> list[
     def solved(policy: Policy) -> Result:
         nonlocal resolver
         if policy not in cache:
-            if policy.objective is Objective.IMPACT and not policy.tiers:
+            same_lp = policy.redemption_sd == base.redemption_sd
+            if policy.objective is Objective.IMPACT and not policy.tiers and same_lp:
                 # base with some constraints neutral: only right-hand sides differ
                 if resolver is None:
                     resolver = Resolver(scenario.with_policy(base))
@@ -193,7 +202,9 @@ def price_of_fairness(scenario: Scenario, result: Result | None = None) -> list[
     by_class = grouped_by(scenario.firms["size_class"].astype(str).to_numpy())
     by_district = grouped_by(scenario.firms["district"].astype(str).to_numpy())
     out = []
-    for c in [everything, *rules]:
+    # "all" is the fairness constraints together; the risk limit is priced on its own
+    together = [everything] if any(c.rule != RISK for c in rules) else []
+    for c in [*together, *rules]:
         fair, free = solved(c.fair), solved(c.free)
         # dropping rules never makes a scenario infeasible, but a solver can still fail
         # (status error): such a comparison has no price and is left out
@@ -225,6 +236,10 @@ def _rule_label(rule: str, parameter: str, policy: Policy) -> tuple[str, str]:
         named = SHARE_RULES[rule](0.0)
         zh, en = (text("fairness.rule", lang, parameter=parameter, rule=named.label(lang))
                   for lang in ("zh", "en"))
+        return zh, en
+    if rule == RISK:
+        zh, en = (text("fairness.rule", lang, parameter=parameter,
+                       rule=text("redemption.label", lang)) for lang in ("zh", "en"))
         return zh, en
     if rule == "objective":
         key = f"fairness.objective.{policy.objective}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,9 +115,14 @@ class Frontier:
         return pd.DataFrame(rows)
 
 
+#: The swept key of the redemption model: ε, the allowed overspend probability.
+RISK = "overspend_risk"
+
+
 def sweepable(scenario: Scenario) -> list[str]:
     """The rules :func:`sweep` accepts for this scenario."""
-    return [*SHARE_RULES, *(str(PolicyKey("budget", p)) for p in scenario.programs)]
+    risk = [RISK] if scenario.policy.redemption_model().active else []
+    return [*SHARE_RULES, *(str(PolicyKey("budget", p)) for p in scenario.programs), *risk]
 
 
 def policy_at(policy: Policy, rule: str, value: float) -> Policy:
@@ -140,12 +146,18 @@ def policy_at(policy: Policy, rule: str, value: float) -> Policy:
             raise ValueError(f"{rule} must be yuan ≥ 0, got {value:g}")
         budgets = tuple((p, float(value) if p == key.program else b) for p, b in policy.budgets)
         return policy.with_values(budgets=budgets)
+    if rule == RISK:
+        if not policy.redemption_model().active:
+            raise ValueError(f"{RISK} needs a redemption model (a redemption.CLASS below 1)")
+        if not 0 < value < 1:
+            raise ValueError(f"{RISK} must be above 0 and below 1, got {value:g}")
+        return policy.with_values(overspend_risk=float(value))
     allowed = ", ".join([*SHARE_RULES, *(str(PolicyKey("budget", p)) for p in policy.programs)])
     raise ValueError(f"cannot sweep {rule!r}; choose one of {allowed}")
 
 
 def sweep(scenario: Scenario, rule: str, values: Sequence[float],
-          progress: Progress | None = None) -> Frontier:
+          progress: Progress | None = None, executor: Executor | None = None) -> Frontier:
     """Solve ``scenario`` at each value of one rule's parameter.
 
     Parameters
@@ -154,11 +166,16 @@ def sweep(scenario: Scenario, rule: str, values: Sequence[float],
         The scenario; its other rules stay as they are.
     rule
         ``startup_floor``, ``large_cap``, ``district_floor``,
-        ``basic_research_floor`` (shares in [0, 1]) or ``budget.P`` (yuan).
+        ``basic_research_floor`` (shares in [0, 1]), ``budget.P`` (yuan) or
+        ``overspend_risk`` (ε in (0, 1), with a redemption model).
     values
         The parameter values, solved in this order.
     progress
         Called as ``progress(done, total)``: once with 0, then after each point.
+    executor
+        Where points solved afresh run (``overspend_risk`` moves coefficients, and
+        leximin stages change the model, so their points are independent solves);
+        None: here, one after the other. Points come back in order either way.
 
     Raises
     ------
@@ -170,9 +187,12 @@ def sweep(scenario: Scenario, rule: str, values: Sequence[float],
     if progress:
         progress(0, len(values))
     solve_at: Callable[[Policy], Result]
-    if scenario.policy.objective is Objective.LEXIMIN:
+    if scenario.policy.objective is Objective.LEXIMIN or rule == RISK:
+        what_ifs = [scenario.with_policy(policy) for policy in policies]
+        solved = iter(executor.map(solve, what_ifs) if executor else map(solve, what_ifs))
+
         def solve_at(policy: Policy) -> Result:
-            return solve(scenario.with_policy(policy))
+            return next(solved)
     elif policies:
         # the swept rule's rows are always in the model: at 0 % (or a 100 % cap) they
         # cannot bind

@@ -26,4 +26,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "tier shares must rise and end at 1, got {got}"),
     "policy.tier_weights": ("各档权重不应递增（收益递减），实际为 {got}",
                             "tier weights must not rise (returns diminish), got {got}"),
+    "policy.open_share": ("应大于 0 且小于 1，实际为 {got}",
+                          "must be above 0 and below 1, got {got}"),
+    "policy.whole_number": ("应为整数，实际为 {got}", "must be a whole number, got {got}"),
+    "policy.redemption_zero": ("应大于 0（已发放金额中预计兑付的比例）",
+                               "must be above 0 (a share of issued yuan that is redeemed)"),
+    "policy.redemption_spread": (
+        "{program}、{size_class}：标准差 {sd} 对均值 {mean} 过大，标准差的平方应小于"
+        "均值 ×（1 − 均值）= {spread}",
+        "{program}, {size_class}: sd {sd} is too large for mean {mean}: sd² must be below "
+        "mean × (1 − mean) = {spread}"),
 }

@@ -46,6 +46,14 @@ CASES: list[tuple[str, list[tuple[str, Any]], str, str]] = [
      "input.labels.bad"),
     ("required rate", [*BUDGETS, ("budget.corpus", 10_000_000)], "rate.corpus",
      "policy.required_rate"),
+    ("risk not a probability", [*BUDGETS, ("overspend_risk", 0)], "overspend_risk",
+     "policy.open_share"),
+    ("samples not whole", [*BUDGETS, ("redemption.samples", 10.5)], "redemption.samples",
+     "policy.whole_number"),
+    ("nothing redeemed", [*BUDGETS, ("redemption.startup", 0)], "redemption.startup",
+     "policy.redemption_zero"),
+    ("spread too wide", [*BUDGETS, ("redemption.startup", 0.9), ("redemption.sd", 0.4)],
+     "redemption.sd", "policy.redemption_spread"),
 ]
 
 

@@ -9,10 +9,12 @@ from inputs.builtin import DEFAULT_SCENARIO_PATH
 from inputs.store.decisions import record_solve
 from inputs.store.resolve import source_sha256
 from optimizer import Result, solve
+from optimizer.analysis.risk import pool_risks
 from optimizer.catalog import text
 from optimizer.money import Lang, share, yuan
 from optimizer.rules import group_label, program_label, rule_name
 from ui.commands.common import add_lang, check_out, exit_code, print_json, scenario_from, write_out
+from ui.executors import dask_address, executor_for
 
 STATUS_ZH = {"optimal": "最优", "infeasible": "不可行", "error": "求解失败"}
 CLASS_ZH = {"startup": "初创", "small": "小型", "medium": "中型", "large": "大型"}
@@ -24,6 +26,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", help="write the Excel report to this file")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     add_lang(p)
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="run the redemption Monte Carlo on this Dask scheduler "
+                        "(default: $VOUCHER_OPT_DASK, else local processes)")
     p.set_defaults(run=run)
 
 
@@ -38,12 +43,32 @@ def run(args: argparse.Namespace) -> int:
         digest = source_sha256(args.scenario or DEFAULT_SCENARIO_PATH)
         write_out(out, build_report(result, lang=args.lang, source_sha256=digest))
     if args.json:
-        print_json(result_json(result))
+        payload = result_json(result)
+        if result.optimal:
+            payload["redemption"] = redemption_json(result, dask_address(args.dask))
+        print_json(payload)
     else:
         print(summary(result, args.lang))
+        if result.optimal and result.scenario.policy.redemption_model().active:
+            print(redemption_lines(result, args.lang, dask_address(args.dask)))
         if out:
             print(text("cli.report_written", args.lang, path=args.out))
     return exit_code(result.status)
+
+
+def redemption_json(result: Result, address: str | None) -> dict[str, Any]:
+    """``redemption: {P: {issued, expected_spend, p_overspend, spend_p95, spend_p99}}``."""
+    with executor_for(address) as executor:
+        return {p: risk.to_dict() for p, risk in pool_risks(result, executor=executor).items()}
+
+
+def redemption_lines(result: Result, lang: Lang, address: str | None) -> str:
+    """"Issue ¥X to spend ¥Y with Z% risk", one line per pool (the amounts above are issued)."""
+    with executor_for(address) as executor:
+        risks = pool_risks(result, executor=executor)
+    return "\n".join("  " + text("redemption.summary", lang, program=program_label(p, lang),
+                                  issued=yuan(r.issued, lang), spend=yuan(r.expected_spend, lang),
+                                  risk=share(r.p_overspend)) for p, r in risks.items())
 
 
 def result_json(result: Result) -> dict[str, Any]:

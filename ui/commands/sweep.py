@@ -17,7 +17,7 @@ from inputs.builtin import DEFAULT_SCENARIO_PATH
 from inputs.store.resolve import source_sha256
 from optimizer import solve
 from optimizer.analysis import Frontier, sweep
-from optimizer.analysis.frontier import SHARE_RULES, sweepable
+from optimizer.analysis.frontier import RISK, SHARE_RULES, sweepable
 from optimizer.money import share, yuan
 from ui.commands.common import (
     EXIT_OK,
@@ -29,6 +29,7 @@ from ui.commands.common import (
     scenario_from,
     write_out,
 )
+from ui.executors import dask_address, executor_for
 
 #: Most points a sweep may have (a typo in --step must not start 10⁶ solves).
 MAX_POINTS = 1000
@@ -46,6 +47,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     add_lang(p)
     p.add_argument("--out", help="write the Excel report with the frontier sheet to this file")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="solve the points of an overspend_risk sweep on this Dask scheduler "
+                        "(default: $VOUCHER_OPT_DASK, else local processes)")
     p.set_defaults(run=run)
 
 
@@ -88,7 +92,14 @@ def run(args: argparse.Namespace) -> int:
     scenario = scenario_from(args.scenario, args.lang)
     check_rule(args.rule, sweepable(scenario), values)
     bar = _progress if sys.stderr.isatty() else None
-    frontier = sweep(scenario, args.rule, values, progress=bar)
+    if args.rule == RISK:  # independent fresh solves: on an executor
+        if not all(0 < v < 1 for v in values):
+            raise CliError("redemption.error.sweep_risk", rule=RISK,
+                           got=", ".join(f"{v:g}" for v in values if not 0 < v < 1))
+        with executor_for(dask_address(args.dask)) as executor:
+            frontier = sweep(scenario, args.rule, values, progress=bar, executor=executor)
+    else:
+        frontier = sweep(scenario, args.rule, values, progress=bar)
     if bar:
         sys.stderr.write("\n")
     if out:

@@ -14,6 +14,7 @@ Sheets, in order (titles in the report's language)::
     基线对比 Baselines      the optimized allocation beside the offices' rules
     方案对比 Comparison     only with ``compared``: scenarios side by side, Δs, a chart
     前沿 Frontier           only with ``frontier``: the sweep's table and a line chart
+    兑付风险 Redemption risk  only with a redemption model: issued, spending, risk, histogram
     firms, policy           the scenario itself, unchanged: a report loads as its scenario
 
 An infeasible result gives the summary (with the diagnosis) and the scenario
@@ -33,6 +34,7 @@ from openpyxl import Workbook
 from inputs.scenario_sheets import add_scenario_sheets
 from inputs.xlsx_stream import StreamedSheet, save
 from optimizer.analysis.frontier import Frontier
+from optimizer.analysis.risk import pool_risks
 from optimizer.catalog import text
 from optimizer.money import Lang
 from optimizer.result import Result
@@ -41,6 +43,7 @@ from ui.report.sheets_allocations import write_allocations
 from ui.report.sheets_compare import write_baselines, write_comparison
 from ui.report.sheets_frontier import write_frontier
 from ui.report.sheets_groups import write_groups
+from ui.report.sheets_redemption import write_redemption
 from ui.report.sheets_rules import write_rules
 from ui.report.sheets_summary import write_summary
 
@@ -128,4 +131,7 @@ def _add_sheets(workbook: Any, figures: Figures) -> list[StreamedSheet]:
         write_comparison(sheet("comparison"), figures)
     if figures.frontier is not None:
         write_frontier(sheet("frontier"), figures)
+    if figures.optimal and figures.result.scenario.policy.redemption_model().active:
+        write_redemption(workbook.create_sheet(text("redemption.sheet", lang)),
+                         pool_risks(figures.result), lang, figures.result.scenario.name)
     return streamed
