@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from optimizer.overrides import override_columns
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, PROGRAM_ZH, SIZE_CLASS_ZH, request_column
-from optimizer.scenario_sheets import COLUMN_LABELS
+from optimizer.scenario_sheets import COLUMN_LABELS, OVERRIDE_LABELS, column_label
 
 #: Sheet names accepted for the two sheets (after stripping and lower-casing).
 SHEET_ALIASES: dict[str, tuple[str, ...]] = {
@@ -22,6 +23,8 @@ SHEET_ALIASES: dict[str, tuple[str, ...]] = {
 #: Firms columns that must be present (request columns are required per program).
 REQUIRED_COLUMNS: tuple[str, ...] = ("firm_id", "size_class", "district", "score")
 #: Firms columns that may be left out: name (""), basic_research (no), applied_on.
+#: The override columns (``fixed.P``, ``min.P``, ``max.P``, ``exclude``, ``note``)
+#: are optional too (:func:`optimizer.overrides.override_columns`).
 OPTIONAL_COLUMNS: tuple[str, ...] = ("name", "basic_research", APPLIED_ON)
 
 #: Policy sheet headers: canonical → accepted names. ``note`` is read and ignored.
@@ -56,13 +59,17 @@ def normalise_header(value: Any) -> str:
 
 def firm_columns(programs: Iterable[str]) -> tuple[str, ...]:
     """Every canonical firms column a scenario with ``programs`` can use."""
-    return (*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in programs))
+    programs = tuple(programs)
+    return (*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in programs),
+            *override_columns(programs))
 
 
 def zh_name(column: str) -> str | None:
     """The Chinese header of a canonical firms column, or None (generic programs)."""
     if column in COLUMN_LABELS:
         return COLUMN_LABELS[column][0]
+    if column.partition(".")[0] in OVERRIDE_LABELS:
+        return column_label(column)[0]
     program = column.removesuffix("_request")
     if program != column and program in PROGRAM_ZH:
         return f"{PROGRAM_ZH[program]}申请额"
@@ -83,6 +90,9 @@ def firm_header_aliases(programs: Iterable[str]) -> dict[str, str]:
         zh = zh_name(column)
         if zh:
             aliases[normalise_header(zh)] = column
+        kind, dot, program = column.partition(".")
+        if dot and kind in OVERRIDE_LABELS:  # 固定额.training as well as 固定额.训力券
+            aliases[normalise_header(f"{OVERRIDE_LABELS[kind][0]}.{program}")] = column
     return aliases
 
 

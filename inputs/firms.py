@@ -24,10 +24,12 @@ from inputs.columns import (
     SIZE_CLASSES_SHOWN,
     YES_NO_LABELS,
     both_names,
+    firm_columns,
     firm_header_aliases,
     normalise_header,
 )
 from inputs.errors import InputError, column_letter
+from optimizer.overrides import EXCLUDE, KINDS, NOTE, override_column
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, request_column
 
 _TEXT_KINDS = {"string", "mixed", "mixed-integer", "empty"}
@@ -174,7 +176,7 @@ def _in_order(table: pd.DataFrame, programs: Sequence[str], file: str | None,
               sheet: str | None) -> tuple[pd.DataFrame, _Where]:
     """The table's known columns in sheet order, and where its rows are (row i: sheet row i+2)."""
     table = table.reset_index(drop=True)
-    expected = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in programs)]
+    expected = firm_columns(programs)
     order = {c: i for i, c in enumerate(c for c in expected if c in table.columns)}
     where = _Where(np.arange(len(table)) + 2, {}, order, file, sheet)
     return table[list(order)].astype(object).infer_objects(), where
@@ -358,6 +360,8 @@ def _validate(table: pd.DataFrame, where: _Where, programs: Sequence[str]) -> pd
         firms[column] = firms[column].astype(str)
     for column in ("score", *(request_column(p) for p in programs)):
         firms[column] = firms[column].astype(float)
+    if NOTE in firms.columns:
+        firms[NOTE] = firms[NOTE].astype(str)
     return firms
 
 
@@ -390,6 +394,7 @@ def _check(table: pd.DataFrame, programs: Sequence[str],
     for program in programs:
         column = request_column(program)
         out[column] = checks[column].numbers(0)
+    _check_overrides(checks, out, programs)
 
     problems = [c.problem for c in checks.values() if c.problem is not None]
     problems.sort(key=lambda p: (p.position, where.order.get(p.column, 0)))
@@ -398,3 +403,23 @@ def _check(table: pd.DataFrame, programs: Sequence[str],
 
 def _empty(table: pd.DataFrame, value: Any) -> pd.Series:
     return pd.Series([value] * len(table), index=table.index, dtype=object)
+
+
+def _check_overrides(checks: Mapping[str, _Column], out: dict[str, pd.Series],
+                     programs: Sequence[str]) -> None:
+    """The optional override columns: amounts ≥ 0 (blank: none), exclude yes/no, a note.
+
+    Only columns present in the sheet come out, so a table without them is
+    exactly as before. Whether the overrides fit the rules is the optimizer's
+    pre-check (:mod:`optimizer.override_diagnosis`), not a cell error.
+    """
+    for kind in KINDS:
+        for program in programs:
+            column = override_column(kind, program)
+            if column in checks:
+                out[column] = checks[column].numbers(0)
+    if EXCLUDE in checks:
+        flags = checks[EXCLUDE].labels(YES_NO_LABELS, "yes or no (是/否)")
+        out[EXCLUDE] = flags.where(flags.notna(), False).astype(bool)
+    if NOTE in checks:
+        out[NOTE] = checks[NOTE].text().fillna("")

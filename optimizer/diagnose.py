@@ -16,6 +16,7 @@ import numpy as np
 
 from optimizer.model import AllocationModel
 from optimizer.money import share, yuan
+from optimizer.override_diagnosis import pressing, precheck_rules
 from optimizer.result import Finding
 from optimizer.rules import (
     BasicResearchSetAside,
@@ -46,8 +47,12 @@ def _pools(ctx: Context) -> tuple[str, str]:
 
 
 def precheck(ctx: Context, rules: Sequence[Rule]) -> list[Finding]:
-    """Conflicts that arithmetic alone proves, before any LP is built."""
-    findings: list[Finding] = []
+    """Conflicts that arithmetic alone proves, before any LP is built.
+
+    Overrides that contradict the rules come first (they are the officer's own
+    entries, and the LP could not even be stated with them).
+    """
+    findings: list[Finding] = precheck_rules(ctx, rules)
     firm_max = ctx.limits.firm_max
     total = ctx.scenario.policy.total_budget
     pools_zh, pools_en = _pools(ctx)
@@ -146,7 +151,7 @@ def diagnose(ctx: Context, rules: Sequence[Rule], rows: Sequence[Row],
             f"{yuan(need)} but can get at most {yuan(need - gap_total)} "
             f"(short by {yuan(gap_total)}). It conflicts with: {with_en}.",
             gap_total))
-    return findings
+    return findings + pressing(ctx.scenario, ctx.limits.lower)
 
 
 def _blockers(rows: Sequence[Row], marginals: dict[str, float], activities: dict[str, float],

@@ -130,6 +130,12 @@ class AllocationModel:
         tier_list = list(tiers) or [(1.0, 1.0)]
         n_pairs = len(pair_firm)
         pair_upper = upper[pair_firm, pair_program] / SCALE
+        # overrides (fixed awards, min.P) are lower bounds, filled tier by tier in order:
+        # the tiers' weights fall, so an optimum fills the earlier tiers first anyway
+        lower = ctx.limits.lower
+        pair_lower = (lower[pair_firm, pair_program] / SCALE if lower.size
+                      else np.zeros(n_pairs))
+        has_lower = bool((pair_lower > 0).any())
         self.prob = pulp.LpProblem("allocation", pulp.LpMaximize)
         add = self.prob.add_variable
         self._columns: list[pulp.LpVariable] = []
@@ -142,6 +148,11 @@ class AllocationModel:
             tier = list(self.prob.add_variable_dict(f"a{k}", range(n_pairs), 0.0, 0.0).values())
             for var, bound in zip(tier, (pair_upper * width).tolist(), strict=True):
                 var.upBound = bound
+            if has_lower:
+                floor = np.clip(pair_lower - pair_upper * (tier_share - width), 0.0,
+                                pair_upper * width)
+                for c in np.flatnonzero(floor > 0).tolist():
+                    tier[c].lowBound = float(floor[c])
             self._columns += tier
             objective.update(zip(tier, (weights[pair_firm] * tier_weight).tolist(), strict=True))
         self._n_pairs = n_pairs

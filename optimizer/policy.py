@@ -71,6 +71,9 @@ class Policy:
     tiers: tuple[tuple[float, float], ...] = ()
     #: Leximin over districts as well as size classes.
     leximin_districts: bool = False
+    #: ``(program, share)``: the share of what a pool has left after commitments
+    #: (fixed awards) that this round holds back for later rounds.
+    reserves: tuple[tuple[str, float], ...] = ()
 
     # -- reading ---------------------------------------------------------------
     @property
@@ -103,6 +106,10 @@ class Policy:
         """Score a ``size_class`` firm needs to be eligible at all."""
         return dict(self.min_scores).get(size_class, 0.0)
 
+    def reserve(self, program: str) -> float:
+        """Share of ``program``'s pool, after commitments, held back for later rounds."""
+        return dict(self.reserves).get(program, 0.0)
+
     def with_values(self, **changes: Any) -> Policy:
         """A copy with some fields changed (a what-if)."""
         return replace(self, **changes)
@@ -129,6 +136,7 @@ class Policy:
             items.append(("returns.tiers", format_tiers(self.tiers)))
         if self.leximin_districts:
             items.append(("leximin.districts", "yes"))
+        items += [(f"reserve.{p}", v) for p, v in self.reserves]
         return items
 
     @classmethod
@@ -226,6 +234,7 @@ def _parse(values: Mapping[str, Any]) -> Policy:
 
     rates: list[tuple[str, float]] = []
     caps: list[tuple[str, float]] = []
+    reserves: list[tuple[str, float]] = []
     min_scores: list[tuple[str, float]] = []
     fields: dict[str, Any] = {}
     for key, value in values.items():
@@ -242,6 +251,8 @@ def _parse(values: Mapping[str, Any]) -> Policy:
             fields["cap_total"] = _number(key, value, 0)
         elif head == "cap" and rest:
             caps.append((program_of(key, rest), _number(key, value, 0)))
+        elif head == "reserve" and rest:
+            reserves.append((program_of(key, rest), _number(key, value, 0, 1)))
         elif head == "min_score" and rest:
             min_scores.append((_size_class(key, rest), _number(key, value, 0, 100)))
         elif key in ("startup_floor", "large_cap", "district_floor", "basic_research_floor"):
@@ -266,5 +277,6 @@ def _parse(values: Mapping[str, Any]) -> Policy:
         rates=tuple(rates),
         caps=tuple(caps),
         min_scores=tuple(min_scores),
+        reserves=tuple(r for r in reserves if r[1] > 0),
         **fields,
     )

@@ -21,6 +21,7 @@ import numpy as np
 
 from optimizer.bounds import Limits, firm_limits
 from optimizer.money import Lang, share, yuan
+from optimizer.overrides import available
 from optimizer.scenario import PROGRAM_ZH, Scenario, SizeClass
 
 #: Absolute slack (yuan) allowed when checking an allocation against a rule,
@@ -160,6 +161,14 @@ def group_label(rule: str, group: str, lang: Lang) -> str:
     return group
 
 
+def pool_room(ctx: Context, program: int, budget: float) -> float:
+    """What pool ``program`` may pay this round: its budget less ``reserve.P`` of what is
+    left after commitments (:func:`optimizer.overrides.available`)."""
+    p = ctx.scenario.programs[program]
+    commitments = float(ctx.limits.committed[program]) if ctx.limits.committed.size else 0.0
+    return available(budget, ctx.scenario.policy.reserve(p), commitments)
+
+
 def _short(have: float, need: float) -> bool:
     return have < need - TOLERANCE_YUAN - 1e-7 * abs(need)
 
@@ -179,7 +188,8 @@ class PoolBudget:
     def rows(self, ctx: Context) -> list[Row]:
         everyone = np.ones(len(ctx.size_class), dtype=bool)
         return [
-            Row(f"budget.{p}", self.key, p, *ctx.pairs(everyone, j), Sense.LE, b)
+            Row(f"budget.{p}", self.key, p, *ctx.pairs(everyone, j), Sense.LE,
+                pool_room(ctx, j, b))
             for j, (p, b) in enumerate(self.budgets)
         ]
 
@@ -192,9 +202,9 @@ class PoolBudget:
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         return [
-            Violation(self.key, p, f"pool {p} pays {yuan(spent)}, more than its {yuan(b)}")
+            Violation(self.key, p, f"pool {p} pays {yuan(spent)}, more than its {yuan(room)}")
             for j, (p, b) in enumerate(self.budgets)
-            if _over(spent := math.fsum(amounts[:, j]), b)
+            if _over(spent := math.fsum(amounts[:, j]), room := pool_room(ctx, j, b))
         ]
 
 

@@ -20,6 +20,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
+from optimizer.overrides import EXCLUDE, NOTE, override_columns
 from optimizer.scenario import (
     APPLIED_ON,
     FIRM_COLUMNS,
@@ -39,6 +40,14 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "score": ("评审得分", "专家评审得分 0–100 / expert review score, 0–100"),
     "basic_research": ("基础研究", "是否基础研究项目 是/否，可空=否 / basic research: yes/no"),
     APPLIED_ON: ("申请日期", "申请日期，可空，用于先到先得基线 / application date, optional"),
+    EXCLUDE: ("排除", "是否排除，是=不予资助，可空=否 / exclude: yes gets nothing"),
+    NOTE: ("备注", "调整原因，显示在解释中 / the reason for an override, shown in explanations"),
+}
+#: Chinese header and meaning of the per-program override columns (``fixed.P`` …).
+OVERRIDE_LABELS: dict[str, tuple[str, str]] = {
+    "fixed": ("固定额", "固定资助额（元），计入资金池和各规则 / fixed award, yuan"),
+    "min": ("下限", "单个企业资助下限（元） / least this firm gets, yuan"),
+    "max": ("上限", "单个企业资助上限（元） / most this firm gets, yuan"),
 }
 
 #: Characters that make a spreadsheet treat typed text as a formula.
@@ -57,6 +66,10 @@ def column_label(column: str) -> tuple[str | None, str]:
     """The Chinese header and a short zh/en meaning of a canonical firms column."""
     if column in COLUMN_LABELS:
         return COLUMN_LABELS[column]
+    kind, dot, rest = column.partition(".")
+    if dot and kind in OVERRIDE_LABELS:
+        label, meaning = OVERRIDE_LABELS[kind]
+        return f"{label}.{PROGRAM_ZH.get(rest, rest)}", f"{PROGRAM_ZH.get(rest, rest)}{meaning}"
     program = column.removesuffix("_request")
     if program != column:
         zh = PROGRAM_ZH.get(program)
@@ -81,6 +94,9 @@ def policy_note(key: str) -> str:
         return "每家企业各券合计上限（元） / per-firm cap over all programs, yuan"
     if head == "cap":
         return f"{zh}单个企业上限（元） / per-firm {program} cap, yuan"
+    if head == "reserve":
+        return (f"{zh}资金池扣除承诺后留作后续批次的份额 / share of the {program} pool, "
+                "after commitments, held back for later rounds")
     if head == "min_score":
         who = _SIZE_ZH.get(rest, rest)
         return f"{who}企业最低评审得分 / lowest score a {rest} firm needs"
@@ -128,7 +144,8 @@ def add_scenario_sheets(workbook: Any, scenario: Scenario) -> list[StreamedSheet
 def firms_columns(scenario: Scenario) -> list[Column]:
     """The columns of the ``firms`` sheet, in canonical order (English headers)."""
     firms = scenario.firms
-    order = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in scenario.programs)]
+    order = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in scenario.programs),
+             *override_columns(scenario.programs)]
     columns = []
     for name in (c for c in order if c in firms.columns):
         values, number_format = _column_values(firms[name])
@@ -181,7 +198,7 @@ def _column_values(series: pd.Series) -> tuple[np.ndarray, str | None]:
     Numbers come as floats (NaN for blanks), text as objects (None for blanks).
     """
     name = str(series.name)
-    if name == "basic_research":
+    if name in ("basic_research", EXCLUDE):
         flags = series.astype("boolean").fillna(False).to_numpy(dtype=bool)
         return np.where(flags, "yes", "no").astype(object), None
     if name == APPLIED_ON or pd.api.types.is_datetime64_any_dtype(series):
@@ -189,7 +206,8 @@ def _column_values(series: pd.Series) -> tuple[np.ndarray, str | None]:
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         numbers = series.to_numpy(dtype=float, copy=True)
         numbers[~np.isfinite(numbers)] = np.nan
-        return numbers, MONEY_FORMAT if name.endswith("_request") else GENERAL
+        is_money = name.endswith("_request") or name.partition(".")[0] in OVERRIDE_LABELS
+        return numbers, MONEY_FORMAT if is_money else GENERAL
     objects = series.astype(object)
     blank = (objects.isna() | objects.eq("")).to_numpy()
     values = objects.to_numpy(dtype=object, copy=True)

@@ -258,8 +258,10 @@ def _leximin(model: AllocationModel, groups: Sequence[LevelGroup]) -> list[tuple
 
 
 def _tidy(amounts: np.ndarray, ctx: Context) -> np.ndarray:
-    """Round to fen and clip the solver's 1e-9 noise into [0, upper]."""
-    return np.clip(np.round(amounts, 2), 0.0, ctx.limits.upper)
+    """Round to fen and clip the solver's 1e-9 noise into [lower, upper] (lower: 0 or an
+    override's fixed amount or minimum)."""
+    lower = ctx.limits.lower if ctx.limits.lower.size else 0.0
+    return np.clip(np.round(amounts, 2), lower, ctx.limits.upper)
 
 
 def _impact(scenario: Scenario, amounts: np.ndarray) -> float:

@@ -1,0 +1,101 @@
+"""Words for per-firm overrides (fixed awards, bounds, exclusions) and rounds.
+
+Contradictions are named with the firms and amounts (``override.*`` findings);
+explanations say a firm was pinned, bounded or excluded, with its note.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # contradictions found before the solve
+    "override.exclude_and_award": (
+        "企业{firm}已被排除，但又在{program}中固定资助或设下限{amount}：请删去其一。",
+        "Firm {firm} is excluded but also has a fixed award or minimum of {amount} in "
+        "{program}: remove one of the two.",
+    ),
+    "override.fixed_above_cap": (
+        "企业{firm}的{program}固定资助{amount}超过单企业上限{cap}。",
+        "Firm {firm}'s fixed {program} award of {amount} is above the per-firm cap of {cap}.",
+    ),
+    "override.fixed_outside_bounds": (
+        "企业{firm}的{program}固定资助{amount}不在为其设定的下限{low}与上限{high}之间。",
+        "Firm {firm}'s fixed {program} award of {amount} is outside its own minimum {low} "
+        "and maximum {high}.",
+    ),
+    "override.min_above_max": (
+        "企业{firm}的{program}下限{low}高于其上限{high}。",
+        "Firm {firm}'s {program} minimum of {low} is above its maximum of {high}.",
+    ),
+    "override.min_above_limit": (
+        "企业{firm}的{program}下限{low}高于其按规则最高可获的{limit}"
+        "（补贴比例、单企业上限或资格线）。",
+        "Firm {firm}'s {program} minimum of {low} is above the {limit} the rules let it "
+        "receive (subsidy rate, per-firm cap or threshold).",
+    ),
+    "override.above_total_cap": (
+        "企业{firm}的固定资助和下限合计{amount}，超过单企业合计上限{cap}。",
+        "Firm {firm}'s fixed awards and minimums add up to {amount}, above the per-firm "
+        "total cap of {cap}.",
+    ),
+    "override.pool": (
+        "{program}的固定资助和下限合计{held}，超过本批次可发放的{room}：{firms}。",
+        "Fixed awards and minimums in {program} add up to {held}, more than the {room} "
+        "this round may pay: {firms}.",
+    ),
+    "override.startup_set_aside": (
+        "初创企业专项{share}要求{program}至少{need}给初创企业，但非初创企业的固定资助和下限"
+        "已占用{held}，只剩{room}：{firms}。",
+        "The startup set-aside {share} needs {need} of {program} for startups, but fixed "
+        "awards and minimums of other firms hold {held}, leaving {room}: {firms}.",
+    ),
+    "override.large_cap": (
+        "大型企业上限{share}允许大型企业获得{program}至多{cap}，但其固定资助和下限"
+        "已有{held}：{firms}。",
+        "The large-firm cap {share} allows large firms at most {cap} of {program}, but "
+        "their fixed awards and minimums come to {held}: {firms}.",
+    ),
+    "override.basic_research": (
+        "基础研究专项{share}需要{need}，但其他项目的固定资助和下限已占用{held}，"
+        "各资金池只剩{room}：{firms}。",
+        "The basic-research set-aside {share} needs {need}, but fixed awards and minimums "
+        "of other projects hold {held}, leaving {room} in the pools: {firms}.",
+    ),
+    "override.district_floor": (
+        "区域保底{share}连同固定资助和下限共需要{need}，但本批次各资金池只能发放{room}："
+        "{firms}。",
+        "The district floor {share} together with the fixed awards and minimums needs "
+        "{need}, but this round's pools may pay {room}: {firms}.",
+    ),
+    "override.pressing": (
+        "另有{count}家企业的固定资助和下限共{total}不能变动：{firms}。",
+        "Fixed awards and minimums of {count} firms, {total} in all, cannot move: {firms}.",
+    ),
+    "override.no_limit": ("不限", "none"),
+    # explanations
+    "override.explain.excluded": ("未获资助：该企业已被排除。", "Not funded: the firm is excluded."),
+    "override.explain.pinned": (
+        "固定资助{fixed}（合计获资助{total}）。",
+        "Fixed award of {fixed} ({total} in all).",
+    ),
+    "override.explain.pinned_above_rate": (
+        "固定资助{fixed}（合计获资助{total}），超过按申请额和补贴比例计算的最高额度{limit}："
+        "已公布的资助照常兑现。",
+        "Fixed award of {fixed} ({total} in all), above the {limit} its subsidy rates allow "
+        "on its requests: an announced award stands.",
+    ),
+    "override.explain.at_max": (
+        "获资助{total}：{program}达到为该企业设定的上限{bound}（按规则最高可获{limit}）。",
+        "Funded {total}: its {program} award reached the maximum of {bound} set for this "
+        "firm (the rules allow {limit}).",
+    ),
+    "override.explain.at_min": (
+        "获资助{total}：{program}按为该企业设定的下限{bound}资助。",
+        "Funded {total}: its {program} award is the minimum of {bound} set for this firm.",
+    ),
+    "override.explain.note": ("备注：{note}", "Note: {note}"),
+    # rounds
+    "override.round.carried": (
+        "上一批次承诺{amount}，失效{lapsed}。",
+        "Committed in an earlier round: {amount}; lapsed: {lapsed}.",
+    ),
+}
