@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from optimizer.money import yuan
+from optimizer.overrides import firm_bounds
 from optimizer.policy import Policy
 from optimizer.rules import TOLERANCE_YUAN, Violation, make_context, rules_for
 from optimizer.scenario import Scenario, request_column
@@ -32,7 +33,9 @@ def check_allocation(scenario: Scenario, amounts: np.ndarray) -> list[Violation]
     """Every way ``amounts`` (yuan, firms × programs) breaks the scenario's rules.
 
     An empty list means the allocation is feasible: within every firm's
-    limits, every pool, every cap and every floor, to within one yuan.
+    limits and overrides (fixed awards, ``min.P``/``max.P``, exclusions, read
+    from the row's own cells), every pool, every cap and every floor, to
+    within one yuan.
     """
     programs = scenario.programs
     n = len(scenario.firms)
@@ -44,11 +47,13 @@ def check_allocation(scenario: Scenario, amounts: np.ndarray) -> list[Violation]
     for i, firm in enumerate(records):
         for j, program in enumerate(programs):
             a = float(amounts[i, j])
-            upper = firm_upper(scenario.policy, firm, program)
-            if a < -TOLERANCE_YUAN or a > upper + TOLERANCE_YUAN + 1e-9 * upper:
+            lower, upper = firm_bounds(firm, program, firm_upper(scenario.policy, firm, program))
+            if (a < lower - TOLERANCE_YUAN - 1e-9 * lower
+                    or a > upper + TOLERANCE_YUAN + 1e-9 * upper):
                 violations.append(Violation(
                     "upper", str(ids[i]),
-                    f"firm {ids[i]} gets {yuan(a)} of {program}, allowed 0 to {yuan(upper)}"))
+                    f"firm {ids[i]} gets {yuan(a)} of {program}, allowed {yuan(lower)} to "
+                    f"{yuan(upper)}"))
     ctx = make_context(scenario)
     for rule in rules_for(scenario):
         violations += rule.check(ctx, amounts)

@@ -142,15 +142,12 @@ def available(budget: float, reserve: float, commitments: float) -> float:
     return budget - reserve * max(budget - commitments, 0.0)
 
 
-def firm_bounds(scenario_policy: Any, firm: Mapping[str, Any], program: str,
-                by_rule: float) -> tuple[float, float]:
+def firm_bounds(firm: Mapping[str, Any], program: str, by_rule: float) -> tuple[float, float]:
     """``(lower, upper)`` of one firm in one program from its row, for the independent check.
 
     ``by_rule`` is the limit computed by the checker itself; the overrides are
     read from the row's own cells (``fixed.P``, ``min.P``, ``max.P``, ``exclude``).
     """
-    del scenario_policy  # the bounds depend on the row and the limit only
-
     def cell(kind: str) -> float | None:
         value = firm.get(override_column(kind, program))
         if value is None:
@@ -158,7 +155,8 @@ def firm_bounds(scenario_policy: Any, firm: Mapping[str, Any], program: str,
         number = float(value)
         return None if math.isnan(number) else number
 
-    if bool(firm.get(EXCLUDE) or False):
+    excluded = firm.get(EXCLUDE)
+    if excluded is not None and excluded == excluded and bool(excluded):
         return 0.0, 0.0
     fixed = cell("fixed")
     if fixed is not None:

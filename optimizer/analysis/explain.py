@@ -20,6 +20,11 @@ w_i (times the tier weight with ``returns.tiers``). In order of precedence:
 6. ``pool_cutoff``: anything short of its limit otherwise, because the pool
    ran out at a higher score.
 
+Before all of these, a firm an officer overrode is ``excluded``, ``pinned``
+(a fixed award) or ``bounded`` (at its ``max.P`` below the limit, or held at
+its ``min.P``); see :mod:`optimizer.analysis.override_explain`. A firm's
+note follows its sentence.
+
 Amounts within :data:`FULL_YUAN` of the limit count as full.
 """
 
@@ -31,6 +36,12 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from optimizer.analysis.override_explain import (
+    OverrideRoutes,
+    override_routes,
+    override_sentence,
+    with_note,
+)
 from optimizer.money import share, yuan
 from optimizer.policy import Objective
 from optimizer.result import Result
@@ -56,6 +67,13 @@ class Reason(StrEnum):
     POOL_CUTOFF = "pool_cutoff"  # the pool ran out above its score
     SET_ASIDE = "set_aside"  # raised by a set-aside or floor
     GROUP_CAP = "group_cap"  # held back by the large-firm cap
+    EXCLUDED = "excluded"  # an officer excluded the firm
+    PINNED = "pinned"  # an officer fixed its award (a commitment)
+    BOUNDED = "bounded"  # held at an officer's max.P or min.P
+
+
+#: Reasons that an officer's override decided.
+OVERRIDE_REASONS = frozenset({"excluded", "pinned", "bounded"})
 
 
 @dataclass(frozen=True)
@@ -103,6 +121,7 @@ class _Classified:
     cutoff: np.ndarray  # per program, 0 when the pool is not binding
     next_weight: np.ndarray  # firms × programs: weight of the next yuan
     threshold: np.ndarray  # per firm
+    routes: OverrideRoutes  # which override decided a firm, if any
 
 
 def _classify(result: Result) -> _Classified:
@@ -181,7 +200,11 @@ def _classify(result: Result) -> _Classified:
 
     eligible = limits.eligible
     shortfall = upper - amounts
+    routes = override_routes(result)
     choices = [
+        (routes.excluded, Reason.EXCLUDED),
+        (routes.pinned, Reason.PINNED),
+        (routes.bounded, Reason.BOUNDED),
         (~eligible, Reason.INELIGIBLE),
         (set_aside, Reason.SET_ASIDE),
         (group_cap, Reason.GROUP_CAP),
@@ -212,7 +235,9 @@ def _classify(result: Result) -> _Classified:
     short = ~full & (binding_pool[None, :] | ~binding_pool.any())
     program[sel] = pick(short, shortfall)[sel]
     row[sel] = [f"budget.{programs[j]}" for j in program[sel]]
-    return _Classified(reason, program, row, cutoff, next_weight, threshold)
+    sel = reason == Reason.BOUNDED.value
+    program[sel] = routes.program[sel]
+    return _Classified(reason, program, row, cutoff, next_weight, threshold, routes)
 
 
 def explain_all(result: Result) -> pd.DataFrame:
@@ -313,7 +338,10 @@ def _texts(result: Result, c: _Classified, index: np.ndarray) -> tuple[list[str]
         p = programs[j] if j >= 0 else ""
         p_zh = program_label(p, "zh")
         cut = c.cutoff[j] if j >= 0 else 0.0
-        if reason == Reason.INELIGIBLE:
+        if reason in OVERRIDE_REASONS:
+            zh = override_sentence(result, c.routes, int(i), "zh")
+            en = override_sentence(result, c.routes, int(i), "en")
+        elif reason == Reason.INELIGIBLE:
             t = c.threshold[i]
             zh = (f"未获资助：评审得分{scores[k]:.1f}分，"
                   f"低于{CLASS_ZH.get(cls, cls)}企业的资格线{t:g}分。")
@@ -362,6 +390,7 @@ def _texts(result: Result, c: _Classified, index: np.ndarray) -> tuple[list[str]
                        else f"Funded {got_en} of the {lim_en} its rates allow")
             zh = f"{head_zh}：{p_zh}资金池在{weighted_zh}得分{cut:.1f}分处用尽，{mine_zh}。"
             en = f"{head_en}: the {p} pool ran out at a {weighted}score of {cut:.1f}; {mine_en}."
-        zh_out.append(zh)
-        en_out.append(en)
+        note = str(c.routes.overrides.notes[i])
+        zh_out.append(with_note(zh, note, "zh"))
+        en_out.append(with_note(en, note, "en"))
     return zh_out, en_out

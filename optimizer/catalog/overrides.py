@@ -68,7 +68,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "override.pressing": (
         "另有{count}家企业的固定资助和下限共{total}不能变动：{firms}。",
-        "Fixed awards and minimums of {count} firms, {total} in all, cannot move: {firms}.",
+        "Firms with fixed awards or minimums ({count}) hold {total} that cannot move: {firms}.",
     ),
     "override.no_limit": ("不限", "none"),
     # explanations

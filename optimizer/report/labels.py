@@ -153,6 +153,9 @@ REASON_LABELS: dict[str, tuple[str, str]] = {
     "pool_cutoff": ("资金池用尽", "pool ran out"),
     "set_aside": ("专项或保底提高", "raised by a set-aside or floor"),
     "group_cap": ("受群体上限限制", "limited by a group cap"),
+    "excluded": ("已排除", "excluded"),
+    "pinned": ("固定资助", "fixed award"),
+    "bounded": ("按设定上下限", "held at a set bound"),
 }
 
 OBJECTIVE_LABELS: dict[str, tuple[str, str]] = {
