@@ -41,7 +41,8 @@ class Limits:
         Shape (firms, programs): the limit of the rules alone (``upper``
         before the overrides).
     committed
-        Shape (programs,): yuan of fixed awards (commitments) per program.
+        Shape (programs,): commitments per program, the yuan fixed awards and
+        minimums promise (Σ_i lower).
     """
 
     eligible: np.ndarray
@@ -86,4 +87,4 @@ def firm_limits(scenario: Scenario) -> Limits:
     firm_total = upper.sum(axis=1)
     firm_max = firm_total if policy.cap_total is None else np.minimum(firm_total, policy.cap_total)
     return Limits(eligible=eligible, by_rate=by_rate, upper=upper, firm_max=firm_max,
-                  lower=lower, by_rule=by_rule, committed=committed(overrides))
+                  lower=lower, by_rule=by_rule, committed=committed(lower))

@@ -124,9 +124,13 @@ def apply_overrides(overrides: Overrides, by_rule: np.ndarray) -> tuple[np.ndarr
     return np.where(out, 0.0, lower), np.where(out, 0.0, upper)
 
 
-def committed(overrides: Overrides) -> np.ndarray:
-    """Yuan of fixed awards (commitments) per program."""
-    return np.asarray(np.nansum(np.where(overrides.pinned, overrides.fixed, 0.0), axis=0))
+def committed(lower: np.ndarray) -> np.ndarray:
+    """Commitments per program: the yuan that fixed awards and minimums promise.
+
+    (The lower bounds of :func:`apply_overrides`, summed over firms; an excluded
+    firm promises nothing.)
+    """
+    return np.asarray(lower.sum(axis=0)) if lower.size else np.zeros(lower.shape[1:])
 
 
 def available(budget: float, reserve: float, commitments: float) -> float:

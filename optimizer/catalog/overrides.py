@@ -98,4 +98,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "上一批次承诺{amount}，失效{lapsed}。",
         "Committed in an earlier round: {amount}; lapsed: {lapsed}.",
     ),
+    "override.round.pool": (
+        "{program}：资金池{budget}，已承诺{committed}，失效退回{lapsed}，"
+        "本批次可分配{available}，预留{reserve}。",
+        "{program}: pool {budget}, committed {committed}, lapsed and returned {lapsed}, "
+        "available this round {available}, held in reserve {reserve}.",
+    ),
+    "override.round.written": (
+        "下一批次方案已写入{out}（{firms}家企业）。",
+        "The next round's scenario is written to {out} ({firms} firms).",
+    ),
 }
