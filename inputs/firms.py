@@ -30,7 +30,7 @@ from inputs.columns import (
 )
 from inputs.errors import InputError, column_letter
 from optimizer.overrides import EXCLUDE, KINDS, NOTE, override_column
-from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, request_column
+from optimizer.scenario import APPLIED_ON, request_column
 
 _TEXT_KINDS = {"string", "mixed", "mixed-integer", "empty"}
 _NUMBER_NOISE = r"[,，\s¥￥]"  # thousands separators, spaces and currency signs

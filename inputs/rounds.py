@@ -58,7 +58,10 @@ LEDGER_SHEET = "lapsed"
 
 
 def award_headers(program: str) -> tuple[str, ...]:
-    """The report's award column of ``program``: ``训力券分配（万元）`` / ``Training award (¥10k)``."""
+    """The report's award column of ``program``, in Chinese and English.
+
+    ``训力券分配（万元）`` / ``Training award (¥10k)``, as the report writes them.
+    """
     zh = f"{PROGRAM_ZH.get(program, program)}分配（万元）"
     en = f"{program} award (¥10k)"
     return (zh, en[:1].upper() + en[1:])

@@ -16,7 +16,7 @@ import numpy as np
 
 from optimizer.model import AllocationModel
 from optimizer.money import share, yuan
-from optimizer.override_diagnosis import pressing, precheck_rules
+from optimizer.override_diagnosis import precheck_rules, pressing
 from optimizer.result import Finding
 from optimizer.rules import (
     BasicResearchSetAside,

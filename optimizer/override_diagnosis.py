@@ -46,6 +46,11 @@ def program_word(program: str, lang: Lang) -> str:
     return text(key, lang) if has(key) else program
 
 
+def program_field(program: str) -> Callable[[Lang], str]:
+    """A program's glossary name, as a field of a finding."""
+    return lambda lang: program_word(program, lang)
+
+
 def money(amount: float) -> Callable[[Lang], str]:
     """An amount, shown in 万元/亿元 in Chinese and ¥M in English."""
     return lambda lang: yuan(amount, lang)
@@ -131,11 +136,11 @@ def _per_firm(frame: Frame, o: Overrides) -> list[Finding]:
                 np.fmax(o.fixed[i], o.minimum[i])), strict=True) if a > 0]
             for p, a in given:
                 out.append(finding("exclude_and_award", ("override",), a, firm=firm,
-                                   program=lambda lang, p=p: program_word(p, lang),
+                                   program=program_field(p),
                                    amount=money(a)))
             continue
         for j, p in enumerate(programs):
-            word: Field = lambda lang, p=p: program_word(p, lang)  # noqa: E731
+            word = program_field(p)
             fixed, low, high = o.fixed[i, j], o.minimum[i, j], o.maximum[i, j]
             cap = policy.cap(p)
             if np.isfinite(fixed):
@@ -184,12 +189,12 @@ def _pool_room(frame: Frame, j: int) -> float:
 def _per_pool(frame: Frame) -> list[Finding]:
     everyone = np.ones(len(frame.lower), dtype=bool)
     out = []
-    for j, (p, budget) in enumerate(frame.scenario.policy.budgets):
+    for j, p in enumerate(frame.scenario.programs):
         held = math.fsum(frame.lower[:, j])
         room = _pool_room(frame, j)
         if held > room + OVERRIDE_YUAN:
             out.append(finding("pool", ("override", "budget"), held - room,
-                               program=lambda lang, p=p: program_word(p, lang),
+                               program=program_field(p),
                                held=money(held), room=money(room),
                                firms=firm_list(_named(frame, everyone, j))))
     return out
@@ -207,7 +212,7 @@ def _per_group(frame: Frame) -> list[Finding]:
         room = _pool_room(frame, j) - others
         if need > room + OVERRIDE_YUAN:
             out.append(finding("startup_set_aside", ("override", "startup_floor"), need - room,
-                               program=lambda lang, p=p: program_word(p, lang),
+                               program=program_field(p),
                                share=share(policy.startup_floor), need=money(need),
                                held=money(others), room=money(max(room, 0.0)),
                                firms=firm_list(_named(frame, ~startups, j))))
@@ -218,7 +223,7 @@ def _per_group(frame: Frame) -> list[Finding]:
             cap = frame.large_share * budget
             if held > cap + OVERRIDE_YUAN:
                 out.append(finding("large_cap", ("override", "large_cap"), held - cap,
-                                   program=lambda lang, p=p: program_word(p, lang),
+                                   program=program_field(p),
                                    share=share(frame.large_share), held=money(held),
                                    cap=money(cap), firms=firm_list(_named(frame, large, j))))
     total_room = math.fsum(_pool_room(frame, j) for j in range(len(policy.budgets)))

@@ -13,9 +13,9 @@ Optional firms columns, per program P:
 - ``note`` — the reason, shown in the firm's explanation and in the report.
 
 All of them are variable bounds in the LP (``lower ≤ a[i, p] ≤ upper``), never
-rows. Nothing is clipped: :func:`optimizer.override_diagnosis.precheck` names every override that cannot
-hold together with the rules, with the firms and the amounts, before any LP is
-built. The pure arithmetic lives here; :mod:`optimizer.bounds` applies the
+rows. Nothing is clipped: :func:`optimizer.override_diagnosis.precheck` names
+every override that cannot hold together with the rules, with the firms and the
+amounts, before any LP is built. The pure arithmetic lives here; :mod:`optimizer.bounds` applies the
 bounds and :mod:`optimizer.override_diagnosis` words the contradictions.
 """
 

@@ -68,8 +68,9 @@ def column_label(column: str) -> tuple[str | None, str]:
         return COLUMN_LABELS[column]
     kind, dot, rest = column.partition(".")
     if dot and kind in OVERRIDE_LABELS:
-        label, meaning = OVERRIDE_LABELS[kind]
-        return f"{label}.{PROGRAM_ZH.get(rest, rest)}", f"{PROGRAM_ZH.get(rest, rest)}{meaning}"
+        header, meaning = OVERRIDE_LABELS[kind]
+        name = PROGRAM_ZH.get(rest, rest)
+        return f"{header}.{name}", f"{name}{meaning}"
     program = column.removesuffix("_request")
     if program != column:
         zh = PROGRAM_ZH.get(program)

@@ -94,4 +94,5 @@ def with_note(sentence: str, note: str, lang: Lang) -> str:
     """The sentence followed by the firm's note, if it has one."""
     if not note.strip():
         return sentence
-    return f"{sentence}{'' if lang == 'zh' else ' '}{text('override.explain.note', lang, note=note)}"
+    gap = "" if lang == "zh" else " "
+    return f"{sentence}{gap}{text('override.explain.note', lang, note=note)}"

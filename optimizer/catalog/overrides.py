@@ -72,7 +72,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "override.no_limit": ("不限", "none"),
     # explanations
-    "override.explain.excluded": ("未获资助：该企业已被排除。", "Not funded: the firm is excluded."),
+    "override.explain.excluded": (
+        "未获资助：该企业已被排除。", "Not funded: the firm is excluded."),
     "override.explain.pinned": (
         "固定资助{fixed}（合计获资助{total}）。",
         "Fixed award of {fixed} ({total} in all).",

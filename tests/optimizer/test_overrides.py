@@ -77,8 +77,8 @@ def test_a_max_below_the_rate_limit_frees_money_for_the_next_firm():
     assert training(result) == {"A": 8, "B": 4, "C": 3, "D": 0}
     a = explain_firm(result, "A")
     assert a.reason == "bounded" and a.program == "training"
-    assert a.text_zh == ("获资助800万元：训力券达到为该企业设定的上限800万元（按规则最高可获1,000万元）。"
-                         "备注：合规检查")
+    assert a.text_zh == ("获资助800万元：训力券达到为该企业设定的上限800万元"
+                         "（按规则最高可获1,000万元）。备注：合规检查")
     # a max above the limit changes nothing
     assert training(solved(with_overrides({"A": {"max.training": 12 * M}}))) == training(
         solved(with_overrides({})))

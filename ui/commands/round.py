@@ -1,4 +1,4 @@
-"""``voucher-opt round next PREVIOUS NEW_APPLICANTS [--lapsed LEDGER] [--reserve.P X] --out NEXT.xlsx``.
+"""``voucher-opt round next PREVIOUS NEW [--lapsed LEDGER] [--reserve.P X] --out NEXT.xlsx``.
 
 Builds the next application round's scenario workbook (see :mod:`inputs.rounds`):
 earlier awards carried as commitments less what lapsed, new applicants added,
@@ -52,7 +52,8 @@ def _share(value: str) -> float:
     try:
         share = float(text.rstrip("%")) * scale
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a share such as 0.2 or 20%, got {value!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be a share such as 0.2 or 20%, got {value!r}") from None
     if not 0 <= share <= 1:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value!r}")
     return share
