@@ -1,7 +1,7 @@
 """Header and label maps: the Chinese and English names a scenario file may use.
 
 English names are canonical. Chinese headers and labels come from
-:mod:`optimizer.scenario_sheets` (which writes them as header comments), so
+:mod:`inputs.scenario_sheets` (which writes them as header comments), so
 the two directions cannot drift apart.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from inputs.scenario_sheets import COLUMN_LABELS, OVERRIDE_LABELS, column_label
 from optimizer.overrides import override_columns
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, PROGRAM_ZH, SIZE_CLASS_ZH, request_column
-from optimizer.scenario_sheets import COLUMN_LABELS, OVERRIDE_LABELS, column_label
 
 #: Sheet names accepted for the two sheets (after stripping and lower-casing).
 SHEET_ALIASES: dict[str, tuple[str, ...]] = {
@@ -92,7 +92,7 @@ def firm_header_aliases(programs: Iterable[str]) -> dict[str, str]:
             aliases[normalise_header(zh)] = column
         kind, dot, program = column.partition(".")
         if dot and kind in OVERRIDE_LABELS:  # 固定额.training as well as 固定额.训力券
-            aliases[normalise_header(f"{OVERRIDE_LABELS[kind][0]}.{program}")] = column
+            aliases[normalise_header(f"{OVERRIDE_LABELS[kind]}.{program}")] = column
     return aliases
 
 

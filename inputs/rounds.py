@@ -36,7 +36,7 @@ from inputs.columns import find_sheet, normalise_header
 from inputs.errors import InputError, column_letter
 from inputs.firms import parse_firms_sheet
 from inputs.scenario_io import CSV_SUFFIXES, decode_csv, parse_scenario
-from optimizer.catalog import Lang, text
+from optimizer.catalog import LANGS, Lang, has, text
 from optimizer.money import yuan
 from optimizer.overrides import NOTE, apply_overrides, override_column, read_overrides
 from optimizer.policy import SIZE_CLASSES
@@ -60,11 +60,17 @@ LEDGER_SHEET = "lapsed"
 def award_headers(program: str) -> tuple[str, ...]:
     """The report's award column of ``program``, in Chinese and English.
 
-    ``训力券分配（万元）`` / ``Training award (¥10k)``, as the report writes them.
+    ``训力券分配（万元）`` / ``Training vouchers award (¥10k)``: the catalog's
+    ``report.per_program`` of the program's glossary name and ``report.amount``,
+    as the report writes them (a test reads back reports in both languages).
     """
-    zh = f"{PROGRAM_ZH.get(program, program)}分配（万元）"
-    en = f"{program} award (¥10k)"
-    return (zh, en[:1].upper() + en[1:])
+    out = []
+    for lang in LANGS:
+        key = f"program.{program}"
+        name = text(key, lang) if has(key) else program
+        label = text("report.per_program", lang, program=name, what=text("report.amount", lang))
+        out.append(label[:1].upper() + label[1:])
+    return tuple(out)
 
 
 @dataclass(frozen=True, eq=False)

@@ -3,8 +3,8 @@
 The parsers are pure: :func:`parse_scenario` takes the raw sheets as
 DataFrames and :func:`parse_firms_csv_text` takes text. :func:`load_scenario`
 and :func:`read_scenario` only read bytes and hand them over; the writers
-build a workbook in memory with :func:`optimizer.scenario_sheets.add_scenario_sheets`
-and save it with :func:`optimizer.xlsx_stream.save`.
+build a workbook in memory with :func:`inputs.scenario_sheets.add_scenario_sheets`
+and save it with :func:`inputs.xlsx_stream.save`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from inputs.columns import find_sheet, normalise_header, policy_header_aliases
 from inputs.errors import InputError, column_letter
 from inputs.firms import parse_firms_sheet
 from inputs.policies import default_policy
+from inputs.scenario_sheets import add_scenario_sheets
+from inputs.xlsx_stream import save
 from optimizer.policy import Policy, PolicyError
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, Scenario, request_column
-from optimizer.scenario_sheets import add_scenario_sheets
-from optimizer.xlsx_stream import save
 
 #: File types read as workbooks (through calamine) and as firms CSVs.
 WORKBOOK_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -215,7 +215,7 @@ def write_scenario(scenario: Scenario) -> bytes:
     """The scenario as .xlsx bytes (sheets ``firms`` and ``policy``); loads back equal.
 
     Equal scenarios give equal bytes: zip entry times and document dates are
-    fixed. The firms rows are streamed (see :mod:`optimizer.xlsx_stream`), so
+    fixed. The firms rows are streamed (see :mod:`inputs.xlsx_stream`), so
     100,000 firms take a second or two.
     """
     workbook = Workbook(write_only=True)

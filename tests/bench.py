@@ -139,7 +139,7 @@ def bench_analysis() -> None:
 
 
 def bench_report() -> None:
-    if importlib.util.find_spec("optimizer.report") is None:
+    if importlib.util.find_spec("ui.report") is None:
         return
     print("\n## Excel report: seconds to build, peak memory of the process (MiB)")
     for n in (2_887, 100_000):
@@ -150,7 +150,7 @@ def bench_report() -> None:
                 "from tests.bench import scaled\n"
                 "from inputs.shenzhen import generate\n"
                 "from optimizer import solve\n"
-                "from optimizer.report import build_report\n"
+                "from ui.report import build_report\n"
                 f"result = solve(scaled(generate({n}, seed=2024, fair={fair}), {n}))\n"
                 "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
                 "t = time.perf_counter(); data = build_report(result)\n"
@@ -167,10 +167,10 @@ def bench_report() -> None:
 
 
 def bench_app() -> None:
-    spec = importlib.util.find_spec("ui.bench")
+    spec = importlib.util.find_spec("tests.ui.bench_app")
     if spec is None:
         return
-    from ui.bench import redraw_seconds
+    from tests.ui.bench_app import redraw_seconds
 
     print("\n## App: one rule changed, re-solve and redraw (AppTest): seconds")
     for line in redraw_seconds():

@@ -4,7 +4,8 @@ Every text an officer reads — in the app, on the command line, in the Excel
 report and in error messages — comes from here. The catalog is plain data with
 no Streamlit dependency; each section lives in its own module
 (:mod:`optimizer.catalog.terms` for the glossary, then one module per surface,
-each with a ``TEXTS`` table; every module of the package is read) and holds ``key → (Chinese, English)`` pairs, so a text can never exist in one
+each with a ``TEXTS`` table; every module of the package is read) and holds
+``key → (Chinese, English)`` pairs, so a text can never exist in one
 language only. Errors and findings carry a code and fields and are rendered at
 the edge with :func:`text`.
 

@@ -7,6 +7,16 @@ explanations say a firm was pinned, bounded or excluded, with its note.
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # the scenario workbook's notes on the override columns and the reserve key
+    "sheet.column.fixed": ("{program}固定资助额（元），计入资金池和各规则",
+                           "fixed {program} award, yuan; counts against the pool and every rule"),
+    "sheet.column.min": ("{program}单个企业资助下限（元）", "least this firm gets in {program}, yuan"),
+    "sheet.column.max": ("{program}单个企业资助上限（元）", "most this firm gets in {program}, yuan"),
+    "sheet.column.exclude": ("是否排除，是=不予资助，可空=否", "exclude: yes gets nothing"),
+    "sheet.column.note": ("调整原因，显示在解释和报告中",
+                          "the reason for an override, shown in explanations and the report"),
+    "sheet.note.reserve": ("{program}资金池扣除承诺后留作后续批次的份额",
+                           "share of the {program} pool, after commitments, kept for later rounds"),
     # contradictions found before the solve
     "override.exclude_and_award": (
         "企业{firm}已被排除，但又在{program}中固定资助或设下限{amount}：请删去其一。",
@@ -71,7 +81,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Firms with fixed awards or minimums ({count}) hold {total} that cannot move: {firms}.",
     ),
     "override.no_limit": ("不限", "none"),
-    # explanations
+    # explanations (reason labels of the report; the sentences follow)
+    "report.reason.excluded": ("已排除", "excluded"),
+    "report.reason.pinned": ("固定资助", "fixed award"),
+    "report.reason.bounded": ("按设定上下限", "held at a set bound"),
     "override.explain.excluded": (
         "未获资助：该企业已被排除。", "Not funded: the firm is excluded."),
     "override.explain.pinned": (

@@ -95,7 +95,7 @@ def test_compare_defaults_to_the_shipped_scenarios(capsys):
 
 
 def test_compare_out_writes_the_report(capsys, tmp_path):
-    pytest.importorskip("optimizer.report")
+    pytest.importorskip("ui.report")
     base = saved(tmp_path, "base", hand())
     fair = saved(tmp_path, "fair", hand(startup_floor=0.5))
     report = tmp_path / "report.xlsx"

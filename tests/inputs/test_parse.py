@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import numpy as np
 import pandas as pd
@@ -133,11 +132,9 @@ def _raw_firms(n: int) -> pd.DataFrame:
     return pd.concat([pd.DataFrame([ENGLISH]), body.astype(object)], ignore_index=True)
 
 
-def test_parsing_100000_rows_is_vectorised() -> None:
+def test_parsing_100000_rows() -> None:
+    """How fast is `make bench`'s figure (load, 100,000 firms); here only what is read."""
     raw = _raw_firms(100_000)
-    started = time.perf_counter()
     scenario = parse_scenario({"firms": raw, "policy": POLICY})
-    seconds = time.perf_counter() - started
     assert len(scenario.firms) == 100_000
     assert scenario.firms["training_request"].iloc[0] == float(raw.iat[1, 6].replace(",", ""))
-    assert seconds < 1.5, f"parsing 100,000 rows took {seconds:.2f} s"

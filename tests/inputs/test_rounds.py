@@ -23,7 +23,7 @@ from inputs.rounds import (
 )
 from optimizer import Scenario, check_allocation, solve
 from optimizer.analysis.explain import explain_firm
-from optimizer.report import build_report
+from ui.report import build_report
 from ui.cli import main
 
 

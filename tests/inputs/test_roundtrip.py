@@ -16,10 +16,10 @@ import pytest
 from inputs import InputError, load_scenario, read_scenario, save_scenario, write_template
 from inputs.policies import fair_policy
 from inputs.scenario_io import write_scenario
+from inputs.scenario_sheets import add_scenario_sheets, firms_columns
 from inputs.shenzhen import generate
+from inputs.xlsx_stream import save, sheet_parts
 from optimizer.scenario import Scenario
-from optimizer.scenario_sheets import add_scenario_sheets, firms_columns
-from optimizer.xlsx_stream import save, sheet_parts
 
 
 def test_write_then_load_is_equal(tmp_path: Path, small) -> None:

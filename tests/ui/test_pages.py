@@ -7,8 +7,8 @@ import io
 import openpyxl
 from streamlit.testing.v1 import AppTest
 
-from optimizer.report import sheet_title
 from tests.ui.helpers import edit_firms, metric, policy_input, solve
+from ui.report import sheet_title
 
 
 def _page(at: AppTest, name: str) -> AppTest:

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     results = [solve(sc) for sc in scenarios]
     payload = compare_json(scenarios, results)
     if args.out:
-        from optimizer.report import build_report
+        from ui.report import build_report
 
         digest = hashlib.sha256(paths[0].read_bytes()).hexdigest()
         Path(args.out).write_bytes(build_report(results[0], lang=args.lang,

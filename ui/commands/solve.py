@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = scenario_from(args.scenario)
     result = solve(scenario)
     if args.out:
-        from optimizer.report import build_report
+        from ui.report import build_report
 
         source = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO_PATH
         digest = hashlib.sha256(source.read_bytes()).hexdigest()

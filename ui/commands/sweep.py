@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if bar:
         sys.stderr.write("\n")
     if args.out:
-        from optimizer.report import build_report
+        from ui.report import build_report
 
         source = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO_PATH
         digest = hashlib.sha256(source.read_bytes()).hexdigest()

@@ -11,9 +11,9 @@ import re
 
 import streamlit as st
 
-from optimizer.report import build_report
 from ui import state
 from ui.i18n import LANGS, lang, t
+from ui.report import build_report
 
 SS = st.session_state
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

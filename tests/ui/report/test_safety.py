@@ -11,8 +11,8 @@ import pytest
 from openpyxl.xml import DEFUSEDXML
 
 from inputs import InputError, read_scenario
-from optimizer.xlsx_stream import sheet_parts
-from tests.report.conftest import HOSTILE, open_book
+from inputs.xlsx_stream import sheet_parts
+from tests.ui.report.conftest import HOSTILE, open_book
 
 
 def test_formula_like_text_is_written_as_text(report_zh: bytes) -> None:

@@ -13,10 +13,12 @@ from typing import Any
 
 from optimizer.analysis.fairness import PriceOfFairness
 from optimizer.analysis.shadow import ShadowPrice
+from optimizer.catalog import text
 from optimizer.money import Lang
-from optimizer.report.figures import Figures
-from optimizer.report.labels import limit_lines, objective_label, rule_label, text
-from optimizer.report.styles import (
+from optimizer.rules import group_label, rules_for
+from ui.report.figures import Figures
+from ui.report.labels import limit_lines, objective_label, rule_label
+from ui.report.styles import (
     COUNT,
     INDEX,
     PERCENT_FINE,
@@ -25,7 +27,6 @@ from optimizer.report.styles import (
     txt,
     wan,
 )
-from optimizer.rules import group_label, rules_for
 
 
 def _strongest(prices: list[ShadowPrice]) -> ShadowPrice | None:
@@ -39,7 +40,7 @@ def _rule_row(grid: Grid, name: str, description: str, binds: str | None,
     if price is not None:
         sentence = price.text_zh if lang == "zh" else price.text_en
         colon = "：" if lang == "zh" else ": "
-        said = f"{text('pof_text', lang)}{colon}{sentence}"
+        said = f"{text('report.pof_text', lang)}{colon}{sentence}"
         description = f"{description}\n{said}" if description else said
     grid.add(
         txt(name, "bold"),
@@ -53,31 +54,31 @@ def _rule_row(grid: Grid, name: str, description: str, binds: str | None,
 
 def _rule_table(grid: Grid, figures: Figures, lang: Lang) -> None:
     scenario = figures.result.scenario
-    yes, no = text("yes", lang), text("no", lang)
+    yes, no = text("report.yes", lang), text("report.no", lang)
     fairness = {p.rule: p for p in figures.fairness}
-    grid.add(*(txt(text(k, lang), "header") for k in
+    grid.add(*(txt(text(f"report.{k}", lang), "header") for k in
                ("rule", "description", "binds", "shadow", "pof_pct", "pof_lost")))
     for rule in rules_for(scenario):
         strongest = _strongest([p for p in figures.shadow if p.rule == rule.key])
         _rule_row(grid, rule_label(rule.key, lang), rule.describe(lang),
                   yes if strongest is not None else no, strongest, fairness.get(rule.key), lang)
     if "objective" in fairness:
-        _rule_row(grid, text("objective_kind", lang),
+        _rule_row(grid, text("report.objective_kind", lang),
                   objective_label(scenario.policy.objective, lang), None, None,
                   fairness["objective"], lang)
     if "returns.tiers" in fairness:
         _rule_row(grid, "returns.tiers", fairness["returns.tiers"].parameter, None, None,
                   fairness["returns.tiers"], lang)
     if "all" in fairness:
-        _rule_row(grid, text("pof_all", lang), "", None, None, fairness["all"], lang)
+        _rule_row(grid, text("report.pof_all", lang), "", None, None, fairness["all"], lang)
 
 
 def _row_table(grid: Grid, figures: Figures, lang: Lang) -> None:
-    yes, no = text("yes", lang), text("no", lang)
-    grid.add(txt(text("rows", lang), "section"))
+    yes, no = text("report.yes", lang), text("report.no", lang)
+    grid.add(txt(text("report.rows", lang), "section"))
     headers = ("row", "shadow_text", "group", "sense", "rhs", "activity", "slack", "marginal",
                "binds")
-    grid.add(*(txt(text(k, lang), "header") for k in headers))
+    grid.add(*(txt(text(f"report.{k}", lang), "header") for k in headers))
     senses = {r.name: r.sense for r in figures.result.rows}
     for price in figures.shadow:
         sense = senses.get(price.row, "")
@@ -98,14 +99,14 @@ def write_rules(ws: Any, figures: Figures) -> None:
     """Fill the rules sheet (an optimal result)."""
     lang = figures.lang
     grid = Grid()
-    grid.add(txt(f"{text('sheet.rules', lang)} — {figures.result.scenario.name}", "title",
+    grid.add(txt(f"{text('report.sheet.rules', lang)} — {figures.result.scenario.name}", "title",
                  spill=True))
     grid.blank()
     _rule_table(grid, figures, lang)
     grid.blank()
     _row_table(grid, figures, lang)
     grid.blank()
-    grid.add(txt(text("limits_words", lang), "section"))
+    grid.add(txt(text("report.limits_words", lang), "section"))
     for line in limit_lines(figures.result.scenario.policy, lang):
         grid.add(txt(line, spill=True))
     grid.write(ws)

@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from inputs.xlsx_stream import sheet_parts
 from optimizer import Result
 from optimizer.analysis import Frontier, explain_all
 from optimizer.money import Lang
-from optimizer.report import build_report, sheet_title
-from optimizer.report.styles import shown
-from optimizer.xlsx_stream import sheet_parts
-from tests.report.conftest import open_book
+from tests.ui.report.conftest import open_book
+from ui.report import build_report, sheet_title
+from ui.report.styles import shown
 
 ZH_TITLES = ["摘要", "分配明细", "按企业规模", "按区", "规则", "基线对比", "方案对比", "前沿",
              "firms", "policy"]
@@ -66,7 +66,8 @@ def test_allocations_rows_in_wan_with_reasons(result: Result, lang: Lang, report
         assert total.number_format == "#,##0.00"
         assert total.value == pytest.approx(result.totals[i] / 1e4, abs=1e-9)
         assert ws.cell(row, text_col).value == reasons[f"text_{lang}"].iloc[i]
-    program_col = header.index("训力券分配（万元）" if lang == "zh" else "Training award (¥10k)")
+    training = "训力券分配（万元）" if lang == "zh" else "Training vouchers award (¥10k)"
+    program_col = header.index(training)
     awards = [ws.cell(r, program_col + 1).value for r in range(2, len(firms) + 2)]
     j = result.programs.index("training")
     assert np.allclose(awards, result.amounts[:, j] / 1e4)
@@ -112,7 +113,7 @@ def test_summary_holds_figures_policy_status_and_audit(result: Result, report_zh
     assert labels["求解状态"].value == "最优"
     assert labels["获资助企业数"].value == result.firms_funded
     assert labels["模型券预算"].value == pytest.approx(result.scenario.policy.budget("model") / 1e4)
-    for key in ("基尼系数", "初创企业资金占比", "初创覆盖率", "影响力（评分×元）",
+    for key in ("基尼系数", "初创企业资金占比", "初创企业覆盖率", "影响力（评审得分×元）",
                 "公平代价（全部公平规则）", "输入文件 SHA-256", "方案内容摘要 SHA-256",
                 "求解器", "运行时间", "目标值（影响力）", "python", "pulp", "highspy", "openpyxl"):
         assert key in labels, key
@@ -146,7 +147,7 @@ def test_group_sheets_tables_match_the_result(result: Result, report_zh: bytes) 
     ws = book["按企业规模"]
     rows = {r[0].value: r for r in ws.iter_rows() if r[0].value}
     startups = result.scenario.firms["size_class"].astype(str) == "startup"
-    assert rows["初创"][1].value == int(startups.sum())
+    assert rows["初创企业"][1].value == int(startups.sum())
     total = rows["合计"]
     assert total[1].value == len(result.scenario.firms)
     header = [c.value for c in rows["企业规模"]]
@@ -214,3 +215,30 @@ def test_frontier_table_has_one_row_per_point(frontier: Frontier, report_en: byt
     assert all(r[0].number_format == "0.0%" for r in points)
     impacts = [r[2].value for r in points]
     assert impacts == pytest.approx([p.objective for p in frontier.points])
+
+
+#: Synonyms the glossary (optimizer/catalog/terms.py) replaced: one word per idea.
+SYNONYMS = ("不符合资格", "等额分配（受限）", "预留份额", "评分", "按评分排序", "初创企业预留")
+
+
+def _texts(data: bytes) -> dict[str, str]:
+    """``sheet!cell`` → text, for every text cell of a report."""
+    return {f"{ws.title}!{c.coordinate}": c.value for ws in open_book(data).worksheets
+            for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+
+
+def test_the_report_speaks_the_glossary(result: Result, report_zh: bytes,
+                                        report_en: bytes) -> None:
+    zh = _texts(report_zh)
+    for where, value in zh.items():
+        assert not any(word in value for word in SYNONYMS), f"{where}: {value!r}"
+    baselines = {v for k, v in zh.items() if k.startswith("基线对比!")}
+    assert {"受限平均分配", "按得分排序", "按比例分配", "先到先得", "优化分配"} <= baselines
+    en = _texts(report_en)
+    assert "Constrained equal awards" not in en.values()  # the glossary's words, as written
+    assert "constrained equal awards" in {v for k, v in en.items() if k.startswith("Baselines!")}
+    reasons = {v for k, v in zh.items() if k.startswith("分配明细!")}
+    assert (~result.limits.eligible).any()  # the fixture has firms below their threshold
+    assert "未达门槛" in reasons
+    headers = {v for k, v in zh.items() if re.fullmatch(r"分配明细![A-Z]+1", k)}
+    assert {"评审得分", "达到门槛"} <= headers

@@ -4,7 +4,7 @@
 normal or write-only, and touches no file: :mod:`inputs` saves scenarios with
 it and the report builder reuses it. The sheets follow the scenario contract,
 so a saved workbook loads back as an equal scenario. The firms rows are
-streamed (see :mod:`optimizer.xlsx_stream`): 100,000 firms take about a second.
+streamed (see :mod:`inputs.xlsx_stream`): 100,000 firms take about a second.
 
 Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-`` or ``@``) is written as a text cell, never as a formula.
@@ -20,42 +20,53 @@ from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
+from inputs.xlsx_stream import GENERAL, Column, StreamedSheet, declare, text_cell
+from optimizer.catalog import Lang, has, text
 from optimizer.overrides import EXCLUDE, NOTE, override_columns
 from optimizer.scenario import (
     APPLIED_ON,
     FIRM_COLUMNS,
     PROGRAM_ZH,
-    SIZE_CLASS_ZH,
     Scenario,
     request_column,
 )
-from optimizer.xlsx_stream import GENERAL, Column, StreamedSheet, declare, text_cell
+
+#: Canonical firms column → Chinese header (a header the reader accepts too).
+COLUMN_HEADERS_ZH: dict[str, str] = {
+    "firm_id": "企业编号",
+    "name": "企业名称",
+    "size_class": "企业规模",
+    "district": "所在区",
+    "score": "评审得分",
+    "basic_research": "基础研究",
+    APPLIED_ON: "申请日期",
+    EXCLUDE: "排除",
+    NOTE: "备注",
+}
+
+
+def both(key: str, zh: dict[str, str] | None = None, en: dict[str, str] | None = None) -> str:
+    """The catalog text ``key`` in Chinese and English, ``"中文 / English"``.
+
+    A scenario workbook is read in both languages, so its notes show both.
+    ``zh`` and ``en`` fill the fields of each language (a program's Chinese
+    name in one, its key in the other).
+    """
+    return f"{text(key, 'zh', **(zh or {}))} / {text(key, 'en', **(en or {}))}"
+
 
 #: Canonical firms column → (Chinese header, meaning in Chinese and English).
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    "firm_id": ("企业编号", "申报企业的唯一编号 / unique applicant id"),
-    "name": ("企业名称", "企业名称，可空 / firm name, optional"),
-    "size_class": ("企业规模", "初创/小型/中型/大型 (startup/small/medium/large)"),
-    "district": ("所在区", "所在行政区，如 南山区 / district, e.g. 南山区"),
-    "score": ("评审得分", "专家评审得分 0–100 / expert review score, 0–100"),
-    "basic_research": ("基础研究", "是否基础研究项目 是/否，可空=否 / basic research: yes/no"),
-    APPLIED_ON: ("申请日期", "申请日期，可空，用于先到先得基线 / application date, optional"),
-    EXCLUDE: ("排除", "是否排除，是=不予资助，可空=否 / exclude: yes gets nothing"),
-    NOTE: ("备注", "调整原因，显示在解释中 / the reason for an override, shown in explanations"),
+    column: (zh, both(f"sheet.column.{column}")) for column, zh in COLUMN_HEADERS_ZH.items()
 }
-#: Chinese header and meaning of the per-program override columns (``fixed.P`` …).
-OVERRIDE_LABELS: dict[str, tuple[str, str]] = {
-    "fixed": ("固定额", "固定资助额（元），计入资金池和各规则 / fixed award, yuan"),
-    "min": ("下限", "单个企业资助下限（元） / least this firm gets, yuan"),
-    "max": ("上限", "单个企业资助上限（元） / most this firm gets, yuan"),
-}
+#: Chinese header of each per-program override kind (``固定额.训力券`` for ``fixed.training``).
+OVERRIDE_LABELS: dict[str, str] = {"fixed": "固定额", "min": "下限", "max": "上限"}
 
 #: Characters that make a spreadsheet treat typed text as a formula.
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@")
 MONEY_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
 _AUTHOR = "voucher-opt"
-_SIZE_ZH: dict[str, str] = {str(c): zh for c, zh in SIZE_CLASS_ZH.items()}
 _WIDTHS: dict[str, float] = {"firm_id": 12, "name": 30, "district": 14, APPLIED_ON: 12}
 #: Day 0 of Excel's (Windows) calendar.
 _EPOCH = pd.Timestamp("1899-12-30")
@@ -68,56 +79,42 @@ def column_label(column: str) -> tuple[str | None, str]:
         return COLUMN_LABELS[column]
     kind, dot, rest = column.partition(".")
     if dot and kind in OVERRIDE_LABELS:
-        header, meaning = OVERRIDE_LABELS[kind]
         name = PROGRAM_ZH.get(rest, rest)
-        return f"{header}.{name}", f"{name}{meaning}"
+        return (f"{OVERRIDE_LABELS[kind]}.{name}",
+                both(f"sheet.column.{kind}", {"program": name}, {"program": rest}))
     program = column.removesuffix("_request")
     if program != column:
         zh = PROGRAM_ZH.get(program)
         label = f"{zh}申请额" if zh else None
-        return label, f"{label or program} 申请金额（元，≥0） / yuan applied for under {program}"
+        return label, both("sheet.column.request", {"program": zh or program}, {"program": program})
     return None, column
 
 
 def policy_note(key: str) -> str:
-    """A short Chinese + English explanation of a policy key."""
+    """A short Chinese + English explanation of a policy key (the key itself when unknown)."""
     head, _, rest = key.partition(".")
     program, _, size_class = rest.partition(".")
-    zh = PROGRAM_ZH.get(program, program)
-    if head == "budget":
-        return f"{zh}资金池（元） / yuan in the {program} pool"
-    if head == "rate" and size_class:
-        who = _SIZE_ZH.get(size_class, size_class)
-        return f"{who}企业{zh}补贴比例 / {program} subsidy rate for {size_class} firms"
-    if head == "rate":
-        return f"{zh}补贴比例（占申请额） / {program} subsidy rate, share of the request"
-    if key == "cap.total":
-        return "每家企业各券合计上限（元） / per-firm cap over all programs, yuan"
-    if head == "cap":
-        return f"{zh}单个企业上限（元） / per-firm {program} cap, yuan"
-    if head == "reserve":
-        return (f"{zh}资金池扣除承诺后留作后续批次的份额 / share of the {program} pool, "
-                "after commitments, held back for later rounds")
     if head == "min_score":
-        who = _SIZE_ZH.get(rest, rest)
-        return f"{who}企业最低评审得分 / lowest score a {rest} firm needs"
-    notes = {
-        "startup_floor": "初创企业预留份额 / share of each pool set aside for startups",
-        "large_cap": "大型企业份额上限 / largest share of each pool for large firms",
-        "district_floor": "各区覆盖率下限 κ / every district gets ≥ κ of its eligible yuan",
-        "basic_research_floor": "基础研究预留份额 / share set aside for basic research",
-        "objective": "优化目标 impact / maxmin / leximin / what the allocation maximises",
-        "returns.tiers": "边际收益递减分段 份额:权重 / diminishing returns, share:weight",
-        "leximin.districts": "leximin 是否包括各区 / leximin over districts too (yes/no)",
-    }
-    return notes.get(key, key)
+        size_class = rest
+    zh = {"program": PROGRAM_ZH.get(program, program), "size_class": _class_name(size_class, "zh")}
+    en = {"program": program, "size_class": _class_name(size_class, "en")}
+    if head == "rate" and size_class:
+        return both("sheet.note.rate_of_class", zh, en)
+    for note in (f"sheet.note.{key}", f"sheet.note.{head}"):
+        if has(note):
+            return both(note, zh, en)
+    return key
+
+
+def _class_name(size_class: str, lang: Lang) -> str:
+    return text(f"class.{size_class}", lang) if has(f"class.{size_class}") else size_class
 
 
 def add_scenario_sheets(workbook: Any, scenario: Scenario) -> list[StreamedSheet]:
     """Add the ``firms`` and ``policy`` sheets of ``scenario`` to ``workbook``.
 
     The firms rows are streamed in when the workbook is saved: save it with
-    :func:`optimizer.xlsx_stream.save` and the sheets returned here (openpyxl's
+    :func:`inputs.xlsx_stream.save` and the sheets returned here (openpyxl's
     own ``save`` would write the firms header only).
 
     Parameters
@@ -135,7 +132,7 @@ def add_scenario_sheets(workbook: Any, scenario: Scenario) -> list[StreamedSheet
     Returns
     -------
     list of StreamedSheet
-        The sheets whose rows :func:`optimizer.xlsx_stream.save` adds.
+        The sheets whose rows :func:`inputs.xlsx_stream.save` adds.
     """
     firms = _declare_firms(workbook, scenario)
     _write_policy(workbook, scenario)
@@ -246,7 +243,8 @@ def _write_policy(workbook: Any, scenario: Scenario) -> None:
     ws = workbook.create_sheet("policy")
     for letter, width in (("A", 26), ("B", 16), ("C", 60)):
         ws.column_dimensions[letter].width = width
-    ws.append(_header(ws, ["key", "value", "note"], ["键", "值", "说明"]))
+    heads = ("key", "value", "note")
+    ws.append(_header(ws, list(heads), [text(f"sheet.header.{h}", "zh") for h in heads]))
     for key, value in scenario.policy.to_items():
         if isinstance(value, bool):
             value = "yes" if value else "no"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parent / "app.py"
+APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 SCENARIO_ENV = "VOUCHER_OPT_SCENARIO"
 VALUES = (5.0, 10.0, 15.0, 20.0, 25.0, 30.0)
 

@@ -19,7 +19,7 @@ Sheets, in order (titles in the report's language)::
 An infeasible result gives the summary (with the diagnosis) and the scenario
 sheets, and no allocation tables. The whole workbook is write-only; the
 rows of the allocations and firms sheets are streamed (see
-:mod:`optimizer.xlsx_stream`), so 100,000 firms take seconds, not minutes.
+:mod:`inputs.xlsx_stream`), so 100,000 firms take seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -30,19 +30,19 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from inputs.scenario_sheets import add_scenario_sheets
+from inputs.xlsx_stream import StreamedSheet, save
 from optimizer.analysis.frontier import Frontier
+from optimizer.catalog import text
 from optimizer.money import Lang
-from optimizer.report.figures import Figures, gather
-from optimizer.report.labels import text
-from optimizer.report.sheets_allocations import write_allocations
-from optimizer.report.sheets_compare import write_baselines, write_comparison
-from optimizer.report.sheets_frontier import write_frontier
-from optimizer.report.sheets_groups import write_groups
-from optimizer.report.sheets_rules import write_rules
-from optimizer.report.sheets_summary import write_summary
 from optimizer.result import Result
-from optimizer.scenario_sheets import add_scenario_sheets
-from optimizer.xlsx_stream import StreamedSheet, save
+from ui.report.figures import Figures, gather
+from ui.report.sheets_allocations import write_allocations
+from ui.report.sheets_compare import write_baselines, write_comparison
+from ui.report.sheets_frontier import write_frontier
+from ui.report.sheets_groups import write_groups
+from ui.report.sheets_rules import write_rules
+from ui.report.sheets_summary import write_summary
 
 __all__ = ["SHEET_KEYS", "build_report", "sheet_title"]
 
@@ -55,7 +55,7 @@ SHEET_KEYS: tuple[str, ...] = (
 
 def sheet_title(key: str, lang: Lang) -> str:
     """The title of a report sheet in one language (``sheet_title("rules", "zh") == "规则"``)."""
-    return text(f"sheet.{key}", lang)
+    return text(f"report.sheet.{key}", lang)
 
 
 def build_report(
@@ -102,7 +102,8 @@ def build_report(
     streamed = _add_sheets(workbook, figures)
     streamed += add_scenario_sheets(workbook, result.scenario)
     workbook.properties.creator = "voucher-opt"
-    workbook.properties.title = f"{text('title', lang)} — {result.scenario.name}"
+    workbook.properties.title = text("report.titled", lang, title=text("report.title", lang),
+                                     name=result.scenario.name)
     created = when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
     workbook.properties.created = created
     workbook.properties.modified = created

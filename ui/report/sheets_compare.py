@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from optimizer.analysis.metrics import Metrics
+from optimizer.catalog import text
 from optimizer.money import Lang
-from optimizer.report.charts import Block, bar_chart
-from optimizer.report.figures import Figures
-from optimizer.report.labels import baseline_label, class_label, program_header, text
-from optimizer.report.sheets_groups import group_order
-from optimizer.report.styles import (
+from ui.report.charts import Block, bar_chart
+from ui.report.figures import Figures
+from ui.report.labels import baseline_label, class_label, in_wan, program_header
+from ui.report.sheets_groups import group_order
+from ui.report.styles import (
     COUNT,
     COUNT_DELTA,
     INDEX,
@@ -74,31 +75,33 @@ def figure_rows(metrics: Sequence[Metrics], programs: Sequence[str], lang: Lang,
     present = {k for m in metrics for k in m.coverage_by_district}
     districts = [d for d in district_order if d in present]
     districts += sorted(present - set(districts))
-    in_wan = "（万元）" if lang == "zh" else " (¥10k)"
     rows = [
-        Figure(text("impact", lang), lambda m: m.impact, "count"),
-        Figure(text("spend_total", lang) + in_wan, lambda m: m.spend_total / WAN_YUAN, "wan"),
+        Figure(text("report.impact", lang), lambda m: m.impact, "count"),
+        Figure(in_wan(text("report.spend_total", lang), lang),
+               lambda m: m.spend_total / WAN_YUAN, "wan"),
     ]
     for p in programs:
-        label = f"{program_header(p, 'spend', lang)}{in_wan}"
+        label = in_wan(program_header(p, "spend", lang), lang)
         rows.append(Figure(label, _spend_of(p), "wan"))
     rows += [
-        Figure(text("firms_funded", lang), lambda m: m.firms_funded, "count"),
-        Figure(text("startup_share", lang), lambda m: m.startup_share, "percent"),
+        Figure(text("report.firms_funded", lang), lambda m: m.firms_funded, "count"),
+        Figure(text("report.startup_share", lang), lambda m: m.startup_share, "percent"),
     ]
-    cov = text("coverage_class", lang)
-    rows += [Figure(cov + class_label(c, lang), _entry("coverage_by_class", c), "percent",
-                    coverage_class=True) for c in classes]
-    rows += [
-        Figure(text("min_class_coverage", lang), lambda m: m.min_class_coverage, "percent"),
-        Figure(text("gini", lang), lambda m: m.gini, "index"),
-        Figure(text("jain", lang), lambda m: m.jain, "index"),
-    ]
-    money = text("share_of_money", lang) + ("：" if lang == "zh" else ": ")
-    rows += [Figure(money + class_label(c, lang), _entry("share_by_class", c), "percent")
+    rows += [Figure(text("report.coverage_class", lang, name=class_label(c, lang)),
+                    _entry("coverage_by_class", c), "percent", coverage_class=True)
              for c in classes]
-    dist = text("coverage_district", lang)
-    rows += [Figure(dist + d, _entry("coverage_by_district", d), "percent") for d in districts]
+    rows += [
+        Figure(text("report.min_class_coverage", lang), lambda m: m.min_class_coverage, "percent"),
+        Figure(text("report.gini", lang), lambda m: m.gini, "index"),
+        Figure(text("report.jain", lang), lambda m: m.jain, "index"),
+    ]
+    money = text("report.share_of_money", lang)
+    rows += [Figure(text("report.labelled", lang, label=money, value=class_label(c, lang)),
+                    _entry("share_by_class", c), "percent")
+             for c in classes]
+    rows += [Figure(text("report.coverage_district", lang, name=d),
+                    _entry("coverage_by_district", d), "percent")
+             for d in districts]
     return rows
 
 
@@ -112,13 +115,13 @@ def _side_by_side(grid: Grid, names: Sequence[str], columns: Sequence[Metrics | 
                   district_order: Sequence[str] = ()) -> Block:
     """Write the table (``first_rows`` right under its header); return the chart block."""
     measured = [m for m in columns if m is not None]
-    header: list[Out] = [txt(text("figure", lang), "header")]
+    header: list[Out] = [txt(text("report.figure", lang), "header")]
     value_cols = []
     for k, name in enumerate(names):
         value_cols.append(len(header) + 1)
         header.append(txt(name, "header"))
         if deltas and k > 0:
-            header.append(txt(f"{text('delta', lang)} {name}", "header"))
+            header.append(txt(text("report.delta_of", lang, name=name), "header"))
     header_row = grid.add(*header)
     grid.extend(first_rows)
     first_cov = last_cov = 0
@@ -144,7 +147,7 @@ def _chart(ws: Any, block: Block, title: str, lang: Lang, anchor_row: int) -> No
         return
     placed = Block(ws.title, block.header_row, block.first_row, block.last_row,
                    block.category_col, block.series_cols)
-    chart = bar_chart(placed, title, text("coverage", lang), "0%")
+    chart = bar_chart(placed, title, text("report.coverage", lang), "0%")
     ws.add_chart(chart, f"A{anchor_row}")
 
 
@@ -153,35 +156,35 @@ def write_baselines(ws: Any, figures: Figures) -> None:
     lang = figures.lang
     result = figures.result
     grid = Grid()
-    grid.add(txt(f"{text('sheet.baselines', lang)} — {result.scenario.name}", "title",
+    grid.add(txt(text("report.titled", lang, title=text("report.sheet.baselines", lang),
+                      name=result.scenario.name), "title",
                  spill=True))
     grid.blank()
-    names = [text("optimized", lang) if n == "optimized" else baseline_label(n, lang)
-             for n, _ in figures.baselines]
+    names = [baseline_label(n, lang) for n, _ in figures.baselines]
     columns: list[Metrics | None] = [m for _, m in figures.baselines]
     block = _side_by_side(grid, names, columns, result.programs, lang, deltas=False,
                           district_order=group_order(result, "district"))
     best = columns[0].impact if columns and columns[0] is not None else 0.0
-    grid.add(txt(text("impact_vs_optimized", lang)),
+    grid.add(txt(text("report.impact_vs_optimized", lang)),
              *(num(m.impact / best if best > 0 and m is not None else None, PERCENT)
                for m in columns))
     end = grid.next_row
     grid.write(ws)
-    _chart(ws, block, text("chart.baselines", lang), lang, end + 2)
+    _chart(ws, block, text("report.chart.baselines", lang), lang, end + 2)
 
 
 def write_comparison(ws: Any, figures: Figures) -> None:
     """Fill the comparison sheet: the result and ``compared`` side by side, with Δs."""
     lang = figures.lang
     grid = Grid()
-    grid.add(txt(text("sheet.comparison", lang), "title"), txt(text("vs_first", lang), "note",
-                                                                 spill=True))
+    grid.add(txt(text("report.sheet.comparison", lang), "title"),
+             txt(text("report.vs_first", lang), "note", spill=True))
     grid.blank()
     entries = [(figures.result, figures.metrics), *figures.compared]
     names = [r.scenario.name for r, _ in entries]
-    status = [txt(text("status", lang), "bold")]
+    status = [txt(text("report.status", lang), "bold")]
     for k, (other, _) in enumerate(entries):
-        status.append(txt(text(f"status.{other.status}", lang), "bold"))
+        status.append(txt(text(f"report.status.{other.status}", lang), "bold"))
         if k > 0:
             status.append(Out(None))
     columns = [m for _, m in entries]
@@ -190,4 +193,4 @@ def write_comparison(ws: Any, figures: Figures) -> None:
                           district_order=group_order(figures.result, "district"))
     end = grid.next_row
     grid.write(ws)
-    _chart(ws, block, text("chart.comparison", lang), lang, end + 2)
+    _chart(ws, block, text("report.chart.comparison", lang), lang, end + 2)

@@ -1,4 +1,4 @@
-"""The Allocations / 分配明细 sheet: one row per firm, streamed (see :mod:`optimizer.xlsx_stream`).
+"""The Allocations / 分配明细 sheet: one row per firm, streamed (see :mod:`inputs.xlsx_stream`).
 
 Columns: who the firm is, what it asked for (万元), what each pool gives it
 (万元), its total, its limit, its coverage (with a data bar) and the reason,
@@ -7,6 +7,7 @@ as a short label and a sentence. The header is frozen and filterable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,15 +15,13 @@ import pandas as pd
 from openpyxl.formatting.rule import DataBarRule
 from openpyxl.utils import get_column_letter
 
+from inputs.xlsx_stream import Column, StreamedSheet, declare
+from optimizer.catalog import text
 from optimizer.money import Lang
-from optimizer.report.figures import Figures
-from optimizer.report.labels import (
-    CLASS_LABELS,
-    REASON_LABELS,
-    program_header,
-    text,
-)
-from optimizer.report.styles import (
+from optimizer.scenario import request_column
+from ui.report.figures import Figures
+from ui.report.labels import class_label, program_header, reason_code_label
+from ui.report.styles import (
     MAX_WIDTH,
     MIN_WIDTH,
     PERCENT,
@@ -34,8 +33,6 @@ from optimizer.report.styles import (
     shown,
     text_width,
 )
-from optimizer.scenario import request_column
-from optimizer.xlsx_stream import Column, StreamedSheet, declare
 
 #: Width of the explanation column: long sentences run on past its edge.
 SENTENCE_WIDTH = 90.0
@@ -74,10 +71,11 @@ def _number(header: str, values: np.ndarray, number_format: str, width: float = 
     return Column(header, values, number_format, max(fitted, width))
 
 
-def _labels(values: pd.Series, table: dict[str, tuple[str, str]], lang: Lang) -> np.ndarray:
-    mapping = {k: (zh if lang == "zh" else en) for k, (zh, en) in table.items()}
+def _labels(values: pd.Series, label: Callable[[str, Lang], str], lang: Lang) -> np.ndarray:
+    """``label`` of each value, looked up once per distinct value."""
     keys = values.astype(str)
-    return keys.map(mapping).fillna(keys).to_numpy(dtype=object)
+    mapping = {key: label(key, lang) for key in keys.unique()}
+    return keys.map(mapping).to_numpy(dtype=object)
 
 
 def allocation_columns(figures: Figures) -> list[Column]:
@@ -87,21 +85,22 @@ def allocation_columns(figures: Figures) -> list[Column]:
     reasons = figures.reasons
     assert reasons is not None
     firms = result.scenario.firms
-    yes, no = text("yes", lang), text("no", lang)
+    yes, no = text("report.yes", lang), text("report.no", lang)
     upper_total = result.limits.upper.sum(axis=1)
     totals = result.totals
     with np.errstate(invalid="ignore", divide="ignore"):
         coverage = np.where(upper_total > 0, totals / upper_total, np.nan)
     columns = [
-        _text(text("firm_id", lang), firms["firm_id"]),
-        _text(text("name", lang), firms["name"]),
-        _text(text("size_class", lang), _labels(firms["size_class"], CLASS_LABELS, lang),
+        _text(text("report.firm_id", lang), firms["firm_id"]),
+        _text(text("report.name", lang), firms["name"]),
+        _text(text("report.size_class", lang), _labels(firms["size_class"], class_label, lang),
               center=True),
-        _text(text("district", lang), firms["district"]),
-        _number(text("score", lang), firms["score"].to_numpy(dtype=float), SCORE),
-        _text(text("basic_research", lang),
+        _text(text("report.district", lang), firms["district"]),
+        _number(text("report.score", lang), firms["score"].to_numpy(dtype=float), SCORE),
+        _text(text("report.basic_research", lang),
               np.where(firms["basic_research"].to_numpy(dtype=bool), yes, no), center=True),
-        _text(text("eligible", lang), np.where(result.limits.eligible, yes, no), center=True),
+        _text(text("report.eligible", lang), np.where(result.limits.eligible, yes, no),
+              center=True),
     ]
     for program in result.programs:
         request = firms[request_column(program)].to_numpy(dtype=float) / WAN_YUAN
@@ -110,11 +109,11 @@ def allocation_columns(figures: Figures) -> list[Column]:
         header = program_header(program, "amount", lang)
         columns.append(_number(header, result.amounts[:, j] / WAN_YUAN, WAN))
     columns += [
-        _number(text("total", lang), totals / WAN_YUAN, WAN),
-        _number(text("upper_total", lang), upper_total / WAN_YUAN, WAN),
-        _number(text("coverage", lang), coverage, PERCENT, COVERAGE_WIDTH),
-        _text(text("reason", lang), _labels(reasons["reason"], REASON_LABELS, lang)),
-        _text(text("reason_text", lang), reasons[f"text_{lang}"], SENTENCE_WIDTH),
+        _number(text("report.total", lang), totals / WAN_YUAN, WAN),
+        _number(text("report.upper_total", lang), upper_total / WAN_YUAN, WAN),
+        _number(text("report.coverage", lang), coverage, PERCENT, COVERAGE_WIDTH),
+        _text(text("report.reason", lang), _labels(reasons["reason"], reason_code_label, lang)),
+        _text(text("report.reason_text", lang), reasons[f"text_{lang}"], SENTENCE_WIDTH),
     ]
     return columns
 
@@ -127,8 +126,9 @@ def write_allocations(ws: Any, figures: Figures) -> StreamedSheet:
     last_row = sheet.n_rows + 1
     last_col = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last_col}{last_row}"
+    coverage = text("report.coverage", figures.lang)
     coverage_col = get_column_letter(
-        next(j for j, c in enumerate(columns) if c.header == text("coverage", figures.lang)) + 1)
+        next(j for j, c in enumerate(columns) if c.header == coverage) + 1)
     if sheet.n_rows:
         ws.conditional_formatting.add(
             f"{coverage_col}2:{coverage_col}{last_row}",

@@ -11,8 +11,8 @@ from inputs import read_scenario
 from inputs.builtin import default_scenario
 from optimizer import Result, Scenario, solve
 from optimizer.money import Lang
-from optimizer.report import build_report
-from tests.report.conftest import RUN_AT, open_book
+from tests.ui.report.conftest import RUN_AT, open_book
+from ui.report import build_report
 
 
 def _cells(data: bytes) -> dict[tuple[str, str], Any]:

@@ -1,6 +1,6 @@
 """Cell styles, number formats, column widths and a small-sheet writer.
 
-Every sheet of the report is write-only (see :mod:`optimizer.report`), so a
+Every sheet of the report is write-only (see :mod:`ui.report`), so a
 sheet's column widths must be known before its first row. :class:`Grid`
 collects the rows of a small sheet as :class:`Out` cells, sizes each column
 from what it will show, and then writes the rows in one go.
@@ -24,7 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from optimizer.xlsx_stream import ILLEGAL
+from inputs.xlsx_stream import ILLEGAL
 
 # -- number formats ---------------------------------------------------------------
 #: 万元 (yuan / 10,000) with thousands separators and two decimals (¥100 steps).

@@ -15,8 +15,8 @@ cannot carry are dropped. The output is deterministic: every zip entry carries
 the zip epoch (1980-01-01) as its time, and document dates are whatever the
 workbook's properties say.
 
-Both the report (:mod:`optimizer.report`) and the scenario writer
-(:mod:`optimizer.scenario_sheets`, used by :mod:`inputs`) stream through here.
+Both the report (:mod:`ui.report`) and the scenario writer
+(:mod:`inputs.scenario_sheets`, used by :mod:`inputs`) stream through here.
 """
 
 from __future__ import annotations

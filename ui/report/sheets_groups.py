@@ -14,13 +14,14 @@ from typing import Any
 import numpy as np
 from openpyxl.utils import get_column_letter
 
+from optimizer.catalog import text
 from optimizer.money import Lang
-from optimizer.report.charts import WIDTH_CM, Block, bar_chart, column_after
-from optimizer.report.figures import Figures
-from optimizer.report.labels import class_label, program_header, text
-from optimizer.report.styles import COUNT, PERCENT, Grid, Out, num, txt, wan
 from optimizer.result import Result
 from optimizer.scenario import SizeClass, request_column
+from ui.report.charts import WIDTH_CM, Block, bar_chart, column_after
+from ui.report.figures import Figures
+from ui.report.labels import class_label, program_header
+from ui.report.styles import COUNT, PERCENT, Grid, Out, num, txt, wan
 
 
 def group_order(result: Result, column: str) -> list[str]:
@@ -45,10 +46,11 @@ def _table(grid: Grid, result: Result, column: str, lang: Lang) -> tuple[int, in
     totals = result.totals
     requests = firms[[request_column(p) for p in result.programs]].to_numpy(dtype=float)
     paid = math.fsum(totals)
-    headers = [text(f"group.{column}", lang), text("firms", lang), text("eligible_firms", lang),
-               text("firms_funded", lang), text("requested", lang), text("upper", lang)]
+    headers = [text(f"report.group.{column}", lang),
+               *(text(f"report.{k}", lang) for k in
+                 ("firms", "eligible_firms", "firms_funded", "requested", "upper"))]
     headers += [program_header(p, "amount", lang) for p in result.programs]
-    headers += [text("allocated", lang), text("coverage", lang), text("share_of_money", lang)]
+    headers += [text(f"report.{k}", lang) for k in ("allocated", "coverage", "share_of_money")]
     header_row = grid.add(*(txt(h, "header") for h in headers))
     award_col = 7 + len(result.programs)  # the "awarded" total column (1-based)
 
@@ -76,7 +78,7 @@ def _table(grid: Grid, result: Result, column: str, lang: Lang) -> tuple[int, in
         label = class_label(key, lang) if column == "size_class" else key
         row(label, keys == key, "body")
     last = grid.next_row - 1
-    row("合计" if lang == "zh" else "Total", np.ones(len(keys), dtype=bool), "bold")
+    row(text("report.total_row", lang), np.ones(len(keys), dtype=bool), "bold")
     return header_row, first, last, award_col
 
 
@@ -85,17 +87,19 @@ def write_groups(ws: Any, figures: Figures, column: str) -> None:
     lang = figures.lang
     result = figures.result
     grid = Grid()
-    title = text("sheet.by_class" if column == "size_class" else "sheet.by_district", lang)
-    grid.add(txt(f"{title} — {result.scenario.name}", "title", spill=True))
+    title = text("report.sheet.by_class" if column == "size_class" else "report.sheet.by_district",
+                 lang)
+    grid.add(txt(text("report.titled", lang, title=title, name=result.scenario.name), "title",
+                 spill=True))
     grid.blank()
     header, first, last, award = _table(grid, result, column, lang)
     grid.write(ws)
     beside = get_column_letter(column_after(grid.widths(), WIDTH_CM + 0.5))
 
     money = bar_chart(Block(ws.title, header, first, last, 1, (6, award)),
-                      text("chart.money", lang), text("unit.wan", lang), "#,##0")
+                      text("report.chart.money", lang), text("report.unit.wan", lang), "#,##0")
     coverage = bar_chart(Block(ws.title, header, first, last, 1, (award + 1,)),
-                         text("chart.coverage", lang), text("coverage", lang), "0%",
+                         text("report.chart.coverage", lang), text("report.coverage", lang), "0%",
                          labels=True)
     anchor = last + 4
     ws.add_chart(money, f"A{anchor}")

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from optimizer.catalog import text
 from optimizer.money import Lang
-from optimizer.report.charts import Block, line_chart
-from optimizer.report.figures import Figures
-from optimizer.report.labels import class_label, program_header, rule_label, text
-from optimizer.report.styles import (
+from ui.report.charts import Block, line_chart
+from ui.report.figures import Figures
+from ui.report.labels import class_label, in_wan, program_header, rule_label
+from ui.report.styles import (
     COUNT,
     INDEX,
     PERCENT,
@@ -32,8 +33,7 @@ from optimizer.report.styles import (
 def _parameter_name(rule: str, lang: Lang) -> str:
     if rule.startswith("budget."):
         program = rule.removeprefix("budget.")
-        unit = "（万元）" if lang == "zh" else " (¥10k)"
-        return f"{program_header(program, 'budget', lang)}{unit}"
+        return in_wan(program_header(program, "budget", lang), lang)
     return rule_label(rule, lang)
 
 
@@ -43,20 +43,22 @@ def write_frontier(ws: Any, figures: Figures) -> None:
     assert frontier is not None
     lang = figures.lang
     grid = Grid()
-    grid.add(txt(f"{text('sheet.frontier', lang)} — {frontier.scenario_name}", "title",
+    grid.add(txt(text("report.titled", lang, title=text("report.sheet.frontier", lang),
+                      name=frontier.scenario_name), "title",
                  spill=True))
     grid.blank()
     parameter = _parameter_name(frontier.rule, lang)
-    grid.add(txt(text("frontier_rule", lang), "bold"), txt(f"{parameter} ({frontier.rule})",
-                                                          spill=True))
+    swept = text("report.sweep_parameter", lang, name=parameter, key=frontier.rule)
+    grid.add(txt(text("report.frontier_rule", lang), "bold"), txt(swept, spill=True))
     grid.blank()
     classes = list(dict.fromkeys(
         c for p in frontier.points if p.metrics for c in p.metrics.coverage_by_class))
-    headers = [parameter, text("status", lang), text("impact", lang), text("impact_rel", lang),
-               text("startup_share", lang), text("min_class_coverage", lang),
-               text("spend_total", lang) + ("（万元）" if lang == "zh" else " (¥10k)"),
-               text("firms_funded", lang), text("gini", lang), text("jain", lang)]
-    headers += [text("coverage_class", lang) + class_label(c, lang) for c in classes]
+    headers = [parameter,
+               *(text(f"report.{k}", lang) for k in
+                 ("status", "impact", "impact_rel", "startup_share", "min_class_coverage")),
+               in_wan(text("report.spend_total", lang), lang),
+               *(text(f"report.{k}", lang) for k in ("firms_funded", "gini", "jain"))]
+    headers += [text("report.coverage_class", lang, name=class_label(c, lang)) for c in classes]
     header_row = grid.add(*(txt(h, "header") for h in headers))
     best = max((p.objective for p in frontier.points if p.objective is not None), default=0.0)
     budget = frontier.rule.startswith("budget.")
@@ -64,7 +66,7 @@ def write_frontier(ws: Any, figures: Figures) -> None:
     for point in frontier.points:
         m = point.metrics
         value = num(point.value / WAN_YUAN, WAN) if budget else num(point.value, PERCENT)
-        cells: list[Out] = [value, txt(text(f"status.{point.status}", lang))]
+        cells: list[Out] = [value, txt(text(f"report.status.{point.status}", lang))]
         if m is None:
             grid.add(*cells)
             continue
@@ -84,6 +86,6 @@ def write_frontier(ws: Any, figures: Figures) -> None:
     grid.write(ws)
     if last >= first:
         chart = line_chart(Block(ws.title, header_row, first, last, 1, (4, 5, 6)),
-                           text("chart.frontier", lang), parameter, text("share_axis", lang),
-                           "0%")
+                           text("report.chart.frontier", lang), parameter,
+                           text("report.share_axis", lang), "0%")
         ws.add_chart(chart, f"A{last + 3}")

@@ -11,7 +11,7 @@ import pytest
 from inputs.shenzhen import generate
 from optimizer import Result, Scenario, solve
 from optimizer.analysis import Frontier, sweep
-from optimizer.report import build_report
+from ui.report import build_report
 
 #: Text a spreadsheet would run as a formula if it were written carelessly.
 HOSTILE = ('=HYPERLINK("http://x","click")', "+cmd", "-2+3", "@SUM(A1)")
