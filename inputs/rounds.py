@@ -43,7 +43,7 @@ from optimizer.policy import SIZE_CLASSES
 from optimizer.scenario import PROGRAM_ZH, Scenario, request_column
 
 #: The report's allocations sheet, as the report names it in each language.
-AWARDS_SHEETS: tuple[str, ...] = ("分配明细", "Allocations")
+AWARDS_SHEETS: tuple[str, ...] = tuple(text("report.sheet.allocations", lang) for lang in LANGS)
 #: The report's firm-id header in each language.
 AWARDS_ID_HEADERS: tuple[str, ...] = ("企业编号", "Firm id", "firm_id")
 #: Yuan per 万元: the report shows awards in 万元.

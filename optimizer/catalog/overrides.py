@@ -81,6 +81,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Firms with fixed awards or minimums ({count}) hold {total} that cannot move: {firms}.",
     ),
     "override.no_limit": ("不限", "none"),
+    # the report's overrides sheet
+    "report.sheet.overrides": ("调整与承诺", "Overrides"),
+    "report.overrides_intro": (
+        "官员设定的固定资助（承诺）、上下限和排除，以及其备注；金额单位万元。",
+        "Fixed awards (commitments), bounds and exclusions set by officers, with their notes; "
+        "amounts in ¥10k.",
+    ),
+    "report.override_column": ("{program}{kind}（万元）", "{program} {kind} (¥10k)"),
+    "report.override.fixed": ("固定额", "fixed"),
+    "report.override.min": ("下限", "minimum"),
+    "report.override.max": ("上限", "maximum"),
+    "report.override.exclude": ("排除", "Excluded"),
+    "report.override.note": ("备注", "Note"),
+    # price of fairness
+    "override.pof": (
+        "调整与承诺（固定资助、上下限和排除）使影响力下降{cost}，在{firms}家企业之间转移{moved}。",
+        "The overrides (fixed awards, bounds and exclusions) cost {cost} of impact and move "
+        "{moved} among {firms} firms.",
+    ),
     # explanations (reason labels of the report; the sentences follow)
     "report.reason.excluded": ("已排除", "excluded"),
     "report.reason.pinned": ("固定资助", "fixed award"),

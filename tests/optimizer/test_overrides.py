@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -232,3 +233,51 @@ def test_policy_sheet_round_trips_the_reserve():
                                 ("reserve.training", "25%")])
     assert policy.reserve("training") == 0.25 and policy.reserve("model") == 0
     assert Policy.from_items(policy.to_items()) == policy
+
+
+def test_the_price_of_the_overrides_and_the_money_they_moved():
+    from optimizer.analysis.fairness import price_of_fairness
+
+    # D pinned at 1M (score 60) instead of C's last 1M (score 70): impact 10 × 1M lower;
+    # without overrides A 10, B 4, C 1: 900 + 320 + 70 = 1,290M score·yuan... in millions:
+    # 90 × 10 + 80 × 4 + 70 × 1 = 1,290; with the pin 90 × 10 + 80 × 4 + 60 × 1 = 1,280.
+    sc = with_overrides({"D": {"fixed.training": 1 * M}})
+    prices = price_of_fairness(sc, solved(sc))
+    assert [p.rule for p in prices] == ["overrides"]
+    price = prices[0]
+    assert price.impact_lost == pytest.approx(10 * M, rel=1e-6)
+    assert price.impact_lost_pct == pytest.approx(100 * 10 / 1290, rel=1e-6)
+    assert price.moved == pytest.approx(1 * M)
+    assert price.text_en == ("The overrides (fixed awards, bounds and exclusions) cost 0.8% of "
+                             "impact and move ¥1.0M among 2 firms.")
+    # with a reserve, both sides are priced without it
+    with_reserve = with_overrides({"D": {"fixed.training": 1 * M}}, reserve__training=0.5)
+    assert price_of_fairness(with_reserve)[0].impact_lost == pytest.approx(10 * M, rel=1e-6)
+
+
+def test_the_report_lists_every_override(tmp_path):
+    import openpyxl
+
+    from ui.report import build_report
+
+    sc = with_overrides({"D": {"fixed.training": 1 * M, "note": "已于第一轮承诺 ¥1.0M"},
+                         "B": {"max.training": 3 * M}, "C": {"exclude": True}})
+    data = build_report(solved(sc), lang="en")
+    (tmp_path / "r.xlsx").write_bytes(data)
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert "Overrides" in book.sheetnames
+    rows = [[c for c in row] for row in book["Overrides"].iter_rows(values_only=True)]
+    header = next(r for r in rows if r and r[0] == "Firm id")
+    table = {r[0]: dict(zip(header, r, strict=False)) for r in rows[rows.index(header) + 1:]}
+    assert sorted(table) == ["B", "C", "D"]
+    assert table["D"]["Training vouchers fixed (¥10k)"] == 100
+    assert table["D"]["Note"] == "已于第一轮承诺 ¥1.0M"
+    assert table["B"]["Training vouchers maximum (¥10k)"] == 300
+    assert table["C"]["Excluded"] == "yes" and table["C"]["Reason"] == "excluded"
+    # the report still loads back as the same scenario, overrides included
+    from inputs import read_scenario, write_scenario
+    loaded = read_scenario(data, "r.xlsx")
+    assert loaded.digest == read_scenario(write_scenario(sc), "s.xlsx").digest
+    firms = loaded.firms.set_index("firm_id")
+    assert firms.loc["D", "fixed.training"] == 1 * M and firms.loc["C", "exclude"]
+    np.testing.assert_array_equal(solve(loaded).amounts, solved(sc).amounts)
