@@ -281,3 +281,16 @@ def test_the_report_lists_every_override(tmp_path):
     firms = loaded.firms.set_index("firm_id")
     assert firms.loc["D", "fixed.training"] == 1 * M and firms.loc["C", "exclude"]
     np.testing.assert_array_equal(solve(loaded).amounts, solved(sc).amounts)
+
+
+def test_baselines_pay_the_commitments_first():
+    from optimizer.analysis.baselines import Baseline, run_baseline
+
+    # D fixed 1M and A at most 8M; 14M left for the rule. rank by score: A 8, B 4, C 2.
+    sc = with_overrides({"D": {"fixed.training": 1 * M}, "A": {"max.training": 8 * M}})
+    ranked = run_baseline(sc, Baseline.RANK_BY_SCORE)[:, 1] / M
+    assert ranked.tolist() == [8, 4, 2, 1]
+    for kind in Baseline:
+        amounts = run_baseline(sc, kind)
+        assert check_allocation(sc, amounts) == [], kind
+        assert amounts[3, 1] == 1 * M
