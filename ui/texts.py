@@ -93,6 +93,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.rate_class": ("{cls}企业（%）", "{cls} firms (%)"),
     "field.cap": ("{program}单企业上限（万元）", "{program} cap per firm (¥10k, 万元)"),
     "field.cap_total": ("单企业合计上限（万元）", "Total cap per firm (¥10k, 万元)"),
+    "field.overrides": ("调整与承诺", "Overrides"),
     "field.min_score": ("{cls}企业最低得分", "Lowest score, {cls} firms"),
     "field.startup_floor": ("初创企业专项（%）", "Startup set-aside (%)"),
     "field.large_cap": ("大型企业上限（%）", "Large-firm cap (%)"),
