@@ -10,8 +10,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     # the scenario workbook's notes on the override columns and the reserve key
     "sheet.column.fixed": ("{program}固定资助额（元），计入资金池和各规则",
                            "fixed {program} award, yuan; counts against the pool and every rule"),
-    "sheet.column.min": ("{program}单个企业资助下限（元）", "least this firm gets in {program}, yuan"),
-    "sheet.column.max": ("{program}单个企业资助上限（元）", "most this firm gets in {program}, yuan"),
+    "sheet.column.min": ("{program}单个企业资助下限（元）",
+                         "least this firm gets in {program}, yuan"),
+    "sheet.column.max": ("{program}单个企业资助上限（元）",
+                         "most this firm gets in {program}, yuan"),
     "sheet.column.exclude": ("是否排除，是=不予资助，可空=否", "exclude: yes gets nothing"),
     "sheet.column.note": ("调整原因，显示在解释和报告中",
                           "the reason for an override, shown in explanations and the report"),
@@ -30,11 +32,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "override.fixed_outside_bounds": (
         "企业{firm}的{program}固定资助{amount}不在为其设定的下限{low}与上限{high}之间。",
         "Firm {firm}'s fixed {program} award of {amount} is outside its own minimum {low} "
-        "and maximum {high}.",
+        "and cap {high}.",
     ),
     "override.min_above_max": (
         "企业{firm}的{program}下限{low}高于其上限{high}。",
-        "Firm {firm}'s {program} minimum of {low} is above its maximum of {high}.",
+        "Firm {firm}'s {program} minimum of {low} is above its cap of {high}.",
     ),
     "override.min_above_limit": (
         "企业{firm}的{program}下限{low}高于其按规则最高可获的{limit}"
@@ -91,7 +93,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.override_column": ("{program}{kind}（万元）", "{program} {kind} (¥10k)"),
     "report.override.fixed": ("固定额", "fixed"),
     "report.override.min": ("下限", "minimum"),
-    "report.override.max": ("上限", "maximum"),
+    "report.override.max": ("上限", "cap"),
     "report.override.exclude": ("排除", "Excluded"),
     "report.override.note": ("备注", "Note"),
     # price of fairness
@@ -118,7 +120,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "override.explain.at_max": (
         "获资助{total}：{program}达到为该企业设定的上限{bound}（按规则最高可获{limit}）。",
-        "Funded {total}: its {program} award reached the maximum of {bound} set for this "
+        "Funded {total}: its {program} award reached the cap of {bound} set for this "
         "firm (the rules allow {limit}).",
     ),
     "override.explain.at_min": (

@@ -23,8 +23,8 @@ from inputs.rounds import (
 )
 from optimizer import Scenario, check_allocation, solve
 from optimizer.analysis.explain import explain_firm
-from ui.report import build_report
 from ui.cli import main
+from ui.report import build_report
 
 
 def batches() -> tuple[Scenario, list[pd.DataFrame]]:

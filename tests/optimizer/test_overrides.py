@@ -272,7 +272,7 @@ def test_the_report_lists_every_override(tmp_path):
     assert sorted(table) == ["B", "C", "D"]
     assert table["D"]["Training vouchers fixed (¥10k)"] == 100
     assert table["D"]["Note"] == "已于第一轮承诺 ¥1.0M"
-    assert table["B"]["Training vouchers maximum (¥10k)"] == 300
+    assert table["B"]["Training vouchers cap (¥10k)"] == 300
     assert table["C"]["Excluded"] == "yes" and table["C"]["Reason"] == "excluded"
     # the report still loads back as the same scenario, overrides included
     from inputs import read_scenario, write_scenario
