@@ -214,3 +214,15 @@ def test_round_next_refuses_a_store_reference_and_a_workbook_without_awards(tmp_
     with pytest.raises(InputError, match="no allocations sheet"):
         read_previous((tmp_path / "plain.xlsx").read_bytes(), "plain.xlsx")
     capsys.readouterr()
+
+
+def test_no_awardee_is_lost_between_rounds(rounds):
+    results, _, _ = rounds
+    last = set(results[-1].scenario.firms["firm_id"].astype(str))
+    for result in results[:-1]:
+        funded = result.scenario.firms["firm_id"].astype(str)[result.totals > 0]
+        assert set(funded) <= last
+    # the last round pays every earlier round's award less what lapsed, and new awards
+    first, second, third = results
+    assert third.spend("training") >= second.spend("training") - 10e6  # lapses are small
+    assert second.spend("training") >= first.spend("training") - 10e6
