@@ -1,38 +1,36 @@
 """Overrides that contradict the rules, in plain words naming firms and amounts.
 
-:func:`precheck` runs before any LP is built (arithmetic alone proves these);
-:func:`pressing` adds to an elastic diagnosis the fixed awards and minimums
-that hold money in place (variable bounds, which the elastic re-solve cannot
-name as rows). The words are the catalog's ``override.*`` entries.
+:func:`precheck` runs before any LP is built (arithmetic alone proves these):
+first firm by firm (the overrides against the firm's own limit), then it asks
+every rule what the fixed awards and minimums leave it unable to meet
+(:meth:`optimizer.rules.Rule.commitment_prechecks`; a rule words its own
+finding with :func:`held_finding`). :func:`pressing` adds to an elastic
+diagnosis the fixed awards and minimums that hold money in place (variable
+bounds, which the elastic re-solve cannot name as rows). The words are the
+catalog's ``override.*`` entries (:mod:`optimizer.catalog.overrides`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from optimizer.catalog import Lang, has, text
-from optimizer.money import share, yuan
-from optimizer.overrides import Overrides, available, read_overrides
+from optimizer.overrides import Overrides, read_overrides
 from optimizer.result import Finding
-from optimizer.rules import (
-    BasicResearchSetAside,
-    Context,
-    DistrictFloor,
-    LargeFirmCap,
-    Rule,
-    StartupSetAside,
-)
-from optimizer.scenario import Scenario, SizeClass
+from optimizer.units import yuan
+
+if TYPE_CHECKING:  # rules.py words its findings with the helpers here
+    from optimizer.rules import Context, Rule
+    from optimizer.scenario import Scenario
 
 #: Yuan of tolerance when comparing overrides with limits and pools.
 OVERRIDE_YUAN = 1.0
 #: How many firms a finding names before it says "and N more".
 NAMED_FIRMS = 5
-
 
 # -- words ----------------------------------------------------------------------------
 
@@ -91,41 +89,23 @@ def finding(key: str, rules: tuple[str, ...], shortfall: float, **fields: Field)
 # -- contradictions -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
-class Frame:
-    """What :func:`precheck` needs beyond the overrides: the scenario's numbers.
-
-    ``by_rule`` is the limit without overrides (rate × request, ``cap.P``,
-    the threshold); ``lower`` the bounds after overrides; ``committed`` the
-    fixed awards per program; ``*_need(s)`` the yuan
-    each active set-aside or floor asks for, per program or group.
-    """
-
-    scenario: Scenario
-    by_rule: np.ndarray
-    lower: np.ndarray
-    committed: np.ndarray
-    startup_needs: Mapping[int, float]
-    large_share: float | None
-    basic_need: float | None
-    district_needs: Mapping[str, float]
-
-
-def precheck(frame: Frame, overrides: Overrides) -> list[Finding]:
+def precheck(ctx: Context, rules: Sequence[Rule]) -> list[Finding]:
     """Every override that cannot hold together with the rules, in plain words.
 
     Firm by firm first (exclude with an award, min above max, a fixed award
-    above ``cap.P`` or ``cap.total``, a minimum above the limit), then what the
-    fixed awards and minimums ask of each pool and each group rule.
+    above ``cap.P``, a minimum above the limit), then what the fixed awards
+    and minimums ask of each rule, in the rules' order (each rule's own
+    :meth:`~optimizer.rules.Rule.commitment_prechecks`).
     """
+    overrides = read_overrides(ctx.scenario)
     if not overrides.any:
         return []
-    findings = _per_firm(frame, overrides)
-    return findings + _per_pool(frame) + _per_group(frame)
+    findings = _per_firm(ctx, overrides)
+    return findings + [f for rule in rules for f in rule.commitment_prechecks(ctx)]
 
 
-def _per_firm(frame: Frame, o: Overrides) -> list[Finding]:
-    scenario = frame.scenario
+def _per_firm(ctx: Context, o: Overrides) -> list[Finding]:
+    scenario, by_rule = ctx.scenario, ctx.limits.by_rule
     policy, programs = scenario.policy, scenario.programs
     ids = scenario.firms["firm_id"].astype(str).to_numpy()
     out: list[Finding] = []
@@ -157,98 +137,36 @@ def _per_firm(frame: Frame, o: Overrides) -> list[Finding]:
             if np.isfinite(low) and np.isfinite(high) and low > high + OVERRIDE_YUAN:
                 out.append(finding("min_above_max", ("override",), low - high, firm=firm,
                                    program=word, low=money(low), high=money(high)))
-            elif np.isfinite(low) and low > frame.by_rule[i, j] + OVERRIDE_YUAN:
-                out.append(finding("min_above_limit", ("override",), low - frame.by_rule[i, j],
+            elif np.isfinite(low) and low > by_rule[i, j] + OVERRIDE_YUAN:
+                out.append(finding("min_above_limit", ("override",), low - by_rule[i, j],
                                    firm=firm, program=word, low=money(low),
-                                   limit=money(frame.by_rule[i, j])))
-        if policy.cap_total is not None:
-            floor = math.fsum(frame.lower[i])
-            if floor > policy.cap_total + OVERRIDE_YUAN:
-                out.append(finding("above_total_cap", ("override", "cap.total"),
-                                   floor - policy.cap_total, firm=firm, amount=money(floor),
-                                   cap=money(policy.cap_total)))
+                                   limit=money(by_rule[i, j])))
     return out
 
 
-def _named(frame: Frame, mask: np.ndarray, program: int | None) -> list[tuple[str, float]]:
-    """(firm id, yuan held by overrides) for the masked firms, largest first."""
-    ids = frame.scenario.firms["firm_id"].astype(str).to_numpy()
-    held = frame.lower[:, program] if program is not None else frame.lower.sum(axis=1)
+def held_by(ctx: Context, mask: np.ndarray, program: int | None) -> list[tuple[str, float]]:
+    """(firm id, yuan its fixed awards and minimums hold) for the masked firms, largest first.
+
+    ``program`` None: over all programs.
+    """
+    lower = ctx.limits.lower
+    ids = ctx.scenario.firms["firm_id"].astype(str).to_numpy()
+    held = lower[:, program] if program is not None else lower.sum(axis=1)
     pick = np.flatnonzero(mask & (held > 0))
     order = pick[np.argsort(-held[pick], kind="stable")]
     return [(str(ids[i]), float(held[i])) for i in order]
 
 
-def _pool_room(frame: Frame, j: int) -> float:
-    """What pool ``j`` may pay out this round, commitments included (see ``available``)."""
-    policy = frame.scenario.policy
-    p, budget = policy.budgets[j]
-    return available(budget, policy.reserve(p), float(frame.committed[j]))
+def held_finding(ctx: Context, rule: str, shortfall: float, mask: np.ndarray,
+                 in_program: int | None, **fields: Field) -> Finding:
+    """A rule the fixed awards and minimums of the ``mask`` firms leave unable to hold.
 
-
-def _per_pool(frame: Frame) -> list[Finding]:
-    everyone = np.ones(len(frame.lower), dtype=bool)
-    out = []
-    for j, p in enumerate(frame.scenario.programs):
-        held = math.fsum(frame.lower[:, j])
-        room = _pool_room(frame, j)
-        if held > room + OVERRIDE_YUAN:
-            out.append(finding("pool", ("override", "budget"), held - room,
-                               program=program_field(p),
-                               held=money(held), room=money(room),
-                               firms=firm_list(_named(frame, everyone, j))))
-    return out
-
-
-def _per_group(frame: Frame) -> list[Finding]:
-    scenario = frame.scenario
-    policy = scenario.policy
-    classes = scenario.firms["size_class"].astype(str).to_numpy()
-    startups = classes == SizeClass.STARTUP
-    out: list[Finding] = []
-    for j, need in frame.startup_needs.items():
-        p = policy.programs[j]
-        others = math.fsum(frame.lower[~startups, j])
-        room = _pool_room(frame, j) - others
-        if need > room + OVERRIDE_YUAN:
-            out.append(finding("startup_set_aside", ("override", "startup_floor"), need - room,
-                               program=program_field(p),
-                               share=share(policy.startup_floor), need=money(need),
-                               held=money(others), room=money(max(room, 0.0)),
-                               firms=firm_list(_named(frame, ~startups, j))))
-    if frame.large_share is not None:
-        large = classes == SizeClass.LARGE
-        for j, (p, budget) in enumerate(policy.budgets):
-            held = math.fsum(frame.lower[large, j])
-            cap = frame.large_share * budget
-            if held > cap + OVERRIDE_YUAN:
-                out.append(finding("large_cap", ("override", "large_cap"), held - cap,
-                                   program=program_field(p),
-                                   share=share(frame.large_share), held=money(held),
-                                   cap=money(cap), firms=firm_list(_named(frame, large, j))))
-    total_room = math.fsum(_pool_room(frame, j) for j in range(len(policy.budgets)))
-    if frame.basic_need is not None:
-        basic = scenario.firms["basic_research"].to_numpy(dtype=bool)
-        others = math.fsum(frame.lower[~basic].ravel())
-        room = total_room - others
-        if frame.basic_need > room + OVERRIDE_YUAN:
-            out.append(finding("basic_research", ("override", "basic_research_floor"),
-                               frame.basic_need - room, share=share(policy.basic_research_floor),
-                               need=money(frame.basic_need), held=money(others),
-                               room=money(max(room, 0.0)),
-                               firms=firm_list(_named(frame, ~basic, None))))
-    if frame.district_needs:
-        districts = scenario.firms["district"].astype(str).to_numpy()
-        per_firm = frame.lower.sum(axis=1)
-        need = math.fsum(max(n, math.fsum(per_firm[districts == d]))
-                         for d, n in frame.district_needs.items())
-        if need > total_room + OVERRIDE_YUAN:
-            everyone = np.ones(len(per_firm), dtype=bool)
-            out.append(finding("district_floor", ("override", "district_floor"),
-                               need - total_room, share=share(policy.district_floor),
-                               need=money(need), room=money(total_room),
-                               firms=firm_list(_named(frame, everyone, None))))
-    return out
+    Worded by the catalog entry ``override.rule.<rule>`` with ``fields`` and
+    ``firms`` (the masked firms that hold money, with their amounts; in
+    program ``in_program``, or over all programs when it is None).
+    """
+    return finding(f"rule.{rule}", ("override", rule), shortfall,
+                   firms=firm_list(held_by(ctx, mask, in_program)), **fields)
 
 
 def pressing(scenario: Scenario, lower: np.ndarray) -> list[Finding]:
@@ -266,27 +184,3 @@ def pressing(scenario: Scenario, lower: np.ndarray) -> list[Finding]:
     total = math.fsum(held[pick])
     return [finding("pressing", ("override",), 0.0, count=str(len(pick)), total=money(total),
                     firms=firm_list([(str(ids[i]), float(held[i])) for i in order]))]
-
-
-def precheck_rules(ctx: Context, rules: Sequence[Rule]) -> list[Finding]:
-    """:func:`precheck` for a scenario context and its active rules."""
-    limits = ctx.limits
-    overrides = read_overrides(ctx.scenario)
-    if not overrides.any:
-        return []
-    startup: dict[int, float] = {}
-    large: float | None = None
-    basic: float | None = None
-    districts: dict[str, float] = {}
-    for rule in rules:
-        if isinstance(rule, StartupSetAside):
-            startup = {j: rule.need(ctx, j) for j in range(ctx.n_programs)}
-        elif isinstance(rule, LargeFirmCap):
-            large = rule.share
-        elif isinstance(rule, BasicResearchSetAside):
-            basic = rule.need(ctx)
-        elif isinstance(rule, DistrictFloor):
-            districts = rule.needs(ctx)
-    frame = Frame(ctx.scenario, limits.by_rule, limits.lower, limits.committed, startup, large,
-                  basic, districts)
-    return precheck(frame, overrides)

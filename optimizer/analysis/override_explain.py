@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.catalog import Lang, text
-from optimizer.money import yuan
+from optimizer.units import yuan
 from optimizer.override_diagnosis import program_word
 from optimizer.overrides import Overrides, read_overrides
 from optimizer.result import Result
@@ -30,7 +30,7 @@ AT_BOUND_YUAN = 1.0
 
 
 @dataclass(frozen=True, eq=False)
-class OverrideRoutes:
+class OverrideReasons:
     """Per firm: which override decided it, and in which program.
 
     ``excluded``, ``pinned`` and ``bounded`` are bool arrays (firms,);
@@ -46,7 +46,7 @@ class OverrideRoutes:
     at_max: np.ndarray
 
 
-def override_routes(result: Result) -> OverrideRoutes:
+def override_reasons(result: Result) -> OverrideReasons:
     """Classify every firm of an optimal result by the override that decided it."""
     o = read_overrides(result.scenario)
     n = len(result.scenario.firms)
@@ -64,25 +64,25 @@ def override_routes(result: Result) -> OverrideRoutes:
     either = capped | raised
     program = np.where(bounded, either.argmax(axis=1), -1) if n else np.zeros(0, dtype=int)
     at_max = capped[np.arange(n), np.maximum(program, 0)] if n else np.zeros(0, dtype=bool)
-    return OverrideRoutes(o, excluded, pinned, bounded, program, at_max)
+    return OverrideReasons(o, excluded, pinned, bounded, program, at_max)
 
 
-def override_sentence(result: Result, routes: OverrideRoutes, i: int, lang: Lang) -> str:
+def override_sentence(result: Result, reasons: OverrideReasons, i: int, lang: Lang) -> str:
     """The sentence of firm ``i``, decided by an override (excluded, pinned or bounded)."""
-    o, limits = routes.overrides, result.limits
+    o, limits = reasons.overrides, result.limits
     total = yuan(float(result.amounts[i].sum()), lang)
-    if routes.excluded[i]:
+    if reasons.excluded[i]:
         return text("override.explain.excluded", lang)
-    if routes.pinned[i]:
+    if reasons.pinned[i]:
         fixed = float(np.nansum(o.fixed[i]))
         by_rule = float(np.where(o.pinned[i], limits.by_rule[i], 0.0).sum())
         if fixed > by_rule + AT_BOUND_YUAN:
             return text("override.explain.pinned_above_rate", lang, fixed=yuan(fixed, lang),
                         total=total, limit=yuan(by_rule, lang))
         return text("override.explain.pinned", lang, fixed=yuan(fixed, lang), total=total)
-    j = int(routes.program[i])
+    j = int(reasons.program[i])
     program = program_word(result.programs[j], lang)
-    if routes.at_max[i]:
+    if reasons.at_max[i]:
         return text("override.explain.at_max", lang, total=total, program=program,
                     bound=yuan(float(o.maximum[i, j]), lang),
                     limit=yuan(float(limits.by_rule[i, j]), lang))

@@ -19,7 +19,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "the reason for an override, shown in explanations and the report"),
     "sheet.note.reserve": ("{program}资金池扣除承诺后留作后续批次的份额",
                            "share of the {program} pool, after commitments, kept for later rounds"),
-    # contradictions found before the solve
+    # contradictions found before the solve: firm by firm, then each rule's own
+    # (override.rule.<rule key>, asked of the rule: Rule.commitment_prechecks)
     "override.exclude_and_award": (
         "企业{firm}已被排除，但又在{program}中固定资助或设下限{amount}：请删去其一。",
         "Firm {firm} is excluded but also has a fixed award or minimum of {amount} in "
@@ -44,35 +45,35 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Firm {firm}'s {program} minimum of {low} is above the {limit} the rules let it "
         "receive (subsidy rate, per-firm cap or threshold).",
     ),
-    "override.above_total_cap": (
+    "override.rule.cap.total": (
         "企业{firm}的固定资助和下限合计{amount}，超过单企业合计上限{cap}。",
         "Firm {firm}'s fixed awards and minimums add up to {amount}, above the per-firm "
         "total cap of {cap}.",
     ),
-    "override.pool": (
+    "override.rule.budget": (
         "{program}的固定资助和下限合计{held}，超过本批次可发放的{room}：{firms}。",
         "Fixed awards and minimums in {program} add up to {held}, more than the {room} "
         "this round may pay: {firms}.",
     ),
-    "override.startup_set_aside": (
+    "override.rule.startup_floor": (
         "初创企业专项{share}要求{program}至少{need}给初创企业，但非初创企业的固定资助和下限"
         "已占用{held}，只剩{room}：{firms}。",
         "The startup set-aside {share} needs {need} of {program} for startups, but fixed "
         "awards and minimums of other firms hold {held}, leaving {room}: {firms}.",
     ),
-    "override.large_cap": (
+    "override.rule.large_cap": (
         "大型企业上限{share}允许大型企业获得{program}至多{cap}，但其固定资助和下限"
         "已有{held}：{firms}。",
         "The large-firm cap {share} allows large firms at most {cap} of {program}, but "
         "their fixed awards and minimums come to {held}: {firms}.",
     ),
-    "override.basic_research": (
+    "override.rule.basic_research_floor": (
         "基础研究专项{share}需要{need}，但其他项目的固定资助和下限已占用{held}，"
         "各资金池只剩{room}：{firms}。",
         "The basic-research set-aside {share} needs {need}, but fixed awards and minimums "
         "of other projects hold {held}, leaving {room} in the pools: {firms}.",
     ),
-    "override.district_floor": (
+    "override.rule.district_floor": (
         "区域保底{share}连同固定资助和下限共需要{need}，但本批次各资金池只能发放{room}："
         "{firms}。",
         "The district floor {share} together with the fixed awards and minimums needs "
@@ -97,6 +98,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.override.exclude": ("排除", "Excluded"),
     "report.override.note": ("备注", "Note"),
     # price of fairness
+    "override.pof.label": ("调整与承诺", "The overrides"),
     "override.pof": (
         "调整与承诺（固定资助、上下限和排除）使影响力下降{cost}，在{firms}家企业之间转移{moved}。",
         "The overrides (fixed awards, bounds and exclusions) cost {cost} of impact and move "
