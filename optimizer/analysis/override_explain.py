@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.catalog import Lang, text
-from optimizer.units import yuan
 from optimizer.override_diagnosis import program_word
 from optimizer.overrides import Overrides, read_overrides
 from optimizer.result import Result
+from optimizer.units import yuan
 
 #: Yuan within which an award counts as at a bound.
 AT_BOUND_YUAN = 1.0
