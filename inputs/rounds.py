@@ -272,7 +272,8 @@ def next_round(previous: Previous, applicants: pd.DataFrame, lapsed: np.ndarray 
                for i, f in enumerate(carried["firm_id"].astype(str))]
         carried[high] = top
         request = request_column(p)
-        more = [float(new.at[new_row[f], request]) if again[i] else 0.0
+        requested = new[request].to_numpy(dtype=float)
+        more = [requested[new_row[f]] if again[i] else 0.0
                 for i, f in enumerate(carried["firm_id"].astype(str))]
         carried[request] = carried[request].to_numpy(dtype=float) + np.array(more)
     if "exclude" in carried.columns:
