@@ -67,11 +67,13 @@ def firm_list(named: Sequence[tuple[str, float]]) -> Callable[[Lang], str]:
     rest = len(named) - len(shown)
 
     def render(lang: Lang) -> str:
-        if lang == "zh":
-            out = "、".join(f"{f}（{yuan(a, 'zh')}）" for f, a in shown)
-            return out + (f"等{len(named)}家" if rest else "")
-        out = ", ".join(f"{f} ({yuan(a)})" for f, a in shown)
-        return out + (f" and {rest} more" if rest else "")
+        out = text("rule.list", lang).join(
+            text("override.firm", lang, firm=f, amount=yuan(a, lang)) for f, a in shown)
+        if not rest:
+            return out
+        # 等7家 counts every firm; "and 2 more" counts those not shown
+        return text("override.firms.more", lang, firms=out,
+                    count=str(len(named) if lang == "zh" else rest))
 
     return render
 

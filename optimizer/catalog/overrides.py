@@ -84,6 +84,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Firms with fixed awards or minimums ({count}) hold {total} that cannot move: {firms}.",
     ),
     "override.no_limit": ("不限", "none"),
+    "override.firm": ("{firm}（{amount}）", "{firm} ({amount})"),
+    "override.firms.more": ("{firms}等{count}家", "{firms} and {count} more"),
     # the report's overrides sheet
     "report.sheet.overrides": ("调整与承诺", "Overrides"),
     "report.overrides_intro": (
