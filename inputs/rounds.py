@@ -24,37 +24,42 @@ Everything but reading bytes is pure: :func:`parse_awards` and
 from __future__ import annotations
 
 import io
-import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from inputs.columns import find_sheet, normalise_header
+from inputs.cells import Problem, amount_cell, is_blank, label_cell
+from inputs.columns import LEDGER_HEADERS, both_names, closest_header, find_sheet, normalise_header
 from inputs.errors import InputError, column_letter
 from inputs.firms import parse_firms_sheet
-from inputs.scenario_io import CSV_SUFFIXES, decode_csv, parse_scenario
+from inputs.guard import guard_workbook
+from inputs.ids import firm_id, id_key
+from inputs.scenario_io import (
+    CSV_SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    decode_csv,
+    locate_sheets,
+    parse_firms_csv_checked,
+    parse_scenario_checked,
+    read_workbook_sheets,
+)
 from optimizer.catalog import LANGS, Lang, has, text
 from optimizer.money import yuan
 from optimizer.overrides import NOTE, apply_overrides, override_column, read_overrides
 from optimizer.policy import SIZE_CLASSES
 from optimizer.scenario import PROGRAM_ZH, Scenario, request_column
+from optimizer.units import WAN
 
 #: The report's allocations sheet, as the report names it in each language.
 AWARDS_SHEETS: tuple[str, ...] = tuple(text("report.sheet.allocations", lang) for lang in LANGS)
 #: The report's firm-id header in each language.
 AWARDS_ID_HEADERS: tuple[str, ...] = ("企业编号", "Firm id", "firm_id")
-#: Yuan per 万元: the report shows awards in 万元.
-WAN_YUAN = 1e4
-#: Ledger columns: canonical name → accepted headers.
-LEDGER_HEADERS: dict[str, tuple[str, ...]] = {
-    "firm_id": ("firm_id", "企业编号"),
-    "program": ("program", "券种"),
-    "lapsed": ("lapsed", "失效金额"),
-}
-LEDGER_SHEET = "lapsed"
+#: The ledger's sheet in a workbook (else its first sheet).
+LEDGER_SHEETS: tuple[str, ...] = ("lapsed", "失效")
 
 
 def award_headers(program: str) -> tuple[str, ...]:
@@ -81,78 +86,109 @@ class Previous:
     awards: np.ndarray
 
 
-def _read_sheets(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
-    try:
-        sheets: dict[str, pd.DataFrame] = pd.read_excel(
-            io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
-    except Exception as err:  # calamine raises its own types for corrupt files
-        message = " ".join(str(err).split())[:200] or type(err).__name__
-        raise InputError(f"cannot read the workbook: {message}", file=filename) from None
-    return sheets
+def _is_awards_sheet(name: str) -> bool:
+    return normalise_header(name) in {normalise_header(n) for n in AWARDS_SHEETS}
+
+
+def _workbook(data: bytes, filename: str,
+              pick: Callable[[list[str]], list[str]]) -> dict[str, pd.DataFrame]:
+    """The sheets ``pick`` chooses, read through the same guard as a scenario workbook."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in WORKBOOK_SUFFIXES:
+        allowed = ", ".join((*WORKBOOK_SUFFIXES, *CSV_SUFFIXES))
+        raise InputError("input.file.type", file=filename, suffix=repr(suffix or "(none)"),
+                         allowed=allowed)
+    guard_workbook(data, filename)
+    return read_workbook_sheets(data, filename, pick)
 
 
 def read_previous(data: bytes, filename: str) -> Previous:
     """The previous round from the bytes of its report workbook."""
-    sheets = _read_sheets(data, filename)
-    scenario = parse_scenario(sheets, source=filename)
+    def pick(names: list[str]) -> list[str]:
+        awards = [n for n in names if _is_awards_sheet(n)]
+        if not awards:
+            raise InputError("input.round.no_awards", file=filename)
+        return [*locate_sheets(names, filename).values(), awards[0]]
+
+    sheets = _workbook(data, filename, pick)
+    scenario = parse_scenario_checked(
+        {n: v for n, v in sheets.items() if not _is_awards_sheet(n)}, source=filename).scenario
     return Previous(scenario, parse_awards(sheets, scenario, filename))
+
+
+def _header(raw: pd.DataFrame) -> list[str]:
+    return [normalise_header(h) for h in raw.iloc[0].tolist()] if len(raw) else []
+
+
+def _shown(raw: pd.DataFrame) -> list[str]:
+    return [str(h).strip() for h in (raw.iloc[0].tolist() if len(raw) else []) if not is_blank(h)]
+
+
+def _position(raw: pd.DataFrame, accepted: tuple[str, ...], column: str | None, wanted: str,
+              file: str, sheet: str | None) -> int:
+    """Where the first of the ``accepted`` headers is, or ``input.header.missing``."""
+    header = _header(raw)
+    for name in accepted:
+        if normalise_header(name) in header:
+            return header.index(normalise_header(name))
+    shown = _shown(raw)
+    closest = next((c for c in (closest_header(n, shown) for n in accepted) if c != "-"), "-")
+    raise InputError("input.header.missing", file=file, sheet=sheet, row=1, column=column,
+                     wanted=wanted, found=", ".join(shown) or "-", closest=closest)
+
+
+def _located(problem: Problem, file: str, sheet: str | None, row: int, column: str | None,
+             at: int) -> InputError:
+    return InputError(problem.code, file=file, sheet=sheet, row=row, column=column,
+                      cell=f"{column_letter(at)}{row}", **problem.fields)
 
 
 def parse_awards(sheets: Mapping[str, pd.DataFrame], scenario: Scenario,
                  file: str) -> np.ndarray:
     """Awards per firm and program (yuan) from a report's allocations sheet.
 
+    Firm ids are read and matched in their normal form (:mod:`inputs.ids`);
+    awards (万元, as the report shows them) by the one cell parser.
+
     Raises
     ------
     InputError
-        When the workbook has no allocations sheet (not a report, or an
-        infeasible one), lacks a column, or names a firm its firms sheet lacks.
+        ``input.round.no_awards`` when the workbook has no allocations sheet (not
+        a report, or an infeasible one), ``input.header.missing`` for a missing
+        column, ``input.round.unknown_firm`` for a firm its firms sheet lacks, or
+        the cell's own code for a bad id or award.
     """
-    names = {normalise_header(n): n for n in sheets}
-    found = next((names[k] for k in map(normalise_header, AWARDS_SHEETS) if k in names), None)
+    found = next((n for n in sheets if _is_awards_sheet(n)), None)
     if found is None:
-        raise InputError("has no allocations sheet (分配明细): it is not the report of a "
-                         "solved round", file=file)
+        raise InputError("input.round.no_awards", file=file)
     raw = sheets[found]
-    header = [normalise_header(h) for h in raw.iloc[0].tolist()] if len(raw) else []
-
-    def position(accepted: tuple[str, ...], column: str) -> int:
-        for name in accepted:
-            if normalise_header(name) in header:
-                return header.index(normalise_header(name))
-        raise InputError(f"required column {column} is missing", file=file, sheet=found,
-                         row=1, column=column)
-
-    id_at = position(AWARDS_ID_HEADERS, "firm_id")
-    body = raw.iloc[1:]
-    ids = body.iloc[:, id_at].map(_id_text).to_numpy(dtype=object)
-    row_of = {str(f): i for i, f in enumerate(scenario.firms["firm_id"].astype(str))}
+    id_at = _position(raw, AWARDS_ID_HEADERS, "firm_id", both_names("firm_id"), file, found)
+    row_of = {id_key(str(f)): i for i, f in enumerate(scenario.firms["firm_id"].astype(str))}
     awards = np.zeros((len(scenario.firms), len(scenario.programs)))
-    for j, program in enumerate(scenario.programs):
-        at = position(award_headers(program), f"{program} award")
-        values = pd.to_numeric(body.iloc[:, at], errors="coerce").to_numpy(dtype=float)
-        for k, (firm, value) in enumerate(zip(ids, values, strict=True)):
-            if firm is None:
-                continue
-            if firm not in row_of:
-                raise InputError(f"firm {firm} is not in the firms sheet", file=file,
-                                 sheet=found, row=k + 2, column="firm_id",
-                                 cell=f"{column_letter(id_at)}{k + 2}")
-            if not math.isfinite(value) or value < 0:
-                raise InputError(f"must be a number ≥ 0, got {body.iat[k, at]!r}", file=file,
-                                 sheet=found, row=k + 2, column=f"{program} award",
-                                 cell=f"{column_letter(at)}{k + 2}")
-            awards[row_of[firm], j] = round(value * WAN_YUAN, 2)
+    columns = [_position(raw, award_headers(p), None, " / ".join(award_headers(p)), file, found)
+               for p in scenario.programs]
+    for k in range(1, len(raw)):
+        row = k + 1
+        cell = raw.iat[k, id_at]
+        if is_blank(cell):
+            continue
+        firm = firm_id(cell)
+        if isinstance(firm, Problem):
+            raise _located(firm, file, found, row, "firm_id", id_at)
+        if id_key(firm) not in row_of:
+            raise _located(Problem("input.round.unknown_firm", {"got": firm}), file, found, row,
+                           "firm_id", id_at)
+        for j, at in enumerate(columns):
+            value = raw.iat[k, at]
+            amount = (Problem("input.blank.required") if is_blank(value)
+                      else amount_cell(value))
+            if not isinstance(amount, Problem) and amount < 0:
+                amount = Problem("input.number.min", {"low": "0", "got": f"{amount:g}"})
+            if isinstance(amount, Problem):
+                raise InputError(amount.code, file=file, sheet=found, row=row,
+                                 cell=f"{column_letter(at)}{row}", **amount.fields)
+            awards[row_of[id_key(firm)], j] = round(amount * WAN, 2)
     return awards
-
-
-def _id_text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text_value = str(value).strip()
-    return text_value or None
 
 
 # -- the ledger of lapsed vouchers ------------------------------------------------------
@@ -161,63 +197,78 @@ def _id_text(value: object) -> str | None:
 def read_ledger(data: bytes, filename: str, previous: Previous) -> np.ndarray:
     """Lapsed yuan per firm and program of ``previous``, from a ledger CSV or workbook."""
     if Path(filename).suffix.lower() in CSV_SUFFIXES:
-        raw = pd.read_csv(io.StringIO(decode_csv(data, filename)), header=None, dtype=str,
-                          keep_default_na=False)
+        text_ = decode_csv(data, filename)
+        first_line = text_.split("\n", 1)[0]
+        delimiter = next((d for d in (",", "\t", ";") if d in first_line), ",")
+        try:
+            raw = pd.read_csv(io.StringIO(text_), sep=delimiter, header=None, dtype=str,
+                              keep_default_na=False, skip_blank_lines=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+            raise InputError("input.file.csv_unreadable", file=filename,
+                             detail=" ".join(str(err).split()) or "no data") from None
         return parse_ledger(raw, previous, filename, sheet=None)
-    sheets = _read_sheets(data, filename)
-    name = next((n for n in sheets if normalise_header(n) in ("lapsed", "失效")),
-                next(iter(sheets)))
-    return parse_ledger(sheets[name], previous, filename, sheet=name)
+
+    def pick(names: list[str]) -> list[str]:
+        wanted = {normalise_header(n) for n in LEDGER_SHEETS}
+        return [next((n for n in names if normalise_header(n) in wanted), names[0])]
+
+    sheets = _workbook(data, filename, pick)
+    name, raw = next(iter(sheets.items()))
+    return parse_ledger(raw, previous, filename, sheet=name)
 
 
 def parse_ledger(raw: pd.DataFrame, previous: Previous, file: str,
-                 sheet: str | None = LEDGER_SHEET) -> np.ndarray:
+                 sheet: str | None = LEDGER_SHEETS[0]) -> np.ndarray:
     """Parse a ledger: one row per lapse, columns ``firm_id``, ``program``, ``lapsed`` (yuan).
 
-    Rows for the same firm and program add up. A firm that had no award, a
-    program the policy lacks, or more lapsed than was awarded is an error
-    naming the row.
+    Cells are read by the one cell parser (ids in their normal form, amounts
+    with ``¥``/separators, programs in English or Chinese). Rows for the same
+    firm and program add up. A firm that had no award, a program the policy
+    lacks, or more lapsed than was awarded is an error naming the row and cell.
     """
-    header = [normalise_header(h) for h in raw.iloc[0].tolist()] if len(raw) else []
-    at: dict[str, int] = {}
-    for column, names in LEDGER_HEADERS.items():
-        hits = [header.index(normalise_header(n)) for n in names if normalise_header(n) in header]
-        if not hits:
-            raise InputError(f"required column {column} ({names[1]}) is missing", file=file,
-                             sheet=sheet, row=1, column=column)
-        at[column] = hits[0]
+    at = {column: _position(raw, names, column, both_names(column), file, sheet)
+          for column, names in LEDGER_HEADERS.items()}
     programs = previous.scenario.programs
-    program_of = {**{p: j for j, p in enumerate(programs)},
-                  **{PROGRAM_ZH[p]: j for j, p in enumerate(programs) if p in PROGRAM_ZH}}
+    labels: dict[str, Any] = {p: p for p in programs}
+    labels.update({PROGRAM_ZH[p]: p for p in programs if p in PROGRAM_ZH})
+    allowed = ", ".join(programs)
+    if any(p in PROGRAM_ZH for p in programs):
+        allowed += f" ({', '.join(PROGRAM_ZH.get(p, p) for p in programs)})"
+    program_of = {p: j for j, p in enumerate(programs)}
     ids = previous.scenario.firms["firm_id"].astype(str).tolist()
-    row_of = {f: i for i, f in enumerate(ids)}
+    row_of = {id_key(f): i for i, f in enumerate(ids)}
+    awarded = previous.awards.sum(axis=1) > 0
     lapsed = np.zeros_like(previous.awards)
     for k in range(1, len(raw)):
         cells = {c: raw.iat[k, j] for c, j in at.items()}
-        if all(_id_text(v) is None for v in cells.values()):
+        if all(is_blank(v) for v in cells.values()):
             continue
         row = k + 1
 
-        def fail(column: str, message: str, row: int = row) -> InputError:
-            return InputError(message, file=file, sheet=sheet, row=row, column=column,
-                              cell=f"{column_letter(at[column])}{row}")
+        def fail(column: str, problem: Problem, row: int = row) -> InputError:
+            return _located(problem, file, sheet, row, column, at[column])
 
-        firm = _id_text(cells["firm_id"])
-        if firm is None or firm not in row_of:
-            raise fail("firm_id", f"{firm!r} had no award in the previous round")
-        program = str(cells["program"]).strip()
-        if program.lower() in program_of:
-            program = program.lower()
-        if program not in program_of:
-            raise fail("program", f"must be one of {', '.join(programs)}, got {program!r}")
-        amount = pd.to_numeric(str(cells["lapsed"]).replace(",", "").strip(), errors="coerce")
-        if not math.isfinite(amount) or amount < 0:
-            raise fail("lapsed", f"must be a number ≥ 0, got {cells['lapsed']!r}")
-        i, j = row_of[firm], program_of[program]
+        firm = (Problem("input.blank.required") if is_blank(cells["firm_id"])
+                else firm_id(cells["firm_id"]))
+        if isinstance(firm, Problem):
+            raise fail("firm_id", firm)
+        if id_key(firm) not in row_of or not awarded[row_of[id_key(firm)]]:
+            raise fail("firm_id", Problem("input.round.not_awarded", {"got": firm}))
+        program = (Problem("input.blank.required") if is_blank(cells["program"])
+                   else label_cell(cells["program"], labels, allowed))
+        if isinstance(program, Problem):
+            raise fail("program", program)
+        amount = (Problem("input.blank.required") if is_blank(cells["lapsed"])
+                  else amount_cell(cells["lapsed"]))
+        if not isinstance(amount, Problem) and amount < 0:
+            amount = Problem("input.number.min", {"low": "0", "got": f"{amount:g}"})
+        if isinstance(amount, Problem):
+            raise fail("lapsed", amount)
+        i, j = row_of[id_key(firm)], program_of[program]
         lapsed[i, j] += float(amount)
         if lapsed[i, j] > previous.awards[i, j] + 1.0:
-            raise fail("lapsed", f"{yuan(lapsed[i, j])} lapsed in all, more than the "
-                       f"{yuan(previous.awards[i, j])} awarded")
+            raise fail("lapsed", Problem("input.round.lapsed_too_much", {
+                "lapsed": f"{lapsed[i, j]:,.2f}", "awarded": f"{previous.awards[i, j]:,.2f}"}))
     return lapsed
 
 
@@ -225,17 +276,23 @@ def parse_ledger(raw: pd.DataFrame, previous: Previous, file: str,
 
 
 def read_applicants(data: bytes, filename: str, previous: Previous) -> pd.DataFrame:
-    """The new applicants' firms table (CSV, or the ``firms`` sheet of a workbook)."""
-    programs = previous.scenario.programs
+    """The new applicants' firms table (a CSV, or the ``firms`` sheet of a workbook), read
+    exactly as a scenario's firms are, under the previous round's programs."""
     if Path(filename).suffix.lower() in CSV_SUFFIXES:
-        raw = pd.read_csv(io.StringIO(decode_csv(data, filename)), header=None, dtype=str,
-                          keep_default_na=False, skip_blank_lines=False)
-        return parse_firms_sheet(raw, programs, file=filename)
-    sheets = _read_sheets(data, filename)
-    name = find_sheet(sheets, "firms")
-    if name is None:
-        raise InputError("is missing", file=filename, sheet="firms")
-    return parse_firms_sheet(sheets[name], programs, file=filename)
+        policy = previous.scenario.policy
+        return parse_firms_csv_checked(decode_csv(data, filename), filename,
+                                       policy=policy).scenario.firms
+
+    def pick(names: list[str]) -> list[str]:
+        name = find_sheet(names, "firms", file=filename)
+        if name is None:
+            raise InputError("input.sheet.missing", file=filename, sheet="firms",
+                             found=", ".join(names) or "-")
+        return [name]
+
+    sheets = _workbook(data, filename, pick)
+    name, raw = next(iter(sheets.items()))
+    return parse_firms_sheet(raw, previous.scenario.programs, file=filename, sheet=name)
 
 
 def next_round(previous: Previous, applicants: pd.DataFrame, lapsed: np.ndarray | None = None,

@@ -226,3 +226,55 @@ def test_no_awardee_is_lost_between_rounds(rounds):
     first, second, third = results
     assert third.spend("training") >= second.spend("training") - 10e6  # lapses are small
     assert second.spend("training") >= first.spend("training") - 10e6
+
+
+def test_ledger_and_report_errors_are_coded_and_located(rounds):
+    _, lapses, _ = rounds
+    prior = lapses[0][0]
+    funded = int(np.flatnonzero(prior.awards[:, 1] > 0)[0])
+    firm = str(prior.scenario.firms["firm_id"].iloc[funded])
+    cases = [
+        (["NOPE", "training", "1"], "input.round.not_awarded", "firm_id", "A2"),
+        ([firm.lower() + "\u200b", "训力券", "1500000,5"], "input.number.decimal_comma",
+         "lapsed", "C2"),
+        ([firm, "语料券", "1"], "input.labels.bad", "program", "B2"),
+        ([firm, "training", str(prior.awards[funded, 1] + 100)], "input.round.lapsed_too_much",
+         "lapsed", "C2"),
+        ([True, "training", "1"], "input.id.kind", "firm_id", "A2"),
+    ]
+    for row, code, column, cell in cases:
+        raw = pd.DataFrame([["企业编号", "券种", "失效金额"], row])
+        with pytest.raises(InputError) as err:
+            parse_ledger(raw, prior, "ledger.csv", sheet=None)
+        assert (err.value.code, err.value.row, err.value.column, err.value.cell) == (
+            code, 2, column, cell)
+        assert err.value.render("zh").startswith(f"ledger.csv：{cell} ")
+    # an id in another form (case, invisible characters, ¥ and separators) is the same firm
+    raw = pd.DataFrame([["firm_id", "program", "lapsed"],
+                        [f" {firm.lower()}\u200b", "训力券", "¥1,000"]])
+    assert parse_ledger(raw, prior, "ledger.csv")[funded, 1] == 1000.0
+    raw = pd.DataFrame([["firm_id", "programme", "lapsed"]])
+    with pytest.raises(InputError) as err:
+        parse_ledger(raw, prior, "ledger.csv")
+    assert (err.value.code, err.value.column, err.value.row) == (
+        "input.header.missing", "program", 1)
+    assert "closest: programme" in err.value.message
+    assert "缺少必需的列 program (券种)" in err.value.message_zh
+
+
+def test_round_next_bad_arguments_exit_2_in_the_chosen_language(tmp_path, capsys):
+    base, (first, second, _) = batches()
+    (tmp_path / "r1.xlsx").write_bytes(build_report(solve(Scenario(first, base.policy, "r1"))))
+    second.to_csv(tmp_path / "new.csv", index=False)
+    args = ["round", "next", str(tmp_path / "r1.xlsx"), str(tmp_path / "new.csv")]
+    assert main([*args, "--reserve.training", "150%", "--out", str(tmp_path / "n.xlsx")]) == 2
+    assert "--reserve.training 应为 0 到 1 之间的份额" in capsys.readouterr().err
+    assert main([*args, "--reserve", "oil=0.1", "--out", str(tmp_path / "n.xlsx"),
+                 "--lang", "en"]) == 2
+    assert "--reserve: program oil has no pool" in capsys.readouterr().err
+    assert main([*args, "--out", str(tmp_path / "missing" / "n.xlsx")]) == 2
+    assert "文件夹" in capsys.readouterr().err
+    assert main([str(tmp_path / "nope.xlsx") if a.endswith("r1.xlsx") else a for a in args]
+                + ["--out", str(tmp_path / "n.xlsx")]) == 2
+    assert "文件不存在" in capsys.readouterr().err
+    assert not (tmp_path / "n.xlsx").exists()
