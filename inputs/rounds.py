@@ -107,7 +107,8 @@ def read_previous(data: bytes, filename: str) -> Previous:
     def pick(names: list[str]) -> list[str]:
         awards = [n for n in names if _is_awards_sheet(n)]
         if not awards:
-            raise InputError("input.round.no_awards", file=filename)
+            raise InputError("input.round.no_awards", file=filename,
+                             sheets=" / ".join(AWARDS_SHEETS))
         return [*locate_sheets(names, filename).values(), awards[0]]
 
     sheets = _workbook(data, filename, pick)
@@ -160,7 +161,7 @@ def parse_awards(sheets: Mapping[str, pd.DataFrame], scenario: Scenario,
     """
     found = next((n for n in sheets if _is_awards_sheet(n)), None)
     if found is None:
-        raise InputError("input.round.no_awards", file=file)
+        raise InputError("input.round.no_awards", file=file, sheets=" / ".join(AWARDS_SHEETS))
     raw = sheets[found]
     id_at = _position(raw, AWARDS_ID_HEADERS, "firm_id", both_names("firm_id"), file, found)
     row_of = {id_key(str(f)): i for i, f in enumerate(scenario.firms["firm_id"].astype(str))}

@@ -151,9 +151,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "is neither UTF-8, UTF-16 nor GB18030 text; save it as UTF-8 and upload it again"),
     # application rounds: the previous round's report and the ledger of lapsed vouchers
     "input.round.no_awards": (
-        "没有分配明细工作表（分配明细 / Allocations）：它不是已求解批次的报告",
-        "has no allocations sheet (分配明细 / Allocations): it is not the report of a "
-        "solved round"),
+        "没有分配明细工作表（{sheets}）：它不是已求解批次的报告",
+        "has no allocations sheet ({sheets}): it is not the report of a solved round"),
     "input.round.unknown_firm": ("企业 {got} 不在该报告的企业工作表中",
                                  "firm {got} is not in the report's firms sheet"),
     "input.round.not_awarded": ("企业 {got} 在上一批次没有获得资助，不能有失效金额",
