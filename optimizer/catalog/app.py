@@ -346,6 +346,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.reason.pool_cutoff": ("资金池分配完", "Pool ran out"),
     "app.reason.set_aside": ("专项/保底提高", "Raised by set-aside"),
     "app.reason.group_cap": ("受大型企业上限", "Large-firm cap"),
+    "app.reason.excluded": ("已排除", "Excluded"),
+    "app.reason.pinned": ("固定资助", "Fixed award"),
+    "app.reason.bounded": ("按设定上下限", "At a set bound"),
     "app.lookup.query": ("企业编号或名称", "Firm id or name"),
     "app.lookup.placeholder": ("如 SZ00017 或 云智", "e.g. SZ00017 or a name"),
     "app.lookup.hint": (
