@@ -177,7 +177,7 @@ def _policy_value(key: str, value: Any, programs: set[str]) -> Any:
         return _number(value, 0.0, 1.0, percent=True)
     if head == "reserve" and rest:
         if rest not in programs:  # reserve.total, reserve.note: no such pool
-            return Problem("input.policy.no_budget", {"program": rest})
+            return Problem("policy.no_budget", {"program": rest})
         return _number(value, 0.0, 1.0, percent=True)
     if key == "objective":
         choice = str(value).strip().lower() if isinstance(value, str) else None

@@ -123,4 +123,4 @@ def test_reserve_keys_are_read_by_the_policy_sheet(broken: Broken) -> None:
     for program in ("total", "corpus"):
         err = load_error(broken(lambda wb, p=program: wb["policy"].append([f"reserve.{p}", 0.1])))
         assert (err.code, err.key, err.column) == (
-            "input.policy.no_budget", f"reserve.{program}", "key")
+            "policy.no_budget", f"reserve.{program}", "key")
