@@ -118,6 +118,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Within all rules, money goes where this objective says.",
     ),
     "app.field.budget": ("{program}资金池（万元）", "{program} pool (¥10k)"),
+    "app.field.reserve": ("{program}预留（%）", "{program} reserve (%)"),
     "app.field.rate": ("{program}比例（%）", "{program} rate (%)"),
     "app.field.rate_class": ("{cls}（%）", "Rate, {cls} (%)"),
     "app.field.cap": ("{program}单企业上限（万元）", "{program} cap per firm (¥10k)"),
@@ -134,6 +135,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.field.none": ("不设", "none"),
     "app.field.inherit": ("同上", "same"),
     "app.note.budget": ("该券种全年可发放的总额。", "Yuan the program can pay out this year."),
+    "app.note.reserve": (
+        "扣除承诺后留给以后批次的份额。",
+        "The share of the pool, after commitments, kept for later rounds.",
+    ),
     "app.note.rate": (
         "每家企业最多补贴其申请额的这一比例。",
         "The largest share of a request that is paid.",
