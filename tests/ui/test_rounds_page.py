@@ -125,6 +125,29 @@ def test_the_next_round_from_the_current_solve(app: AppTest, lang: str) -> None:
         previous.scenario.firms["training_request"].iloc[again] + 2_000_000.0)
     assert working.policy is not None and working.policy.reserve("training") == 0.2
     assert working.name == name
-    assert working.problem is None and working.policy_error is None, (working.problem, working.policy_error)
+    assert working.problem is None and working.policy_error is None, working.problem
     assert S(app).solved is not None and not S(app).is_stale()
     assert S(app).round.applicants is None  # the next round starts afresh
+
+
+def test_the_previous_round_from_a_report_workbook(app: AppTest) -> None:
+    """Step 1 from an uploaded report: the same round as from the solve it reports."""
+    from ui.report import build_report
+
+    solved = S(app).solved
+    assert solved is not None
+    previous = Previous(solved.scenario, np.round(solved.result.amounts, 2))
+    applicants = _applicants(previous, int(np.flatnonzero(previous.awards[:, 1] > 0)[-1]))
+    _page(app)
+    _upload(app, "applicants", "new.csv", applicants)
+    from_solve = app.dataframe[0].value
+    app.radio(key="round_previous.zh").set_value("report").run()
+    assert not app.dataframe  # no report yet: nothing built
+    from inputs import write_scenario
+
+    _upload(app, "report", "scenario.xlsx", write_scenario(solved.scenario))  # no awards sheet
+    assert any("scenario.xlsx" in e.value for e in app.error)
+    assert S(app).round.report is None
+    _upload(app, "report", "round1.xlsx", build_report(solved.result, lang="en"))
+    assert not app.error
+    assert app.dataframe[0].value.equals(from_solve)
