@@ -296,7 +296,7 @@ class _Column:
     def numbers(self, low: float, high: float = np.inf, scale: float = 1.0) -> np.ndarray:
         if self.types <= {float, int}:
             values = np.asarray(self.values, dtype=float)  # the fast path: a numeric column
-            bad = ~np.isfinite(values)
+            bad = ~np.isfinite(values) & ~self.blank  # NaN is a blank cell, flagged if required
             if bad.any():
                 position = int(np.flatnonzero(bad)[0])
                 self.flag(position, Problem("input.number.not_finite",

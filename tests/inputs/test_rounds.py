@@ -278,3 +278,22 @@ def test_round_next_bad_arguments_exit_2_in_the_chosen_language(tmp_path, capsys
                 + ["--out", str(tmp_path / "n.xlsx")]) == 2
     assert "文件不存在" in capsys.readouterr().err
     assert not (tmp_path / "n.xlsx").exists()
+
+
+def test_a_built_round_is_a_valid_table_for_the_app():
+    """The app re-checks its working table: blank override cells (NaN) are blanks there,
+    a blank required number is still refused."""
+    from inputs.firms import validate_firms
+
+    base, (first, second, _) = batches()
+    result = solve(Scenario(first, base.policy, "round1"))
+    prior = read_previous(build_report(result, lang="zh"), "round1.xlsx")
+    built = next_round(prior, second)
+    assert built.firms["min.training"].isna().any()
+    typed = validate_firms(built.firms, built.programs, sheet="firms")
+    assert typed["fixed.training"].isna().sum() == built.firms["fixed.training"].isna().sum()
+    broken = built.firms.copy()
+    broken.loc[3, "score"] = np.nan
+    with pytest.raises(InputError) as caught:
+        validate_firms(broken, built.programs, sheet="firms")
+    assert (caught.value.code, caught.value.row) == ("input.blank.required", 5)
