@@ -193,11 +193,19 @@ def read_scenario(data: bytes, filename: str) -> Scenario:
 def load_scenario(path: str | Path) -> Scenario:
     """Load a scenario workbook (.xlsx) or firms CSV from disk; its name is the file stem.
 
+    ``store:NAME`` and ``store:NAME@N`` load a version from the scenario store
+    instead (named ``NAME@N``; see :mod:`inputs.store`).
+
     Raises
     ------
     InputError
-        Naming the file when it is missing, unreadable, of the wrong type or invalid.
+        Naming the file when it is missing, unreadable, of the wrong type or invalid
+        (a :class:`~inputs.store.StoreError` for an unknown store name or version).
     """
+    if str(path).startswith("store:"):
+        from inputs.store import load_ref
+
+        return load_ref(path)
     path = Path(path)
     try:
         data = path.read_bytes()

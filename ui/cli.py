@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from inputs import InputError
+from inputs.store import StoreError
 from ui.commands import COMMANDS
 from ui.commands.common import EXIT_INPUT, print_json
 
@@ -33,6 +34,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)
+    except StoreError as err:  # an unknown store name or version: in the user's language
+        message = err.text("en" if getattr(args, "lang", "zh") == "en" else "zh")
+        print(f"error: {message}", file=sys.stderr)
+        if getattr(args, "json", False):
+            print_json({"status": "invalid_input", "error": err.to_dict(), "message": message})
+        return EXIT_INPUT
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
         if getattr(args, "json", False):

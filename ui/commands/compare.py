@@ -12,11 +12,11 @@ diagnosis); 1 a solver failure.
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from inputs.builtin import DEFAULT_SCENARIO_PATH, FAIR_SCENARIO_PATH
+from inputs.store.resolve import source_sha256
 from optimizer import Result, Scenario, Status, solve
 from optimizer.analysis import Metrics, compare_baselines, measure, price_of_fairness
 from optimizer.analysis.baselines import BASELINE_ZH, Baseline
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         from ui.report import build_report
 
-        digest = hashlib.sha256(paths[0].read_bytes()).hexdigest()
+        digest = source_sha256(paths[0])
         Path(args.out).write_bytes(build_report(results[0], lang=args.lang,
                                                 source_sha256=digest, compared=results[1:]))
     if args.json:

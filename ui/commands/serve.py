@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.scenario:
         load_scenario(Path(args.scenario))  # a bad file is reported here, before the server starts
-        env[SCENARIO_ENV] = str(Path(args.scenario).resolve())
+        ref = args.scenario.startswith("store:")  # the app loads store refs as they are
+        env[SCENARIO_ENV] = args.scenario if ref else str(Path(args.scenario).resolve())
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.port", str(args.port), "--server.address", args.address,

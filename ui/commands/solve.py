@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from inputs.builtin import DEFAULT_SCENARIO_PATH
+from inputs.store.decisions import record_solve
+from inputs.store.resolve import source_sha256
 from optimizer import Result, solve
 from optimizer.money import Lang, share, yuan
 from optimizer.rules import group_label, program_label, rule_name
@@ -29,11 +30,11 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     scenario = scenario_from(args.scenario)
     result = solve(scenario)
+    record_solve(args.scenario, result)  # one decision-log record per solve
     if args.out:
         from ui.report import build_report
 
-        source = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO_PATH
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        digest = source_sha256(args.scenario or DEFAULT_SCENARIO_PATH)
         Path(args.out).write_bytes(build_report(result, lang=args.lang, source_sha256=digest))
     if args.json:
         print_json(result_json(result))

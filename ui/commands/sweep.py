@@ -10,12 +10,12 @@ infeasible: they are part of the answer); 2 invalid input (a bad rule or range).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 from typing import Any
 
 from inputs.builtin import DEFAULT_SCENARIO_PATH
+from inputs.store.resolve import source_sha256
 from optimizer import solve
 from optimizer.analysis import Frontier, sweep
 from optimizer.money import share, yuan
@@ -74,8 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         from ui.report import build_report
 
-        source = Path(args.scenario) if args.scenario else DEFAULT_SCENARIO_PATH
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        digest = source_sha256(args.scenario or DEFAULT_SCENARIO_PATH)
         data = build_report(solve(scenario), lang=args.lang, source_sha256=digest,
                             frontier=frontier)
         Path(args.out).write_bytes(data)

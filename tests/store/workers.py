@@ -1,0 +1,16 @@
+"""Functions run in separate processes by the concurrency tests (importable by spawn)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inputs.store import open_store
+from optimizer import Scenario
+
+
+def save_after_barrier(url: str, name: str, scenario: Scenario, barrier: Any, queue: Any) -> None:
+    """Wait for every process, then save one version; report its number and digest."""
+    store = open_store(url)
+    barrier.wait(timeout=60)
+    ref = store.save_version(name, scenario)
+    queue.put((ref.version, ref.digest))
