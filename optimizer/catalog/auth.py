@@ -1,0 +1,66 @@
+"""Words of sign-in, roles, decisions and the audit trail (``auth.*``, ``decision.*``)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # roles and actions
+    "auth.role.viewer": ("查看者", "viewer"),
+    "auth.role.analyst": ("分析员", "analyst"),
+    "auth.role.approver": ("审批人", "approver"),
+    "auth.action.read": ("查看", "read"),
+    "auth.action.sign_in": ("登录", "sign in"),
+    "auth.action.sign_in_failed": ("登录失败", "failed sign-in"),
+    "auth.action.save": ("保存方案", "save"),
+    "auth.action.solve": ("求解", "solve"),
+    "auth.action.submit": ("提交审批", "submit"),
+    "auth.action.approve": ("批准", "approve"),
+    "auth.action.reject": ("驳回", "reject"),
+    "auth.action.export": ("导出", "export"),
+    "auth.action.read_audit": ("查看审计日志", "read the audit log"),
+    "auth.action.user_add": ("添加用户", "add a user"),
+    "auth.action.user_passwd": ("修改密码", "change a password"),
+    "auth.action.user_role": ("修改角色", "change a role"),
+    "auth.action.user_remove": ("删除用户", "remove a user"),
+    "auth.action.restore": ("从备份恢复", "restore a backup"),
+    # errors
+    "auth.forbidden": ("用户 {user} 的角色是{role}，无权{action}",
+                       "{user} ({role}) may not {action}"),
+    "auth.bad_role": ("“{role}”不是角色（可选：{roles}）",
+                      "{role!r} is not a role (choose one of {roles})"),
+    "auth.bad_user_name": ("用户名“{name}”无效（1–200 个字符，首尾不能有空格）",
+                           "user name {name!r} is not valid (1–200 characters, "
+                           "no spaces at the ends)"),
+    "auth.short_password": ("密码至少需要 {minimum} 个字符",
+                            "a password needs at least {minimum} characters"),
+    "auth.user_exists": ("用户“{name}”已存在", "user {name!r} already exists"),
+    "auth.unknown_user": ("没有用户“{name}”", "there is no user {name!r}"),
+    "auth.bad_credentials": ("用户名或密码错误", "wrong user name or password"),
+    "auth.throttled": ("登录失败次数过多，请等待 {seconds} 秒后再试",
+                       "too many failed sign-ins: wait {seconds} seconds and try again"),
+    "auth.no_password": ("请从标准输入提供密码（--password-stdin）",
+                         "give the password on standard input (--password-stdin)"),
+    "auth.oidc_unknown": ("{name} 已通过单点登录验证，但没有分配角色；请联系管理员添加该用户",
+                          "{name} signed in through single sign-on but has no role; "
+                          "ask an administrator to add the user"),
+    # decisions
+    "decision.not_solved": ("方案“{name}”第 {version} 版尚未得到最优解，不能提交审批",
+                            "version {version} of {name!r} has no optimal solve to submit"),
+    "decision.pending": ("方案“{name}”第 {version} 版已提交审批（决定 {id}），正在等待审批",
+                         "version {version} of {name!r} is already awaiting approval "
+                         "(decision {id})"),
+    "decision.already_approved": ("方案“{name}”第 {version} 版已获批准（决定 {id}），"
+                                  "如需修改请保存新版本",
+                                  "version {version} of {name!r} is approved (decision {id}); "
+                                  "save a new version to change it"),
+    "decision.unknown": ("没有编号为 {id} 的决定", "there is no decision {id}"),
+    "decision.frozen": ("决定 {id} 已审批完毕（{status}），不能再更改",
+                        "decision {id} is {status} and can no longer change"),
+    "decision.own_submission": ("决定 {id} 是您本人提交的，须由另一位审批人审批",
+                                "you submitted decision {id}: another approver must decide it"),
+    "decision.comment_needed": ("驳回时请填写意见", "a rejection needs a comment"),
+    "decision.corrupt": ("决定 {id} 保存的结果已损坏（校验值不符）",
+                         "the result kept with decision {id} is damaged (its digest differs)"),
+    "decision.status.submitted": ("待审批", "awaiting approval"),
+    "decision.status.approved": ("已批准", "approved"),
+    "decision.status.rejected": ("已驳回", "rejected"),
+}
