@@ -141,23 +141,27 @@ def entries(store: Store, *, actor: str | None = None, action: str | None = None
 def verify(store: Store, *, batch: int = 5000) -> Verification:
     """Check the whole chain, oldest first; name the first entry that does not fit.
 
-    An entry is broken when its ``seq`` is not the next number, its
-    ``prev_hash`` is not the previous entry's hash, or its ``hash`` is not the
-    hash of its fields.
+    An entry is broken when its ``seq`` is not the next number (``missing``),
+    its ``prev_hash`` is not the previous entry's hash (``prev_hash``), or its
+    ``hash`` is not the hash of its fields (``hash``).
     """
-    prev, expected, count = GENESIS, 1, 0
     with store._read() as conn:
-        result = conn.execution_options(yield_per=batch).execute(
-            sa.select(al).order_by(al.c.seq))
-        for r in result:
-            seq = int(r.seq)
-            if seq != expected:
-                return Verification(count, prev, expected, "missing")
-            if r.prev_hash != prev:
-                return Verification(count, prev, seq, "prev_hash")
-            own = entry_hash(seq, r.at, r.actor, r.role, r.action, r.target, r.details,
-                             r.prev_hash)
-            if own != r.hash:
-                return Verification(count, prev, seq, "hash")
-            prev, expected, count = r.hash, expected + 1, count + 1
+        return verify_in(conn, batch=batch)
+
+
+def verify_in(conn: Connection, *, batch: int = 5000) -> Verification:
+    """:func:`verify` inside an open transaction ``conn``."""
+    prev, expected, count = GENESIS, 1, 0
+    result = conn.execute(sa.select(al).order_by(al.c.seq),
+                          execution_options={"yield_per": batch})
+    for r in result:
+        seq = int(r.seq)
+        if seq != expected:
+            return Verification(count, prev, expected, "missing")
+        if r.prev_hash != prev:
+            return Verification(count, prev, seq, "prev_hash")
+        own = entry_hash(seq, r.at, r.actor, r.role, r.action, r.target, r.details, r.prev_hash)
+        if own != r.hash:
+            return Verification(count, prev, seq, "hash")
+        prev, expected, count = r.hash, expected + 1, count + 1
     return Verification(count, prev)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from inputs.store import approvals, audit, users
-from inputs.store.access import Action, Actor, require
+from inputs.store.access import VIA_CLI, Action, Actor, Role, require
 from inputs.store.approvals import Decision, DecisionStatus
 from inputs.store.audit import AuditEntry, Verification
 from inputs.store.records import VersionRef
@@ -24,6 +24,13 @@ if TYPE_CHECKING:
     from inputs.store.db import Store
 
 T = TypeVar("T")
+
+
+def command_line_actor() -> Actor:
+    """The command line's actor: the OS user, the administrator of a database they can open."""
+    from inputs.store.db import _os_user
+
+    return Actor(_os_user() or "admin", Role.APPROVER, via=VIA_CLI, admin=True)
 
 
 class Service:

@@ -64,3 +64,49 @@ TEXTS: dict[str, tuple[str, str]] = {
     "decision.status.approved": ("已批准", "approved"),
     "decision.status.rejected": ("已驳回", "rejected"),
 }
+
+TEXTS.update({
+    # backups and the chain check (store backup / restore / verify)
+    "backup.not_a_backup": ("{path} 不是 voucher-opt 的备份文件",
+                            "{path} is not a voucher-opt backup"),
+    "backup.damaged": ("备份 {path} 已损坏：表 {table} 的校验值不符",
+                       "backup {path} is damaged: table {table} does not match its digest"),
+    "backup.schema": ("备份 {path} 的结构版本为 {found}，本程序的方案库为 {known}，无法恢复",
+                      "backup {path} has schema version {found}; this store has {known}"),
+    "backup.not_empty": ("目标方案库 {url} 不是空的（表 {table} 已有数据），请恢复到新的空数据库",
+                         "the target store {url} is not empty (table {table} has rows); "
+                         "restore into a new, empty database"),
+    "backup.chain_broken": ("备份 {path} 中的审计日志在第 {seq} 条断开，未恢复任何数据",
+                            "the audit log in backup {path} breaks at entry {seq}; "
+                            "nothing was restored"),
+    "backup.written": ("已备份到 {path}：{rows} 行，审计日志末条校验值 {head}",
+                       "backed up to {path}: {rows} rows, audit head {head}"),
+    "backup.restored": ("已从 {path} 恢复：{rows} 行，审计日志完整",
+                        "restored from {path}: {rows} rows, audit log intact"),
+    "audit.verified": ("审计日志完整：共 {count} 条，末条校验值 {head}",
+                       "the audit log is intact: {count} entries, head {head}"),
+    "audit.broken.hash": ("审计日志在第 {seq} 条断开：该条内容已被改动（校验值不符）。"
+                          "此前 {count} 条完整",
+                          "the audit log breaks at entry {seq}: its content was changed "
+                          "(hash differs). The {count} entries before it are intact"),
+    "audit.broken.prev_hash": ("审计日志在第 {seq} 条断开：它记录的上一条校验值不符"
+                               "（上一条被改动或替换）。此前 {count} 条完整",
+                               "the audit log breaks at entry {seq}: the previous hash it holds "
+                               "differs (the entry before was changed or replaced). "
+                               "The {count} entries before it are intact"),
+    "audit.broken.missing": ("审计日志在第 {seq} 条断开：该条缺失（被删除）。此前 {count} 条完整",
+                             "the audit log breaks at entry {seq}: it is missing (deleted). "
+                             "The {count} entries before it are intact"),
+    # users commands
+    "users.added": ("已添加用户 {name}（{role}）", "added user {name} ({role})"),
+    "users.changed": ("已修改用户 {name} 的密码", "changed the password of {name}"),
+    "users.role_changed": ("用户 {name} 的角色已改为{role}", "user {name} is now {role}"),
+    "users.removed": ("已删除用户 {name}", "removed user {name}"),
+    "users.empty": ("还没有用户。添加用户：{command}", "no users yet. Add one: {command}"),
+    "users.head.name": ("用户名", "name"),
+    "users.head.role": ("角色", "role"),
+    "users.head.password": ("密码", "password"),
+    "users.head.changed": ("修改时间", "changed"),
+    "users.password.yes": ("已设置", "set"),
+    "users.password.no": ("无（仅单点登录）", "none (single sign-on only)"),
+})
