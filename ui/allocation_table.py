@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from optimizer.analysis.explain import explain_all, explain_firm
-from ui import fmt, state
+from ui import fmt, state, widgets
 from ui.i18n import lang, t
-from ui.state import Solved
+from ui.session import Solved
 
 PAGE_SIZE = 100
 WAN = 1e4
@@ -45,8 +45,9 @@ def render_table(solved: Solved) -> None:
     a, b, c, d = st.columns([3, 2, 1.3, 1], vertical_alignment="bottom")
     search = a.text_input(t("alloc.search"), key="alloc_search",
                           placeholder=t("firms.search.placeholder")).strip()
-    sort = b.selectbox(t("alloc.sort"), SORTS, format_func=lambda s: t(f"alloc.sort.{s}"),
-                       key="alloc_sort")
+    with b:
+        sort = widgets.choice("selectbox", t("alloc.sort"), "alloc_sort", SORTS,
+                              lambda s: t(f"alloc.sort.{s}"))
     descending = c.toggle(t("alloc.descending"), value=True, key="alloc_desc")
     if search:
         mask = pd.Series(False, index=data.index)

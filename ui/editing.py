@@ -1,19 +1,21 @@
-"""Edits in the firms editor, copied into the master table without losing any.
+"""Edits in the firms editor, copied into the session's table without losing any.
 
 Streamlit's ``st.data_editor`` keeps its edits (``edited_rows``, ``added_rows``,
-``deleted_rows``) relative to the table it was given. Feeding its output back
-as its input makes it apply them twice or lose every second one (Streamlit
-issue 7749). So each mounted editor gets a fixed *base*: the master table at
-mount time (``origin``) and the rows it shows (``view``). The editor always
-receives that view; after every change the master table becomes ``origin``
-with all of the editor's edits applied, which is the same however often it
-runs. A new base (and key) comes with a new page, a new search, or a master
-table replaced from elsewhere (an upload, a loaded scenario).
+``deleted_rows``) relative to the table it was given, and feeding its output
+back as its input makes it apply them twice (Streamlit issue 7749). So each
+mounted editor gets a fixed *base*: the session's table at mount time
+(``origin``) and the rows it shows (``view``). On every change the editor's
+``on_change`` callback makes the session's table ``origin`` with all of the
+editor's edits applied, which is the same however often it runs.
+
+The session is the only truth. When Streamlit drops the editor's state (the
+officer left the page or the section), the editor is mounted again under a new
+key on a new base made from the session's table, so the edits made before show
+as values and nothing re-applies an empty edit set over them.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,31 +27,37 @@ from ui import state
 
 SS = st.session_state
 EDIT_KINDS = ("edited_rows", "added_rows", "deleted_rows")
+BASE_KEY = "firms_editor_base"
+APPLIED_KEY = "firms_editor_applied"
 
 
 @dataclass(frozen=True, eq=False)
 class EditorBase:
-    """What one mounted editor was given: the master table then, and the rows shown."""
+    """What one mounted editor was given: the table then, the rows shown, and for what view."""
 
     key: str
+    view_of: tuple[int, int, str]  # (firms generation, page, search)
     origin: pd.DataFrame
     view: pd.DataFrame
+    mount: int
 
 
-def editor_key(page: int, search: str) -> str:
-    """Key of the editor showing ``page`` of the rows matching ``search``."""
-    digest = hashlib.sha1(search.encode()).hexdigest()[:8]
-    return f"firms_editor.{SS.firms_version}.{page}.{digest}"
+def base_for(page: int, search: str,
+             make_view: Callable[[pd.DataFrame], pd.DataFrame]) -> EditorBase:
+    """The base of the editor showing ``page`` of the rows matching ``search``.
 
-
-def base_for(key: str, make_view: Callable[[pd.DataFrame], pd.DataFrame]) -> EditorBase:
-    """The base of editor ``key``, made from the master table on its first draw."""
-    base: EditorBase | None = SS.get("editor_base")
-    if base is None or base.key != key:
-        origin = state.firms()
-        base = EditorBase(key, origin, make_view(origin))
-        SS.editor_base = base
-        SS.editor_applied = None
+    A new base (and a new widget key) when the view changes, the table was
+    replaced from elsewhere, or Streamlit dropped the mounted editor's state.
+    """
+    working = state.session().working
+    view_of = (working.firms_gen, page, search)
+    base: EditorBase | None = SS.get(BASE_KEY)
+    if base is not None and base.view_of == view_of and base.key in SS:
+        return base
+    mount = base.mount + 1 if base is not None else 1
+    origin = working.firms
+    base = EditorBase(f"firms_editor.{mount}", view_of, origin, make_view(origin), mount)
+    SS[BASE_KEY] = base
     return base
 
 
@@ -72,24 +80,23 @@ def apply_edits(origin: pd.DataFrame, shown: pd.Index, edits: Mapping[str, Any])
     return table
 
 
-def absorb(key: str | None = None) -> bool:
-    """Make the master table the editor's origin plus all its edits (once per change).
+def absorb(key: str) -> bool:
+    """The editor's ``on_change``: the session's table becomes origin + all the edits.
 
-    The editor's ``on_change`` callback calls it, and the page again before it
-    draws (edit state can also arrive without the callback, e.g. from a test).
+    Only a live editor state is ever applied: a key Streamlit dropped, or an
+    editor that is no longer the mounted one, changes nothing. The page calls it
+    again before it draws the editor (edit state can also arrive without the
+    callback, e.g. from a test); an edit set already applied is not applied again.
     """
-    base: EditorBase | None = SS.get("editor_base")
-    if base is None or (key is not None and key != base.key):
+    base: EditorBase | None = SS.get(BASE_KEY)
+    edits = SS.get(key)
+    if base is None or key != base.key or not isinstance(edits, Mapping):
         return False
-    edits = SS.get(base.key) or {}
-    signature = repr([edits.get(kind) for kind in EDIT_KINDS])
-    previous = SS.get("editor_applied")
-    if previous == signature:
-        return False
-    SS.editor_applied = signature
-    if previous is None and not any(edits.get(kind) for kind in EDIT_KINDS):
-        return False  # nothing edited yet
-    state.set_firms(apply_edits(base.origin, base.view.index, edits), remount=False)
+    signature = (key, repr([edits.get(kind) for kind in EDIT_KINDS]))
+    if SS.get(APPLIED_KEY) == signature:
+        return False  # already in the session
+    SS[APPLIED_KEY] = signature
+    state.session().set_firms(apply_edits(base.origin, base.view.index, edits))
     return True
 
 
@@ -107,3 +114,9 @@ def _set_cell(table: pd.DataFrame, label: Any, column: str, value: Any) -> None:
     except (TypeError, ValueError):
         table[column] = table[column].astype(object)
         table.at[label, column] = value
+
+
+def absorb_live() -> bool:
+    """Absorb the mounted editor's edits if its state is live (see :func:`absorb`)."""
+    base: EditorBase | None = SS.get(BASE_KEY)
+    return base is not None and base.key in SS and absorb(base.key)

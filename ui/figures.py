@@ -13,7 +13,7 @@ import streamlit as st
 from optimizer.analysis.metrics import Metrics, measure
 from ui import charts, fmt, state
 from ui.i18n import t
-from ui.state import Solved
+from ui.session import Solved
 
 WAN = 1e4
 
@@ -42,7 +42,7 @@ def cards(solved: Solved, previous: Solved | None = None, *, per_row: int = 3,
     for program in solved.scenario.programs:
         spend, budget = m.spend[program], policy.budget(program)
         change = spend - before.spend[program] if before else 0.0
-        delta = fmt.signed_money(change) if abs(change) >= 0.5 else None
+        delta = fmt.ascii_sign(fmt.signed_money(change)) if abs(change) >= 0.5 else None
         items.append((t("card.spend", program=fmt.program(program)), fmt.money(spend), delta,
                       "normal", t("card.spend.help", budget=fmt.money(budget),
                                   share=fmt.pct(spend / budget if budget else 0))))

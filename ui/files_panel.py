@@ -21,7 +21,11 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def read_upload(data: bytes, file: str) -> Scenario:
     """A scenario from uploaded bytes; a firms CSV keeps the policy on screen."""
     if file.lower().endswith(".csv"):
-        return parse_firms_csv_text(decode_csv(data, file), file, policy=state.policy())
+        session = state.session()
+        policy = session.working.policy
+        if policy is None and session.solved is not None:
+            policy = session.solved.scenario.policy  # the form has an error: the last solved
+        return parse_firms_csv_text(decode_csv(data, file), file, policy=policy)
     return read_scenario(data, file)
 
 
@@ -33,9 +37,8 @@ def _on_upload() -> None:
     try:
         scenario = read_upload(data, upload.name)
     except InputError as err:
-        SS.upload_error = err
+        state.session().upload_error = err
         return
-    SS.upload_error = None
     state.load(scenario, file=upload.name, sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -50,12 +53,12 @@ def render() -> None:
         st.file_uploader(t("files.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"],
                          key=UPLOAD_KEY, on_change=_on_upload, help=t("files.upload.help"))
         st.caption(t("files.upload.note"))
-        error: InputError | None = SS.get("upload_error")
+        error: InputError | None = state.session().upload_error
         if error is not None:
             show_input_error(error)
     with right:
-        scenario = state.current_scenario()
-        name = f"{SS.scenario_name}.xlsx"
+        scenario = state.session().working.scenario()
+        name = f"{state.session().working.name}.xlsx"
         st.download_button(
             t("files.download"), data=(lambda s=scenario: _scenario_bytes(s)) if scenario else b"",
             file_name=name, mime=XLSX_MIME, disabled=scenario is None, key="download_scenario",

@@ -2,7 +2,7 @@
 
 The editor shows at most :data:`PAGE_SIZE` rows (30,000 firms stay usable), with
 typed columns, ranges and select boxes. Its ``on_change`` callback copies the
-edited, added and deleted rows into the master table in ``st.session_state``;
+edited, added and deleted rows into the session's table (:mod:`ui.session`);
 the editor's output is never fed back as its input (Streamlit issue 7749): it
 keeps the rows it was mounted with (:mod:`ui.editing`).
 The first problem the table check finds is shown next to the table, with a
@@ -69,14 +69,22 @@ def _matching(table: pd.DataFrame, search: str) -> pd.Index:
 
 
 def _go_to(position: int) -> None:
-    SS[SEARCH_KEY] = ""
-    SS[PAGE_KEY] = position // PAGE_SIZE + 1
+    view = state.session().view
+    view[SEARCH_KEY] = ""
+    view[PAGE_KEY] = str(position // PAGE_SIZE + 1)
+    SS.pop(SEARCH_KEY, None)
+    SS.pop(PAGE_KEY, None)
+
+
+def _keep(key: str) -> None:
+    """The search box's and the pager's ``on_change``: the session keeps what they hold."""
+    state.session().view[key] = str(SS.get(key) or "")
 
 
 def show_problem(problem: InputError) -> None:
     """The table's first problem in plain words, naming the firm and the column; then the
     first problem of every other column at fault, so that all can be fixed in one pass."""
-    table = state.firms()
+    table = state.session().working.firms
     position = (problem.row - 2) if problem.row is not None else None
     where = _where(problem, table)
     left, right = st.columns([5, 1])
@@ -84,7 +92,7 @@ def show_problem(problem: InputError) -> None:
                icon=":material/warning:")
     if position is not None:
         right.button(t("firms.goto"), on_click=_go_to, args=(position,), key="firms_goto")
-    more = state.more_firms_problems()
+    more = state.session().working.more_problems
     if more:
         lines = [f"- {t('firms.problem', where=_where(p, table), message=message(p))}"
                  for p in more]
@@ -102,22 +110,27 @@ def _where(problem: InputError, table: pd.DataFrame) -> str:
 
 def render(programs: tuple[str, ...]) -> None:
     """Draw the search box, the pager and one page of the editable firms table."""
-    table = state.firms()
+    session = state.session()
+    table = session.working.firms
     left, middle = st.columns([3, 1])
-    search = left.text_input(t("firms.search"), key=SEARCH_KEY,
+    search = left.text_input(t("firms.search"), value=session.view.get(SEARCH_KEY, ""),
+                             key=SEARCH_KEY, on_change=_keep, args=(SEARCH_KEY,),
                              placeholder=t("firms.search.placeholder")).strip()
     rows = _matching(table, search)
     pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
-    if SS.get(PAGE_KEY, 1) > pages:
+    wanted = min(pages, max(1, int(session.view.get(PAGE_KEY) or 1)))
+    if SS.get(PAGE_KEY, wanted) > pages:
         SS[PAGE_KEY] = pages
     page = int(middle.number_input(t("firms.page"), min_value=1, max_value=pages, step=1,
-                                   key=PAGE_KEY))
+                                   value=wanted, key=PAGE_KEY, on_change=_keep,
+                                   args=(PAGE_KEY,)))
     columns = [c for c in ("firm_id", "name", "size_class", "district", "score",
                            *(request_column(p) for p in programs), "basic_research", APPLIED_ON)
                if c in table.columns]
-    key = editing.editor_key(page, search)
     base = editing.base_for(
-        key, lambda origin: origin.loc[rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], columns])
+        page, search,
+        lambda origin: origin.loc[rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], columns])
+    key = base.key
     shown = base.view.set_axis(base.view.index + 2)  # row numbers as in the workbook
     st.data_editor(shown, key=key, num_rows="dynamic", hide_index=False,
                    column_config=column_config(table, programs),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from optimizer.money import share, yuan
-from ui.i18n import has, lang, t
+from ui.i18n import has, has_term, lang, t, term
 
 WAN = 1e4  # yuan in one 万元
 
@@ -18,9 +18,20 @@ def money(amount: float | None) -> str:
 
 
 def signed_money(amount: float) -> str:
-    """Like :func:`money`, with a sign (for deltas)."""
+    """Like :func:`money`, with a sign (for deltas): ``+`` or the minus sign U+2212."""
     text = money(abs(amount))
-    return ("+" if amount >= 0 else "−") + text
+    return ("+" if amount >= 0 else "\u2212") + text
+
+
+def ascii_sign(delta: str | None) -> str | None:
+    """A signed text with its sign as ASCII, for ``st.metric``'s arrow and colour.
+
+    ``st.metric`` reads a delta as negative only when it starts with ``-``; the
+    typographic minus U+2212 would show a green up arrow on a loss.
+    """
+    if delta is None:
+        return None
+    return "-" + delta[1:] if delta.startswith("\u2212") else delta
 
 
 def pct(fraction: float | None) -> str:
@@ -64,13 +75,13 @@ def impact(value: float | None) -> str:
 def size_class(value: object) -> str:
     """初创/小型/中型/大型 or startup/small/... for a size class value."""
     key = f"class.{value}"
-    return t(key) if has(key) else str(value)
+    return term(key) if has_term(key) else str(value)
 
 
 def program(name: str) -> str:
     """模型券/训力券 or Model/Training vouchers."""
     key = f"program.{name}"
-    return t(key) if has(key) else name
+    return term(key) if has_term(key) else name
 
 
 def program_short(name: str) -> str:

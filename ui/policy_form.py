@@ -3,8 +3,9 @@
 Each field shows a one-line explanation under it. Values are typed in 万元,
 percent and scores (:mod:`ui.policy_values`); a value the policy refuses is
 shown under its field, and so is an infeasibility finding about its rule.
-Widget keys carry the session's ``policy_gen``, so loading a scenario gives
-fresh widgets holding its values.
+The session holds the form's values as typed; each widget's ``on_change``
+copies its value there. Widget keys carry the working scenario's
+``form_gen``, so loading a scenario gives fresh widgets holding its values.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from optimizer import Finding, Objective, Policy, PolicyError
 from optimizer.policy import SIZE_CLASSES
 from ui import fmt, state
 from ui.i18n import lang, t
-from ui.policy_values import SECTIONS, Field, fields, form_values, policy_from
+from ui.policy_values import SECTIONS, Field, fields
 
 SS = st.session_state
 COLUMNS = 3
@@ -26,24 +27,28 @@ WAN = 1e4
 
 
 def widget_key(field_key: str) -> str:
-    return f"pol{SS.policy_gen}.{field_key}"
+    """The widget of a policy field; choices also carry the language (their words change)."""
+    working = state.session().working
+    suffix = f".{lang()}" if field_key == "objective" else ""
+    return f"pol{working.form_gen}.{field_key}{suffix}"
 
 
 def current_values(programs: tuple[str, ...]) -> dict[str, Any]:
-    """The form's values: the widgets' if drawn, else those last drawn or the policy's."""
-    stored = SS.get("policy_ui")
-    if not stored or stored.get("_gen") != SS.policy_gen:
-        stored = {**form_values(state.policy()), "_gen": SS.policy_gen}
-        SS.policy_ui = stored
-    return {f.key: SS.get(widget_key(f.key), stored.get(f.key)) for f in fields(programs)}
+    """The form's values as typed (the session holds them; widgets only show them)."""
+    form = state.session().working.form
+    return {f.key: form.get(f.key) for f in fields(programs)}
 
 
 def read_policy(programs: tuple[str, ...]) -> tuple[Policy | None, PolicyError | None]:
     """The policy the form holds now, or the error that stops it."""
-    try:
-        return policy_from(current_values(programs), programs), None
-    except PolicyError as err:
-        return None, err
+    working = state.session().working
+    return working.policy, working.policy_error
+
+
+def _copy(field_key: str, key: str) -> None:
+    """A widget's ``on_change``: its value goes into the session."""
+    if key in SS:
+        state.session().set_field(field_key, SS[key])
 
 
 def label(field: Field) -> str:
@@ -86,25 +91,27 @@ def note(field: Field) -> str:
 
 def _widget(field: Field, value: Any) -> Any:
     key, text, hint = widget_key(field.key), label(field), note(field)
+    copy = {"on_change": _copy, "args": (field.key, key)}
     if field.kind in ("wan", "wan_opt"):
         return st.number_input(text, min_value=0.0, value=value, step=100.0, format="%.0f",
-                               key=key, help=hint,
+                               key=key, help=hint, **copy,
                                placeholder=t("field.none") if field.kind == "wan_opt" else None)
     if field.kind in ("pct", "pct_opt"):
         return st.number_input(text, min_value=0.0, max_value=100.0, value=value, step=1.0,
-                               format="%.1f", key=key, help=hint,
+                               format="%.1f", key=key, help=hint, **copy,
                                placeholder=t("field.inherit") if field.kind == "pct_opt" else None)
     if field.kind == "score":
         return st.number_input(text, min_value=0.0, max_value=100.0, value=value, step=1.0,
-                               format="%.0f", key=key, help=hint)
+                               format="%.0f", key=key, help=hint, **copy)
     if field.kind == "objective":
         options = [str(o) for o in Objective]
-        return st.radio(text, options, index=options.index(value or "impact"), key=key,
-                        format_func=lambda o: t(f"objective.{o}"), help=hint)
+        chosen = value if value in options else str(Objective.IMPACT)
+        return st.radio(text, options, index=options.index(chosen), key=key,
+                        format_func=lambda o: t(f"objective.{o}"), help=hint, **copy)
     if field.kind == "tiers":
-        return st.text_input(text, value=value or "", key=key, help=hint,
+        return st.text_input(text, value=value or "", key=key, help=hint, **copy,
                              placeholder="0.5:1, 1:0.5")
-    return st.checkbox(text, value=bool(value), key=key, help=hint)
+    return st.checkbox(text, value=bool(value), key=key, help=hint, **copy)
 
 
 def _findings_for(field: Field, findings: Sequence[Finding]) -> list[Finding]:
@@ -115,7 +122,7 @@ def _findings_for(field: Field, findings: Sequence[Finding]) -> list[Finding]:
 
 
 def _first_program() -> str:
-    return state.policy().programs[0]
+    return state.session().working.programs[0]
 
 
 def _field(field: Field, value: Any) -> Any:
@@ -188,5 +195,4 @@ def render(programs: tuple[str, ...], findings: Sequence[Finding] = ()) -> Polic
                 new |= _grid(chosen, values, error, findings)
     if error is not None and error.key not in new:
         st.error(f"{error.key}: {error.message}", icon=":material/warning:")
-    SS.policy_ui = {**new, "_gen": SS.policy_gen}
     return error

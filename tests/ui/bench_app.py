@@ -51,7 +51,9 @@ def rule_change(at: AppTest, values: Sequence[float] = VALUES) -> tuple[list[flo
     solve_runs, result_runs = [], []
     for value in values:
         at.switch_page("views/scenario.py").run()
-        gen = at.session_state["policy_gen"]
+        at.session_state["session"].set_section("policy")
+        at.run()
+        gen = at.session_state["session"].working.form_gen
         at.number_input(key=f"pol{gen}.startup_floor").set_value(value)
         at.run()
         at.button(key="solve").click()
@@ -59,6 +61,57 @@ def rule_change(at: AppTest, values: Sequence[float] = VALUES) -> tuple[list[flo
         at.switch_page("views/results.py")
         result_runs.append(_timed(at))
     return solve_runs, result_runs
+
+
+def cell_edits(at: AppTest, n: int = 8, *, autosave: bool = True) -> list[float]:
+    """Seconds of the script run after each of ``n`` cell edits (edit to redrawn page).
+
+    Each edit changes one firm's score in the firms editor, as the browser's
+    editor would report it; the run absorbs the edit, checks the table, redraws
+    the Scenario page and (``autosave``) queues the draft, which a background
+    thread encodes and writes. ``autosave=False`` replaces the autosave with
+    nothing, for the figure before it.
+    """
+    from ui import drafts
+
+    real = drafts.autosave
+    if not autosave:
+        drafts.autosave = lambda session: False  # type: ignore[assignment]
+    try:
+        at.switch_page("views/scenario.py").run()
+        at.session_state["session"].set_section("firms")
+        at.run()
+        runs = []
+        for i in range(n):
+            key = at.data_editor[0].key
+            state = dict(at.session_state[key]) if key in at.session_state else {}
+            rows = {int(k): dict(v) for k, v in state.get("edited_rows", {}).items()}
+            rows.setdefault(i, {})["score"] = 50.0 + i + (0.5 if autosave else 0.0)
+            at.session_state[key] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+            runs.append(_timed(at))
+            drafts.writer().flush()  # the next edit starts with the writer idle
+        return runs
+    finally:
+        drafts.autosave = real
+
+
+def draft_write(at: AppTest, n: int = 8) -> list[float]:
+    """Seconds to encode and write the session's draft (what the writer thread does)."""
+    from ui import drafts
+    from ui import session as model
+
+    session = at.session_state["session"]
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        drafts.store().save_draft(session.draft_id, model.encode(session))
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def _ms(label: str, seconds: list[float]) -> str:
+    return (f"{label}: median {1000 * statistics.median(seconds):.0f} ms, "
+            f"max {1000 * max(seconds):.0f} ms over {len(seconds)} edits")
 
 
 def _line(label: str, seconds: list[float]) -> str:
@@ -69,7 +122,18 @@ def _line(label: str, seconds: list[float]) -> str:
 def redraw_seconds(big: int = 30_000) -> list[str]:
     """Lines for ``make bench``: the default scenario, then one of ``big`` firms."""
     lines = []
+    os.environ.setdefault("XDG_DATA_HOME", tempfile.mkdtemp(prefix="voucher-opt-bench-"))
     at = _open()
+    cell_edits(at, 4)  # warm the caches
+    before: list[float] = []
+    after: list[float] = []
+    for _ in range(4):  # interleaved, so that load on the machine falls on both alike
+        before += cell_edits(at, autosave=False)
+        after += cell_edits(at, autosave=True)
+    lines.append(_ms("default (2,887 firms), cell edit to redraw, no autosave", before))
+    lines.append(_ms("default (2,887 firms), cell edit to redraw, with autosave", after))
+    lines.append(_ms("default (2,887 firms), draft encode + write (writer thread)",
+                     draft_write(at)))
     solves, results = rule_change(at)
     lines.append(_line("default (2,887 firms), Solve + Scenario page", solves))
     lines.append(_line("default (2,887 firms), Results page", results))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,25 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.ui.helpers import open_app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def store_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every app session of the tests keeps its drafts in a fresh SQLite file."""
+    from ui import drafts
+
+    home = tmp_path_factory.mktemp("xdg")
+    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "VOUCHER_OPT_DB")}
+    os.environ["XDG_DATA_HOME"] = str(home)
+    os.environ.pop("VOUCHER_OPT_DB", None)
+    drafts.store.clear()
+    yield home / "voucher-opt" / "store.db"
+    drafts.store.clear()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from ui.session import Session
+
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 TIMEOUT = 120
 
@@ -19,9 +21,25 @@ def open_app() -> AppTest:
     return at
 
 
+def S(at: AppTest) -> Session:
+    """The app's session object (the one key of ``st.session_state`` it keeps)."""
+    found: Session = at.session_state["session"]
+    return found
+
+
+def show(at: AppTest, section: str) -> AppTest:
+    """Open a section of the scenario page (``policy``, ``firms``, ``files``), as a tab click."""
+    if S(at).section != section:
+        S(at).set_section(section)
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
 def policy_input(at: AppTest, key: str) -> Any:
     """The policy form's widget for a policy key (e.g. ``startup_floor``)."""
-    gen = at.session_state["policy_gen"]
+    show(at, "policy")
+    gen = S(at).working.form_gen
     return at.number_input(key=f"pol{gen}.{key}")
 
 
@@ -47,6 +65,7 @@ def edit_firms(at: AppTest, edited: dict[int, dict[str, Any]] | None = None,
     is cumulative while the editor stays mounted: these edits join earlier ones.
     Positions are rows of the page shown.
     """
+    show(at, "firms")
     key = at.data_editor[0].key
     state = dict(at.session_state[key]) if key in at.session_state else {}
     rows = {int(k): dict(v) for k, v in state.get("edited_rows", {}).items()}

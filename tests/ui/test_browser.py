@@ -1,6 +1,7 @@
 """The served app in a real browser: Debian's Chromium driven by Playwright.
 
-Starts ``streamlit run ui/app.py`` on a free port of 127.0.0.1, then loads the
+Starts ``streamlit run ui/app.py`` on a free port of 127.0.0.1 (its store in a
+temporary folder), then loads the
 page, changes a rule, clicks Solve, reads the changed figure, downloads the
 report and saves a screenshot (into ``$SCREENSHOT_DIR`` when set, else the
 test's temporary folder). Skipped only when Chromium or Playwright is missing
@@ -54,41 +55,61 @@ def _free_port() -> int:
         return port
 
 
+class Server:
+    """``streamlit run ui/app.py`` on a free port of 127.0.0.1 with its store under ``home``."""
+
+    def __init__(self, home: Path, log: Path, port: int | None = None) -> None:
+        self.home, self.log, self.port = home, log, port or _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Server:
+        _require_browser()
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("VOUCHER_OPT_SCENARIO", "VOUCHER_OPT_DB")}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        env["XDG_DATA_HOME"] = str(self.home)  # the store: a fresh SQLite file
+        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"),
+                   "--server.port", str(self.port), "--server.address", "127.0.0.1",
+                   "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out,
+                                            stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"streamlit did not start:\n{self.log.read_text()[-2000:]}")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        self.process = None
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The app served by ``streamlit run`` on 127.0.0.1; yields (URL, server log)."""
     _require_browser()
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {k: v for k, v in os.environ.items() if k != "VOUCHER_OPT_SCENARIO"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"),
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    with log.open("w") as out:
-        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out,
-                                  stderr=subprocess.STDOUT)
+    folder = tmp_path_factory.mktemp("server")
+    server = Server(folder / "xdg", folder / "streamlit.log").start()
     try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.3)
-        yield url, log
+        yield server.url, server.log
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
+        server.stop()
 
 
 def _screenshots(tmp_path: Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,15 @@ from inputs import write_scenario
 from inputs.builtin import default_scenario, fair_scenario
 from inputs.shenzhen import DISTRICT_COUNTS_2023, generate
 from optimizer import Scenario
-from tests.ui.helpers import edit_firms, open_app, policy_input, solve
+from optimizer.catalog import CATALOG
+from tests.ui.helpers import S, edit_firms, open_app, policy_input, show, solve
 from ui.firms_editor import PAGE_SIZE
 from ui.policy_values import canonical, form_values, policy_from
-from ui.texts import TEXTS
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 #: Chinese that English labels keep on purpose: the officer's unit, and data (districts).
 ALLOWED = ("万元", *DISTRICT_COUNTS_2023)
-PAGES = ("scenario", "results", "compare", "frontier", "report")
+PAGES = ("scenario", "results", "compare", "frontier", "report", "library")
 UI = Path(__file__).resolve().parents[2] / "ui"
 
 
@@ -54,13 +53,13 @@ def _chinese(texts: list[str]) -> list[str]:
 
 
 def test_english_switch_covers_every_label(app: AppTest) -> None:
-    app.button(key="load_fair").click().run()  # fairness rules on: more to label
-    app.segmented_control(key="lang").set_value("en").run()
+    show(app, "files").button(key="load_fair").click().run()  # fairness rules on: more to label
+    app.segmented_control(key="lang_pick").set_value("en").run()
     for page in PAGES:
         app.switch_page(f"views/{page}.py").run()
         assert not app.exception, page
         assert _chinese(_labels(app)) == [], page
-    assert app.title[0].value == "Report"
+    assert app.title[0].value == "Library"
 
 
 def test_chinese_labels_everywhere_by_default(app: AppTest) -> None:
@@ -73,7 +72,7 @@ def test_chinese_labels_everywhere_by_default(app: AppTest) -> None:
 def test_switching_language_keeps_the_edits(app: AppTest) -> None:
     policy_input(app, "startup_floor").set_value(25.0)
     app.run()
-    app.segmented_control(key="lang").set_value("en").run()
+    app.segmented_control(key="lang_pick").set_value("en").run()
     assert policy_input(app, "startup_floor").value == 25.0
     assert app.button(key="solve").label == "Solve"
 
@@ -85,10 +84,10 @@ def test_two_sessions_never_share_edits(monkeypatch: pytest.MonkeyPatch) -> None
     policy_input(first, "startup_floor").set_value(40.0)
     solve(first)
     second.run()
-    assert "ONLY-IN-FIRST" not in set(second.session_state["firms"]["firm_id"])
-    assert second.session_state["solved"].scenario.policy.startup_floor == 0.0
+    assert "ONLY-IN-FIRST" not in set(S(second).working.firms["firm_id"])
+    assert S(second).solved.scenario.policy.startup_floor == 0.0
     assert policy_input(second, "startup_floor").value == 0.0
-    assert first.session_state["solved"].scenario.policy.startup_floor == 0.4
+    assert S(first).solved.scenario.policy.startup_floor == 0.4
 
 
 def test_opens_the_scenario_given_at_start(monkeypatch: pytest.MonkeyPatch,
@@ -97,8 +96,8 @@ def test_opens_the_scenario_given_at_start(monkeypatch: pytest.MonkeyPatch,
     path.write_bytes(write_scenario(fair_scenario()))
     monkeypatch.setenv("VOUCHER_OPT_SCENARIO", str(path))
     at = open_app()
-    assert at.session_state["scenario_name"] == "fair"  # the file stem
-    assert at.session_state["solved"].scenario.policy.startup_floor == 0.35
+    assert S(at).working.name == "fair"  # the file stem
+    assert S(at).solved.scenario.policy.startup_floor == 0.35
 
 
 def test_a_bad_start_file_falls_back_with_a_message(monkeypatch: pytest.MonkeyPatch,
@@ -107,7 +106,7 @@ def test_a_bad_start_file_falls_back_with_a_message(monkeypatch: pytest.MonkeyPa
     path.write_bytes(b"garbage")
     monkeypatch.setenv("VOUCHER_OPT_SCENARIO", str(path))
     at = open_app()
-    assert at.session_state["scenario_name"] == "shenzhen-2024"
+    assert S(at).working.name == "shenzhen-2024"
     assert any("broken.xlsx" in e.value for e in at.error)
 
 
@@ -119,11 +118,11 @@ def test_thirty_thousand_firms_stay_paged(monkeypatch: pytest.MonkeyPatch,
     path.write_bytes(write_scenario(Scenario(big.firms, policy, "big")))
     monkeypatch.setenv("VOUCHER_OPT_SCENARIO", str(path))
     at = open_app()
-    assert len(at.session_state["firms"]) == 30_000
-    assert len(at.data_editor[0].value) == PAGE_SIZE
+    assert len(S(at).working.firms) == 30_000
+    assert len(show(at, "firms").data_editor[0].value) == PAGE_SIZE
     policy_input(at, "startup_floor").set_value(30.0)
     solve(at)
-    assert at.session_state["solved"].result.optimal
+    assert S(at).solved.result.optimal
     at.switch_page("views/results.py").run()
     assert not at.exception
     assert len(at.dataframe[-1].value) == 100
@@ -137,18 +136,9 @@ def test_policy_form_round_trip() -> None:
         assert dict(again.to_items()) == dict(canonical(policy).to_items())
 
 
-def test_every_text_has_both_languages_with_the_same_fields() -> None:
-    fields = string.Formatter()
-    for key, (zh, en) in TEXTS.items():
-        assert zh and en, key
-        zh_fields = {f for _, f, _, _ in fields.parse(zh) if f}
-        en_fields = {f for _, f, _, _ in fields.parse(en) if f}
-        assert zh_fields == en_fields, key
-
-
 def test_every_label_used_in_the_code_exists() -> None:
     used: set[str] = set()
     for path in [*UI.glob("*.py"), *UI.glob("views/*.py")]:
         used |= set(re.findall(r"\bt\(\"([a-z_.]+)\"", path.read_text()))
-    missing = sorted(k for k in used if k not in TEXTS)
+    missing = sorted(k for k in used if f"app.{k}" not in CATALOG)
     assert missing == []

@@ -7,8 +7,13 @@ import io
 import openpyxl
 from streamlit.testing.v1 import AppTest
 
+<<<<<<< HEAD
 from tests.ui.helpers import edit_firms, metric, policy_input, solve
 from ui.report import sheet_title
+=======
+from optimizer.report import sheet_title
+from tests.ui.helpers import S, edit_firms, metric, policy_input, show, solve
+>>>>>>> i8app
 
 
 def _page(at: AppTest, name: str) -> AppTest:
@@ -24,7 +29,7 @@ def test_results_show_figures_charts_rules_and_table(app: AppTest) -> None:
     wanted = {"模型券发放", "训力券发放", "获资助企业", "初创企业占比", "基尼系数", "影响力"}
     assert wanted <= set(labels)
     headings = " ".join(m.value for m in app.markdown)
-    for heading in ("按企业规模", "按所在区", "洛伦兹曲线", "影子价格", "公平的代价", "分配明细"):
+    for heading in ("按企业规模", "按所在区", "洛伦兹曲线", "影子价格", "公平代价", "分配明细"):
         assert heading in headings
     assert len(app.get("vega_lite_chart")) >= 3  # size class, district, Lorenz
     assert "每增加100万元" in headings  # a binding pool with its shadow price in words
@@ -39,7 +44,7 @@ def test_allocation_table_search_and_sort(app: AppTest) -> None:
     app.text_input(key="alloc_search").set_value("光明区").run()
     table = app.dataframe[-1].value
     assert set(table["district"]) == {"光明区"}
-    app.selectbox(key="alloc_sort").set_value("score").run()
+    app.selectbox(key="alloc_sort.zh").set_value("score").run()
     app.toggle(key="alloc_desc").set_value(False).run()
     scores = app.dataframe[-1].value["score"].tolist()
     assert scores == sorted(scores)
@@ -47,7 +52,7 @@ def test_allocation_table_search_and_sort(app: AppTest) -> None:
 
 def test_firm_lookup_gives_the_reason(app: AppTest) -> None:
     _page(app, "results")
-    firm_id = app.session_state["solved"].scenario.firms["firm_id"].iloc[0]
+    firm_id = S(app).solved.scenario.firms["firm_id"].iloc[0]
     app.text_input(key="lookup_query").set_value(firm_id).run()
     assert not app.exception
     sentence = app.info[-1].value
@@ -56,7 +61,7 @@ def test_firm_lookup_gives_the_reason(app: AppTest) -> None:
 
 
 def test_price_of_fairness_with_fairness_rules(app: AppTest) -> None:
-    app.button(key="load_fair").click().run()
+    show(app, "files").button(key="load_fair").click().run()
     _page(app, "results")
     text = " ".join(m.value for m in app.markdown)
     assert "全部公平规则" in text or "公平规则" in text
@@ -67,23 +72,23 @@ def test_price_of_fairness_with_fairness_rules(app: AppTest) -> None:
 
 def test_compare_saved_what_if_and_baselines(app: AppTest) -> None:
     _page(app, "compare")
-    columns = set(app.dataframe[0].value.columns)
-    assert {"当前方案", "先到先得", "按比例分配", "按评分排序", "等额分配（受限）"} <= columns
+    columns = set(app.table[0].value.columns)
+    assert {"当前方案", "先到先得", "按比例分配", "按得分排序", "受限平均分配"} <= columns
     app.text_input(key="save_name").set_value("基线").run()
     app.button(key="save_whatif").click().run()
-    assert "基线" in app.session_state["saved"]
+    assert "基线" in S(app).what_ifs
     _page(app, "scenario")
     policy_input(app, "startup_floor").set_value(35.0)
     solve(app)
     _page(app, "compare")
-    table = app.dataframe[0].value
+    table = app.table[0].value
     assert "基线" in table.columns
     row = table[table["指标"] == "初创企业占比"].iloc[0]
     assert row["当前方案"] == "35%"
     assert "个百分点" in row["基线"]  # its change against the reference column
-    app.selectbox(key="compare_reference").set_value("基线").run()
+    app.selectbox(key="compare_reference.zh").set_value("what_if:基线").run()
     assert not app.exception
-    assert "个百分点" in app.dataframe[0].value.iloc[4]["当前方案"]
+    assert "个百分点" in app.table[0].value.iloc[4]["当前方案"]
     assert app.get("vega_lite_chart")  # money moved between groups
 
 
@@ -92,7 +97,7 @@ def test_frontier_sweep_with_progress(app: AppTest) -> None:
     app.slider(key="frontier_points").set_value(3)
     app.button(key="frontier_run").click().run()
     assert not app.exception
-    _, frontier = app.session_state["frontier"]
+    frontier = S(app).sweep.frontier
     assert frontier.rule == "startup_floor"
     assert [p.value for p in frontier.points] == [0.0, 0.3, 0.6]
     assert app.get("vega_lite_chart")
@@ -109,7 +114,7 @@ def test_edit_solve_compare_download(app: AppTest, downloads: dict) -> None:
     app.text_input(key="save_name").set_value("set-aside 20%").run()
     app.button(key="save_whatif").click().run()
     _page(app, "report")
-    app.segmented_control(key="report_lang").set_value("en").run()
+    app.segmented_control(key="report_lang.zh").set_value("en").run()
     app.multiselect(key="report_compared").set_value(["set-aside 20%"]).run()
     assert not app.exception
     button = app.download_button(key="download_report")

@@ -10,17 +10,17 @@ from streamlit.testing.v1 import AppTest
 
 from inputs import read_scenario, write_scenario
 from inputs.builtin import DEFAULT_SCENARIO_PATH
-from tests.ui.helpers import edit_firms, metric, policy_input, solve
+from tests.ui.helpers import S, edit_firms, metric, policy_input, show, solve
 
 
 def test_opens_in_chinese_on_the_solved_default(app: AppTest) -> None:
     assert app.title[0].value == "方案：shenzhen-2024"
-    assert app.session_state["lang"] == "zh"
-    assert app.session_state["solved"].result.optimal
-    assert metric(app, "获资助企业").value == f"{app.session_state['solved'].result.firms_funded:,}"
+    assert S(app).lang == "zh"
+    assert S(app).solved.result.optimal
+    assert metric(app, "获资助企业").value == f"{S(app).solved.result.firms_funded:,}"
     assert metric(app, "训力券发放").value.endswith("元")  # 万元/亿元
     assert any("已求解" in s.value for s in app.success)
-    source = app.session_state["source"]
+    source = S(app).working.source
     assert source.sha256 == hashlib.sha256(DEFAULT_SCENARIO_PATH.read_bytes()).hexdigest()
 
 
@@ -34,23 +34,23 @@ def test_rule_change_then_solve_shows_the_change(app: AppTest) -> None:
     assert after.value != before
     assert after.value == "35%"
     assert "百分点" in after.delta  # the change against the previous solve
-    assert app.session_state["solved"].scenario.policy.startup_floor == 0.35
+    assert S(app).solved.scenario.policy.startup_floor == 0.35
     assert not app.info  # no longer stale
     groups = app.dataframe[-1].value  # who gains, who loses
     assert {"group", "delta"} <= set(groups.columns)
-    assert (groups.loc[groups["group"] == "初创", "delta"] > 0).all()
+    assert (groups.loc[groups["group"] == "初创企业", "delta"] > 0).all()
 
 
 def test_pool_given_in_wan_reaches_the_policy_in_yuan(app: AppTest) -> None:
     policy_input(app, "budget.model").set_value(12_000.0)  # 万元
     solve(app)
-    policy = app.session_state["solved"].scenario.policy
+    policy = S(app).solved.scenario.policy
     assert policy.budget("model") == 120_000_000
     assert any("1.2亿元" in c.value for c in app.caption)  # the field echoes it formatted
 
 
 def test_policy_error_is_shown_at_its_field_and_blocks_solve(app: AppTest) -> None:
-    gen = app.session_state["policy_gen"]
+    gen = S(app).working.form_gen
     app.text_input(key=f"pol{gen}.returns.tiers").set_value("0.5:1, 1:2").run()
     assert not app.exception
     assert app.button(key="solve").disabled
@@ -58,13 +58,13 @@ def test_policy_error_is_shown_at_its_field_and_blocks_solve(app: AppTest) -> No
     app.text_input(key=f"pol{gen}.returns.tiers").set_value("0.5:1, 1:0.5").run()
     assert not app.button(key="solve").disabled
     solve(app)
-    assert app.session_state["solved"].scenario.policy.tiers == ((0.5, 1.0), (1.0, 0.5))
+    assert S(app).solved.scenario.policy.tiers == ((0.5, 1.0), (1.0, 0.5))
 
 
 def test_infeasible_rules_show_the_diagnosis_next_to_the_rule(app: AppTest) -> None:
     policy_input(app, "district_floor").set_value(95.0)
     solve(app)
-    assert not app.session_state["solved"].result.optimal
+    assert not S(app).solved.result.optimal
     texts = [e.value for e in app.error]
     assert any("无法同时满足" in text for text in texts)
     floor = [text for text in texts if text.startswith("区域保底95%")]
@@ -77,7 +77,7 @@ def test_infeasible_rules_show_the_diagnosis_next_to_the_rule(app: AppTest) -> N
 
 
 def test_table_edit_blocks_solve_until_fixed(app: AppTest) -> None:
-    table = app.data_editor[0].value
+    table = show(app, "firms").data_editor[0].value
     first = table.iloc[0]["firm_id"]
     edit_firms(app, edited={1: {"firm_id": first}})
     assert app.button(key="solve").disabled
@@ -85,7 +85,7 @@ def test_table_edit_blocks_solve_until_fixed(app: AppTest) -> None:
     assert problem and "已在第 2 行使用" in problem[0] and "第 3 行" in problem[0]
     edit_firms(app, edited={1: {"firm_id": "NEW-1"}})
     assert not app.button(key="solve").disabled
-    assert app.session_state["firms"].iloc[1]["firm_id"] == "NEW-1"  # the editor keeps its input
+    assert S(app).working.firms.iloc[1]["firm_id"] == "NEW-1"  # the editor keeps its input
 
 
 def test_every_column_at_fault_is_listed_at_once(app: AppTest) -> None:
@@ -110,65 +110,67 @@ def test_successive_edits_are_all_kept(app: AppTest) -> None:
     edit_firms(app, edited={0: {"training_request": 1_000_000.0}})
     edit_firms(app, edited={1: {"training_request": 2_000_000.0}})
     edit_firms(app, edited={2: {"score": 99.0}})
-    firms = app.session_state["firms"]
+    firms = S(app).working.firms
     assert firms.loc[0, "training_request"] == 1_000_000.0
     assert firms.loc[1, "training_request"] == 2_000_000.0
     assert firms.loc[2, "score"] == 99.0
     solve(app)
-    solved = app.session_state["solved"].scenario.firms
+    solved = S(app).solved.scenario.firms
     assert solved.loc[1, "training_request"] == 2_000_000.0
 
 
 def test_rows_added_and_deleted(app: AppTest) -> None:
-    n = len(app.session_state["firms"])
-    deleted_id = app.data_editor[0].value.iloc[3]["firm_id"]
+    n = len(S(app).working.firms)
+    deleted_id = show(app, "firms").data_editor[0].value.iloc[3]["firm_id"]
     edit_firms(app, added=[{"firm_id": "ADD-1", "name": "新企业", "size_class": "startup",
                             "district": "光明区", "score": 88.0, "model_request": 500_000.0,
                             "training_request": 3_000_000.0, "basic_research": False}],
                deleted=[3])
-    firms = app.session_state["firms"]
+    firms = S(app).working.firms
     assert len(firms) == n
     assert "ADD-1" in set(firms["firm_id"]) and deleted_id not in set(firms["firm_id"])
-    assert app.session_state["firms_problem"] is None
+    assert S(app).working.problem is None
     solve(app)
-    allocations = app.session_state["solved"].result.allocations
+    allocations = S(app).solved.result.allocations
     assert "ADD-1" in set(allocations["firm_id"])
 
 
 def test_bad_upload_is_named_in_place_and_keeps_the_scenario(app: AppTest) -> None:
     csv = ("firm_id,size_class,district,score,model_request,training_request\n"
            "A,startup,南山区,50,100,-5000\n").encode()
-    app.file_uploader(key="upload").set_value(("bad.csv", csv, "text/csv")).run()
+    show(app, "files").file_uploader(key="upload").set_value(("bad.csv", csv, "text/csv")).run()
     assert not app.exception
     message = next(e.value for e in app.error if "bad.csv" in e.value)
     assert "单元格 F2" in message and "训力券申请额" in message
     assert "应 ≥ 0，实际为 '-5000'" in message
-    app.segmented_control(key="lang").set_value("en").run()
+    app.segmented_control(key="lang_pick").set_value("en").run()
     english = next(e.value for e in app.error if "bad.csv" in e.value)
     assert "cell F2" in english and "must be ≥ 0, got '-5000'" in english
-    assert app.session_state["scenario_name"] == "shenzhen-2024"
+    assert S(app).working.name == "shenzhen-2024"
 
-    app.file_uploader(key="upload").set_value(("broken.xlsx", b"not a workbook", "x")).run()
+    upload = show(app, "files").file_uploader(key="upload")
+    upload.set_value(("broken.xlsx", b"not a workbook", "x")).run()
     assert not app.exception
     assert any("broken.xlsx" in e.value for e in app.error)
 
 
 def test_good_upload_replaces_the_scenario_and_solves(app: AppTest) -> None:
-    scenario = app.session_state["solved"].scenario
+    scenario = S(app).solved.scenario
     small = scenario.firms.head(40).reset_index(drop=True)
     data = write_scenario(type(scenario)(small, scenario.policy, "small"))
-    app.file_uploader(key="upload").set_value(("small.xlsx", data, "application/xlsx")).run()
+    upload = show(app, "files").file_uploader(key="upload")
+    upload.set_value(("small.xlsx", data, "application/xlsx")).run()
     assert not app.exception
-    assert app.session_state["scenario_name"] == "small"
-    assert len(app.session_state["solved"].scenario.firms) == 40
+    assert S(app).working.name == "small"
+    assert len(S(app).solved.scenario.firms) == 40
     assert app.title[0].value == "方案：small"
 
 
 def test_downloads_scenario_and_template(app: AppTest, downloads: dict) -> None:
-    app.run()
+    show(app, "files")
     data = downloads["shenzhen-2024.xlsx"]()
     back = read_scenario(data, "shenzhen-2024.xlsx")
-    solved = app.session_state["solved"].scenario
+    solved = S(app).solved.scenario
     assert len(back.firms) == len(solved.firms)
     assert back.policy == solved.policy
     template = pd.read_excel(io.BytesIO(downloads["template.xlsx"]()), sheet_name=None,
@@ -177,7 +179,7 @@ def test_downloads_scenario_and_template(app: AppTest, downloads: dict) -> None:
 
 
 def test_fair_example_loads(app: AppTest) -> None:
-    app.button(key="load_fair").click().run()
+    show(app, "files").button(key="load_fair").click().run()
     assert not app.exception
-    assert app.session_state["solved"].scenario.policy.startup_floor == 0.35
+    assert S(app).solved.scenario.policy.startup_floor == 0.35
     assert policy_input(app, "startup_floor").value == 35.0

@@ -13,7 +13,7 @@ import streamlit as st
 
 from optimizer.analysis.frontier import Frontier, sweep, sweepable
 from optimizer.analysis.metrics import Metrics
-from ui import charts, figures, fmt, state
+from ui import charts, figures, fmt, state, widgets
 from ui.i18n import lang, t
 
 SS = st.session_state
@@ -55,7 +55,9 @@ def _request() -> None:
 
 
 def run(rule: str, values: list[float]) -> None:
-    solved = state.solved()
+    solved = state.session().solved
+    if solved is None:
+        return
     bar = st.progress(0.0, text=t("frontier.running", done=0, total=len(values)))
 
     def progress(done: int, total: int) -> None:
@@ -63,7 +65,7 @@ def run(rule: str, values: list[float]) -> None:
 
     frontier = sweep(solved.scenario, rule, values, progress=progress)
     bar.empty()
-    SS.frontier = (solved.key, frontier)
+    state.session().set_sweep(frontier, solved.key)
 
 
 def measure_of(m: Metrics, measure: str) -> float | None:
@@ -78,9 +80,9 @@ def draw(frontier: Frontier, measure: str) -> None:
     rows = [{"value": p.value, "label": value_label(frontier.rule, p.value),
              "impact": p.metrics.impact / 1e8, "fairness": measure_of(p.metrics, measure)}
             for p in frontier.points if p.metrics is not None]
-    solved = state.solved()
+    solved = state.session().solved
     current = pd.DataFrame()
-    if solved.result.optimal:
+    if solved is not None and solved.optimal:
         m = figures.metrics(solved)
         current = pd.DataFrame([{"impact": m.impact / 1e8, "fairness": measure_of(m, measure),
                                  "label": t("frontier.current")}])
@@ -110,32 +112,41 @@ def draw(frontier: Frontier, measure: str) -> None:
                        icon=":material/block:")
 
 
-solved = state.solved()
+session = state.session()
+solved = session.solved
 st.title(t("frontier.title"))
 st.caption(t("frontier.intro"))
-rules = sweepable(solved.scenario)
-with st.container(border=True):
-    left, right = st.columns(2)
-    rule = left.selectbox(t("frontier.rule"), rules, format_func=rule_label, key="frontier_rule")
-    first = FIRST_MEASURE.get(rule, "min_class_coverage")
-    measure = right.selectbox(t("frontier.measure"), MEASURES, index=MEASURES.index(first),
-                              key=f"frontier_measure.{rule}",
-                              format_func=lambda m: t(f"measure.{m}"))
-    policy = solved.scenario.policy
-    current_value = policy.budget(rule.removeprefix("budget.")) if rule.startswith("budget.") \
-        else float(getattr(policy, rule))
-    values = _values(rule, current_value)
-    st.caption(t("frontier.current_value", value=value_label(rule, current_value)))
-    st.button(t("frontier.run"), type="primary", key="frontier_run", on_click=_request,
-              icon=":material/timeline:")
-if SS.pop("frontier_requested", False):
-    run(rule, values)
-
-kept = SS.get("frontier")
-if kept is None:
-    st.info(t("frontier.empty"), icon=":material/show_chart:")
+if solved is None:
+    st.info(t("frontier.unsolved"), icon=":material/show_chart:")
 else:
-    key, frontier = kept
-    if key != solved.key:
-        st.caption(t("frontier.older"))
-    draw(frontier, measure)
+    rules = sweepable(solved.scenario)
+    with st.container(border=True):
+        left, right = st.columns(2)
+        with left:
+            rule = widgets.choice("selectbox", t("frontier.rule"), "frontier_rule", rules,
+                                  rule_label)
+        with right:
+            measure = widgets.choice("selectbox", t("frontier.measure"),
+                                     f"frontier_measure.{rule}", MEASURES,
+                                     lambda m: t(f"measure.{m}"),
+                                     default=FIRST_MEASURE.get(rule, "min_class_coverage"))
+        policy = solved.scenario.policy
+        current_value = policy.budget(rule.removeprefix("budget.")) \
+            if rule.startswith("budget.") else float(getattr(policy, rule))
+        values = _values(rule, current_value)
+        st.caption(t("frontier.current_value", value=value_label(rule, current_value)))
+        st.button(t("frontier.run"), type="primary", key="frontier_run", on_click=_request,
+                  icon=":material/timeline:")
+    if SS.pop("frontier_requested", False):
+        run(rule, values)
+
+    kept = session.sweep
+    if kept is None:
+        st.info(t("frontier.empty"), icon=":material/show_chart:")
+    elif kept.rule != rule:
+        # a sweep is only ever drawn against the axis of the rule it moved
+        st.info(t("frontier.other_rule", rule=rule_label(kept.rule)), icon=":material/info:")
+    else:
+        if kept.solve_key != solved.key:
+            st.caption(t("frontier.older"))
+        draw(kept.frontier, measure)

@@ -11,13 +11,12 @@ import re
 
 import streamlit as st
 
-from ui import state
-from ui.i18n import LANGS, lang, t
+from ui import state, widgets
+from ui.i18n import LANG_NAMES, LANGS, lang, t
 from ui.report import build_report
 
 SS = st.session_state
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LANG_NAMES = {"zh": "中文", "en": "English"}
 
 
 def file_name(name: str, report_lang: str) -> str:
@@ -25,38 +24,53 @@ def file_name(name: str, report_lang: str) -> str:
     return f"{safe}-report-{report_lang}.xlsx"
 
 
-solved = state.solved()
+session = state.session()
 st.title(t("report.title"))
 st.caption(t("report.intro"))
-if state.is_stale():
+if session.is_stale():
     st.info(t("report.stale"), icon=":material/edit:")
-if not solved.result.optimal:
+last = session.solved
+if last is None:
+    st.info(t("report.unsolved"), icon=":material/edit:")
+    st.stop()
+solved = last
+if session.showing_previous():
+    assert session.last_feasible is not None
+    st.warning(t("report.infeasible"), icon=":material/block:")
+    which = widgets.choice("radio", t("report.which"), "report_which", ["last", "previous"],
+                           lambda w: t(f"report.which.{w}",
+                                       name=session.last_feasible.scenario.name
+                                       if session.last_feasible else ""))
+    if which == "previous":
+        solved = session.last_feasible
+elif not last.optimal:
     st.warning(t("report.infeasible"), icon=":material/block:")
 
 with st.container(border=True):
-    report_lang = st.segmented_control(t("report.lang"), LANGS, default=lang(),
-                                       format_func=LANG_NAMES.get, key="report_lang",
-                                       required=True) or lang()
-    names = st.multiselect(t("report.compared"), list(state.saved()), key="report_compared",
+    report_lang = widgets.choice("segmented", t("report.lang"), "report_lang", list(LANGS),
+                                 LANG_NAMES.get, default=lang())
+    names = st.multiselect(t("report.compared"), list(session.what_ifs), key="report_compared",
                            placeholder=t("report.compared.placeholder"))
-    kept = SS.get("frontier")
+    kept = session.sweep
     with_frontier = st.checkbox(t("report.frontier"), value=kept is not None,
                                 disabled=kept is None, key="report_frontier")
-    source = state.unchanged_source()
+    source = session.unchanged_source() if solved is last else None
     if source is not None and source.sha256:
         st.caption(t("report.source", sha=source.sha256))
     else:
         st.caption(t("report.edited"))
 
-    compared = tuple(state.saved()[name].result for name in names)
-    frontier = kept[1] if (kept is not None and with_frontier) else None
+    compared = tuple(session.what_ifs[name].solved.result for name in names
+                     if name in session.what_ifs)
+    frontier = kept.frontier if (kept is not None and with_frontier) else None
     sha = source.sha256 if source is not None else None
     result = solved.result
+    suffix = "-previous" if solved is not last else ""
 
     def build() -> bytes:
         return build_report(result, lang=report_lang, source_sha256=sha, compared=compared,
                             frontier=frontier)
 
     st.download_button(t("report.download"), data=build, mime=XLSX_MIME, type="primary",
-                       file_name=file_name(solved.scenario.name, report_lang),
+                       file_name=file_name(solved.scenario.name + suffix, report_lang),
                        icon=":material/download:", key="download_report")

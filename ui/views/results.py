@@ -12,7 +12,7 @@ from optimizer.analysis.shadow import shadow_prices, split
 from optimizer.rules import RULE_NAMES, rule_name
 from ui import allocation_table, charts, figures, fmt, state
 from ui.i18n import lang, t
-from ui.state import Solved
+from ui.session import Solved
 
 WAN = 1e4
 
@@ -116,40 +116,49 @@ def fairness_section(solved: Solved) -> None:
         st.markdown(f"- {p.text_zh if lang() == 'zh' else p.text_en}")
 
 
-solved = state.solved()
-result = solved.result
-st.title(t("results.title", name=solved.scenario.name))
-if state.is_stale():
+def page(solved: Solved) -> None:
+    figures.cards(solved, state.session().previous if solved is state.session().solved else None)
+    left, right = st.columns(2)
+    with left:
+        _heading(t("results.by_class"))
+        group_chart(solved, "class")
+    with right:
+        _heading(t("results.by_district"))
+        group_chart(solved, "district")
+
+    left, right = st.columns(2)
+    with left:
+        _heading(t("results.lorenz"))
+        lorenz_chart(solved)
+    with right:
+        _heading(t("results.binding"))
+        shadow_section(solved)
+
+    _heading(t("results.pof"))
+    fairness_section(solved)
+
+    _heading(t("results.table"))
+    allocation_table.render_table(solved)
+
+    _heading(t("results.lookup"))
+    allocation_table.render_lookup(solved)
+
+
+session = state.session()
+last = session.solved
+shown = session.feasible_view()
+st.title(t("results.title", name=(shown or last).scenario.name if (shown or last) else "—"))
+if session.is_stale():
     st.info(t("results.stale"), icon=":material/edit:")
-if not result.optimal:
+if last is not None and not last.optimal:
     st.error(t("solve.infeasible"), icon=":material/block:")
-    for finding in result.diagnosis:
+    for finding in last.result.diagnosis:
         st.markdown(f"- {finding.text(lang())}")
     st.page_link("views/scenario.py", label=t("results.fix"), icon=":material/edit_note:")
-    st.stop()
-
-figures.cards(solved, state.previous())
-left, right = st.columns(2)
-with left:
-    _heading(t("results.by_class"))
-    group_chart(solved, "class")
-with right:
-    _heading(t("results.by_district"))
-    group_chart(solved, "district")
-
-left, right = st.columns(2)
-with left:
-    _heading(t("results.lorenz"))
-    lorenz_chart(solved)
-with right:
-    _heading(t("results.binding"))
-    shadow_section(solved)
-
-_heading(t("results.pof"))
-fairness_section(solved)
-
-_heading(t("results.table"))
-allocation_table.render_table(solved)
-
-_heading(t("results.lookup"))
-allocation_table.render_lookup(solved)
+if shown is None:
+    st.caption(t("results.none"))
+else:
+    if session.showing_previous():
+        st.warning(t("results.previous", name=shown.scenario.name,
+                     funded=fmt.count(shown.result.firms_funded)), icon=":material/history:")
+    page(shown)
