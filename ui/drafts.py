@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from inputs.store import LogEntry, Store, VersionRef, log_entry, open_store
+from inputs.store import LogEntry, Store, VersionRef, open_store
 from ui import session as model
 from ui.session import Session, Solver
 
@@ -186,8 +186,11 @@ def log_solve(session: Session) -> None:
     base: VersionRef | None = session.working.base
     version = base.version if base is not None and base.digest == solved.scenario.digest \
         else None
-    store().log_solve(log_entry(solved.result, scenario_name=solved.scenario.name,
-                                version=version, user=user()))
+    from inputs.store.access import Action
+    from ui import auth
+
+    if auth.may(Action.SOLVE):  # a viewer opening a stored version reads it: no decision
+        auth.service().record_solve(solved.result, solved.scenario.name, version)
 
 
 def log_row(entry: LogEntry) -> dict[str, Any]:

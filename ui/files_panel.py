@@ -8,8 +8,9 @@ import streamlit as st
 
 from inputs import InputError, parse_firms_csv_text, read_scenario, write_scenario, write_template
 from inputs.scenario_io import decode_csv
+from inputs.store.access import Action
 from optimizer import Scenario
-from ui import state
+from ui import auth, state
 from ui.errors import show_input_error
 from ui.i18n import t
 
@@ -29,6 +30,7 @@ def read_upload(data: bytes, file: str) -> Scenario:
     return read_scenario(data, file)
 
 
+@auth.guarded(Action.SOLVE)
 def _on_upload() -> None:
     upload = SS.get(UPLOAD_KEY)
     if upload is None:

@@ -110,3 +110,105 @@ TEXTS.update({
     "users.password.yes": ("已设置", "set"),
     "users.password.no": ("无（仅单点登录）", "none (single sign-on only)"),
 })
+
+TEXTS.update({
+    # the approval stamp in the report (summary and audit block)
+    "stamp.decision": ("审批", "Approval"),
+    "stamp.line.approved": ("已批准：{submitted_by} 于 {submitted_at} 提交，{decided_by} 于 "
+                            "{decided_at} 批准（决定 {decision}）",
+                            "approved: submitted by {submitted_by} at {submitted_at}, approved "
+                            "by {decided_by} at {decided_at} (decision {decision})"),
+    "stamp.line.submitted": ("待审批：{submitted_by} 于 {submitted_at} 提交（决定 {decision}），"
+                             "尚未批准",
+                             "awaiting approval: submitted by {submitted_by} at {submitted_at} "
+                             "(decision {decision}), not approved yet"),
+    "stamp.line.rejected": ("已驳回：{submitted_by} 于 {submitted_at} 提交，{decided_by} 于 "
+                            "{decided_at} 驳回（决定 {decision}）",
+                            "rejected: submitted by {submitted_by} at {submitted_at}, rejected "
+                            "by {decided_by} at {decided_at} (decision {decision})"),
+    "stamp.decision_id": ("决定编号", "Decision"),
+    "stamp.status": ("审批状态", "Approval status"),
+    "stamp.scenario": ("方案及版本", "Scenario and version"),
+    "stamp.submitted_by": ("提交人", "Submitted by"),
+    "stamp.submitted_at": ("提交时间", "Submitted at"),
+    "stamp.note": ("提交说明", "Submission note"),
+    "stamp.decided_by": ("审批人", "Decided by"),
+    "stamp.decided_at": ("审批时间", "Decided at"),
+    "stamp.comment": ("审批意见", "Comment"),
+    "stamp.scenario_digest": ("方案校验值", "Scenario digest"),
+    "stamp.result_digest": ("结果校验值", "Result digest"),
+    "stamp.audit_hash": ("审计日志条目校验值", "Audit entry hash"),
+})
+
+TEXTS.update({
+    # the sign-in page and the signed-in user in the sidebar
+    "auth.ui.language": ("语言", "Language"),
+    "auth.ui.title": ("算力券分配 · 登录", "Voucher allocation · Sign in"),
+    "auth.ui.user": ("用户名", "User name"),
+    "auth.ui.password": ("密码", "Password"),
+    "auth.ui.sign_in": ("登录", "Sign in"),
+    "auth.ui.sso": ("使用单位统一身份认证登录", "Sign in with the office account (single sign-on)"),
+    "auth.ui.help": ("没有账号或忘记密码，请联系系统管理员。",
+                     "No account, or forgot the password? Ask the administrator."),
+    "auth.ui.signed_in": ("当前用户：{name}（{role}）", "Signed in: {name} ({role})"),
+    "auth.ui.sign_out": ("退出登录", "Sign out"),
+    "auth.signed_out": ("请先登录", "sign in first"),
+})
+
+TEXTS.update({
+    # the approval and audit pages
+    "app.nav.approval": ("审批", "Approval"),
+    "app.nav.audit": ("审计日志", "Audit log"),
+    "auth.ui.approval.title": ("审批", "Approval"),
+    "auth.ui.submit.title": ("提交审批", "Submit for approval"),
+    "auth.ui.submit.unsolved": ("请先求解当前方案并得到最优解，再提交审批",
+                                "solve the scenario on screen (to an optimal result) before "
+                                "submitting it"),
+    "auth.ui.submit.version": ("将提交：方案“{name}”第 {version} 版及其求解结果",
+                               "to submit: version {version} of {name!r} and its result"),
+    "auth.ui.submit.new_version": ("当前方案尚未保存为版本：提交时将先保存为“{name}”的新版本",
+                                   "the work on screen is not a stored version yet: submitting "
+                                   "saves it as a new version of {name!r} first"),
+    "auth.ui.submit.note": ("提交说明", "Note for the approver"),
+    "auth.ui.submit.button": ("提交审批", "Submit for approval"),
+    "auth.ui.submitted": ("已提交：决定 {id}（方案“{name}”第 {version} 版）",
+                          "submitted: decision {id} (version {version} of {name!r})"),
+    "auth.ui.decided": ("决定 {id}：{status}", "decision {id}: {status}"),
+    "auth.ui.pending.title": ("待审批", "Awaiting approval"),
+    "auth.ui.pending.none": ("没有待审批的决定", "nothing awaits approval"),
+    "auth.ui.pending.item": ("**决定 {id}** · 方案“{name}”第 {version} 版 · {by} 提交于 {at}",
+                             "**Decision {id}** · {name!r} version {version} · submitted by "
+                             "{by} at {at}"),
+    "auth.ui.comment": ("审批意见", "Comment"),
+    "auth.ui.approve": ("批准", "Approve"),
+    "auth.ui.reject": ("驳回", "Reject"),
+    "auth.ui.decisions.title": ("全部决定", "All decisions"),
+    "auth.ui.decisions.none": ("还没有提交过决定", "no decision has been submitted yet"),
+    "auth.ui.audit.title": ("审计日志", "Audit log"),
+    "auth.ui.audit.sheet": ("审计日志", "Audit log"),
+    "auth.ui.audit.any": ("全部", "any"),
+    "auth.ui.audit.dates": ("日期范围", "Dates"),
+    "auth.ui.audit.count": ("共 {n} 条", "{n} entries"),
+    "auth.ui.audit.export": ("导出为 Excel", "Export to Excel"),
+    "auth.ui.audit.col.seq": ("序号", "No."),
+    "auth.ui.audit.col.at": ("时间", "Time"),
+    "auth.ui.audit.col.actor": ("用户", "User"),
+    "auth.ui.audit.col.role": ("角色", "Role"),
+    "auth.ui.audit.col.action": ("操作", "Action"),
+    "auth.ui.audit.col.target": ("对象", "Target"),
+    "auth.ui.audit.col.details": ("详情", "Details"),
+    "auth.ui.audit.col.hash": ("校验值", "Hash"),
+    "auth.ui.audit.col.prev": ("上一条校验值", "Previous hash"),
+})
+
+TEXTS.update({
+    "auth.serve.no_sign_in": (
+        "不能在 {address} 上提供服务：非本机地址要求用户登录，但尚未设置任何登录方式。\n"
+        "请先添加本地用户：{command}\n"
+        "（角色：viewer 查看者、analyst 分析员、approver 审批人），\n"
+        "或在 {secrets} 中配置 [auth]（单位统一身份认证），然后重新启动。",
+        "cannot serve on {address}: an address other than loopback needs sign-in, and none "
+        "is set up.\nAdd a local user first: {command}\n"
+        "(roles: viewer, analyst, approver),\n"
+        "or configure [auth] (single sign-on) in {secrets}, then start again."),
+})

@@ -27,7 +27,6 @@ from optimizer.catalog import as_lang, text
 from ui.commands.common import EXIT_OK
 from ui.commands.store import _store, grid
 
-
 #: How to add the first user (named in messages).
 ADD_COMMAND = "voucher-opt users add NAME --role ROLE --password-stdin"
 
