@@ -201,7 +201,7 @@ with st.container(border=True):
     b.text_input(t("library.save_note"), key="library_note_text")
     c.button(t("library.save"), key="library_save", on_click=_save, type="primary",
              width="stretch", icon=":material/save:",
-             disabled=session.working.scenario() is None)
+             disabled=session.working.scenario() is None or not auth.may(Action.SAVE))
     if session.working.scenario() is None:
         st.caption(t("library.blocked"))
 

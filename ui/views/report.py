@@ -85,11 +85,13 @@ with st.container(border=True):
     if decision is not None:
         st.caption(term(f"stamp.line.{decision.status}", **decision.stamp()))
 
+    service = auth.service()  # taken now: the download runs outside this script run
+
     def build() -> bytes:
         data = build_report(result, lang=report_lang, source_sha256=sha, compared=compared,
                             frontier=frontier,
                             stamp=decision.stamp() if decision is not None else None)
-        auth.service().exported("report", solved.scenario.name,
+        service.exported("report", solved.scenario.name,
                                 scenario_digest=result.scenario.digest,
                                 decision=decision.id if decision is not None else None,
                                 sha256=hashlib.sha256(data).hexdigest())
