@@ -162,3 +162,19 @@ def test_a_damaged_backup_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert run(monkeypatch, url, "store", "restore", str(tmp_path / "junk.zip")) == 2
     assert "不是 voucher-opt 的备份文件" in capsys.readouterr().err
     assert audit.entries(open_store(url)) == []
+
+
+def test_ui_off_loopback_refuses_without_sign_in(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.streamlit/secrets.toml either
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert run(monkeypatch, url, "ui", "--address", "0.0.0.0", "--port", "1") == 2
+    err = capsys.readouterr().err
+    assert "不能在 0.0.0.0 上提供服务" in err
+    assert "voucher-opt users add NAME --role ROLE --password-stdin" in err
+    assert "[auth]" in err
+    # a user without a password (single sign-on only) does not make sign-in possible
+    users.add_user(open_store(url), command_line_actor(), "zhou", "approver", None)
+    assert run(monkeypatch, url, "ui", "--address", "192.0.2.2", "--port", "1") == 2

@@ -381,3 +381,74 @@ def test_throttling_after_five_failures(browser: Any, served: Served) -> None:
     failed = audit.entries(store, action="sign_in_failed", actor="abe")
     assert len(failed) == 6 and failed[0].details["reason"] == "throttled"
     assert audit.verify(store).ok
+
+
+class FakeProvider:
+    """An OIDC provider's discovery document on this machine (nothing leaves it)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        document = json.dumps({
+            "issuer": self.base, "authorization_endpoint": f"{self.base}/authorize",
+            "token_endpoint": f"{self.base}/token", "jwks_uri": f"{self.base}/jwks",
+            "response_types_supported": ["code"], "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        }).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+                body = document if self.path.startswith("/.well-known/") else b"authorize"
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+
+
+def test_single_sign_on_through_st_login(browser: Any,
+                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    """With ``[auth]`` and no local users the app serves, and 登录 goes to the provider."""
+    import authlib
+
+    assert authlib.__version__ == "1.9.10"  # the version pinned in pyproject.toml
+    provider = FakeProvider()
+    server = Served(tmp_path_factory.mktemp("oidc"))
+    secrets = server.folder / ".streamlit" / "secrets.toml"
+    secrets.parent.mkdir()
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "{server.url}/oauth2callback"\n'
+        'cookie_secret = "a-long-random-secret-for-the-test-only-0123456789"\n'
+        'client_id = "voucher-opt"\n'
+        'client_secret = "test-secret"\n'
+        f'server_metadata_url = "{provider.base}/.well-known/openid-configuration"\n',
+        encoding="utf-8")
+    server.start()
+    try:
+        context, page, _ = open_page(browser, server)
+        button = page.get_by_role("button", name="使用单位统一身份认证登录")
+        button.wait_for(timeout=WAIT)
+        page.screenshot(path=str(server.shots / "auth-08-sso.png"))
+        with page.expect_request(lambda r: r.url.startswith(f"{provider.base}/authorize"),
+                                 timeout=WAIT) as went:
+            button.click()
+        url = went.value.url
+        assert "client_id=voucher-opt" in url and "response_type=code" in url
+        assert "oauth2callback" in url
+        context.close()
+    finally:
+        server.stop()
+        provider.stop()

@@ -7,13 +7,8 @@ import io
 import openpyxl
 from streamlit.testing.v1 import AppTest
 
-<<<<<<< HEAD
-from tests.ui.helpers import edit_firms, metric, policy_input, solve
-from ui.report import sheet_title
-=======
-from optimizer.report import sheet_title
 from tests.ui.helpers import S, edit_firms, metric, policy_input, show, solve
->>>>>>> i8app
+from ui.report import sheet_title
 
 
 def _page(at: AppTest, name: str) -> AppTest:
