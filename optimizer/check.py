@@ -1,21 +1,26 @@
 """An independent check of an allocation against every rule of its scenario.
 
-It does not look at the LP: per-firm limits are recomputed here firm by firm
-from the policy, and each rule checks its own sums. Tests run it on every
-solution they produce.
+It does not look at the LP, nor at the rule classes that build it: per-firm
+limits are recomputed here firm by firm from the policy, and every pool, cap,
+set-aside and floor — and what each set-aside and floor needs — is re-derived
+here from the contract in the README, so a wrong ``need()`` in
+:mod:`optimizer.rules` is not shared by the LP and its check. Tests run it on
+every solution they produce.
 """
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from optimizer.money import yuan
 from optimizer.policy import Policy
-from optimizer.rules import TOLERANCE_YUAN, Violation, make_context, rules_for
+from optimizer.rules import TOLERANCE_YUAN, Violation
 from optimizer.scenario import Scenario, request_column
+from optimizer.units import yuan
 
 
 def firm_upper(policy: Policy, firm: Mapping[str, Any], program: str) -> float:
@@ -28,28 +33,74 @@ def firm_upper(policy: Policy, firm: Mapping[str, Any], program: str) -> float:
     return amount if cap is None else min(amount, cap)
 
 
+def _slack(amount: float) -> float:
+    return TOLERANCE_YUAN + 1e-7 * abs(amount)
+
+
 def check_allocation(scenario: Scenario, amounts: np.ndarray) -> list[Violation]:
     """Every way ``amounts`` (yuan, firms × programs) breaks the scenario's rules.
 
     An empty list means the allocation is feasible: within every firm's
     limits, every pool, every cap and every floor, to within one yuan.
     """
+    policy = scenario.policy
     programs = scenario.programs
     n = len(scenario.firms)
     if amounts.shape != (n, len(programs)):
         return [Violation("shape", "", f"expected {(n, len(programs))}, got {amounts.shape}")]
-    violations: list[Violation] = []
-    ids = scenario.firms["firm_id"].to_numpy()
+    out: list[Violation] = []
     records: list[dict[str, Any]] = scenario.firms.to_dict("records")  # type: ignore[assignment]
+    got: dict[tuple[str, str], list[float]] = defaultdict(list)  # (group, program) → amounts
+    eligible: dict[tuple[str, str], list[float]] = defaultdict(list)  # … → limits
     for i, firm in enumerate(records):
+        fid, size_class = str(firm["firm_id"]), str(firm["size_class"])
+        groups = ["all", f"class.{size_class}", f"district.{firm['district']}"]
+        if bool(firm["basic_research"]):
+            groups.append("basic")
+        total = 0.0
         for j, program in enumerate(programs):
             a = float(amounts[i, j])
-            upper = firm_upper(scenario.policy, firm, program)
+            upper = firm_upper(policy, firm, program)
+            total += a
             if a < -TOLERANCE_YUAN or a > upper + TOLERANCE_YUAN + 1e-9 * upper:
-                violations.append(Violation(
-                    "upper", str(ids[i]),
-                    f"firm {ids[i]} gets {yuan(a)} of {program}, allowed 0 to {yuan(upper)}"))
-    ctx = make_context(scenario)
-    for rule in rules_for(scenario):
-        violations += rule.check(ctx, amounts)
-    return violations
+                out.append(Violation("upper", fid, f"firm {fid} gets {yuan(a)} of {program}, "
+                                                   f"allowed 0 to {yuan(upper)}"))
+            for g in groups:
+                got[g, program].append(a)
+                eligible[g, program].append(upper)
+        if policy.cap_total is not None and total > policy.cap_total + _slack(policy.cap_total):
+            out.append(Violation("cap.total", fid, f"firm {fid} gets {yuan(total)} in total"))
+
+    def fsum(table: dict[tuple[str, str], list[float]], group: str,
+             only: str | None = None) -> float:
+        return math.fsum(v for p in programs if only in (None, p) for v in table[group, p])
+
+    for program, budget in policy.budgets:
+        spent = fsum(got, "all", program)
+        if spent > budget + _slack(budget):
+            out.append(Violation("budget", program, f"pool {program} pays {yuan(spent)}, "
+                                                    f"more than its {yuan(budget)}"))
+        # startup set-aside: min(φ × budget.p, what startups are eligible for in p)
+        need = min(policy.startup_floor * budget, fsum(eligible, "class.startup", program))
+        have = fsum(got, "class.startup", program)
+        if have < need - _slack(need):
+            out.append(Violation("startup_floor", program,
+                                 f"startups get {yuan(have)} of {program}, need {yuan(need)}"))
+        limit = policy.large_cap * budget
+        have = fsum(got, "class.large", program)
+        if have > limit + _slack(limit):
+            out.append(Violation("large_cap", program,
+                                 f"large firms get {yuan(have)} of {program}, cap {yuan(limit)}"))
+    for district in sorted({str(f["district"]) for f in records}):
+        group = f"district.{district}"
+        need = policy.district_floor * fsum(eligible, group)
+        have = fsum(got, group)
+        if have < need - _slack(need):
+            out.append(Violation("district_floor", district,
+                                 f"{district} gets {yuan(have)}, floor {yuan(need)}"))
+    need = min(policy.basic_research_floor * policy.total_budget, fsum(eligible, "basic"))
+    have = fsum(got, "basic")
+    if have < need - _slack(need):
+        out.append(Violation("basic_research_floor", "",
+                             f"basic research gets {yuan(have)}, needs {yuan(need)}"))
+    return out

@@ -15,19 +15,17 @@ versions on maximisation problems).
 
 from __future__ import annotations
 
-import contextlib
-import math
-import os
-import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pulp
 
-from optimizer.highs_bulk import BulkHiGHS
-from optimizer.rules import Context, Row, Sense
+from optimizer.highs_bulk import BulkHiGHS, status_of
+from optimizer.result import Status
+from optimizer.rows import AuxVariable, Row, RowKey, Sense
+from optimizer.rules import Context
 
 #: Yuan per model unit.
 SCALE = 1e6
@@ -42,17 +40,30 @@ LEVEL_TOLERANCE = 1e-9
 #: kept HiGHS object instead (0.04–0.3 s rather than 0.8–1.1 s at 100,000 firms),
 #: presolve still off. Where the optimum is degenerate the two paths may return
 #: different (equally valid) duals.
-HIGHS_OPTIONS: dict[str, Any] = {"solver": "ipm", "presolve": "off", "run_crossover": "on"}
+#: HiGHS is silenced by its own options (never by redirecting fd 1), so that
+#: ``--json`` output stays pure and solves can run in threads.
+HIGHS_OPTIONS: dict[str, Any] = {"solver": "ipm", "presolve": "off", "run_crossover": "on",
+                                 "output_flag": False, "log_to_console": False}
+#: A ≥ row whose contribution to a pair's reduced cost is below this (objective
+#: points per yuan) does not decide the pair.
+ROUTE_TOLERANCE = 1e-7
 
 
 @dataclass(frozen=True, eq=False)
 class LevelGroup:
-    """A group whose coverage Σ a / Σ upper is held at or above the level ``t``."""
+    """A group whose coverage Σ a / Σ upper is held at or above the level ``t``.
 
-    name: str
+    ``key`` is its row's key, e.g. ``RowKey("objective", "class.startup")``.
+    """
+
+    key: RowKey
     firms: np.ndarray
     programs: np.ndarray
     total_upper: float
+
+    @property
+    def name(self) -> str:
+        return self.key.group
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +74,8 @@ class Outcome:
     ----------
     optimal
         The solver proved optimality; only then are the other fields meaningful.
+    status
+        How the solve ended, from HiGHS's model status.
     solver_status
         The solver's own word for how it stopped.
     amounts
@@ -72,11 +85,23 @@ class Outcome:
     level
         The level ``t`` when the model has level groups, else None.
     marginals
-        Row name → ∂objective/∂rhs, objective units per yuan, sign by sense.
+        Row key → ∂objective/∂rhs, objective units per yuan (level rows: per
+        unit of coverage), sign by sense.
     activities
-        Row name → Σ a over the row, in yuan.
+        Row key → the row's left-hand side, in yuan.
     slacks
-        Elastic models only: row name → yuan by which the row was relaxed.
+        Elastic models only: row key → yuan by which the row was relaxed.
+    decided
+        Firms × programs, recorded from the duals of this solve: -2 where the
+        pair got nothing, -1 where it pays for itself at the margins of the
+        ``≤`` rows it is in (the general pool), else the index in
+        ``route_keys`` of the ``≥`` row that contributes most to its reduced
+        cost (the set-aside, floor or level that funded it).
+    last_weight
+        Firms × programs: the objective weight of the pair's last yuan, in
+        tie-broken score points (score × tier weight).
+    route_keys
+        The ``≥`` rows, in the order ``decided`` indexes them.
     """
 
     optimal: bool
@@ -84,9 +109,13 @@ class Outcome:
     amounts: np.ndarray
     objective: float
     level: float | None
-    marginals: dict[str, float]
-    activities: dict[str, float]
-    slacks: dict[str, float]
+    marginals: dict[RowKey, float]
+    activities: dict[RowKey, float]
+    slacks: dict[RowKey, float]
+    status: Status = Status.ERROR
+    decided: np.ndarray | None = None
+    last_weight: np.ndarray | None = None
+    route_keys: tuple[RowKey, ...] = field(default=())
 
 
 class AllocationModel:
@@ -106,6 +135,8 @@ class AllocationModel:
         Level groups for max-min objectives; adds the level variable ``t``.
     soft_rules
         Keys of rules whose rows may be relaxed (elastic model for diagnosis).
+    variables
+        Auxiliary columns the rows refer to by name (declared by their rules).
     """
 
     def __init__(
@@ -116,6 +147,7 @@ class AllocationModel:
         tiers: Sequence[tuple[float, float]] = (),
         groups: Sequence[LevelGroup] = (),
         soft_rules: frozenset[str] = frozenset(),
+        variables: Sequence[AuxVariable] = (),
     ) -> None:
         self.ctx = ctx
         self.rows = list(rows)
@@ -146,17 +178,33 @@ class AllocationModel:
             objective.update(zip(tier, (weights[pair_firm] * tier_weight).tolist(), strict=True))
         self._n_pairs = n_pairs
         self._n_tiers = len(tier_list)
+        self._tier_weights = np.array([w for _, w in tier_list])
+        self._weights = weights
+
+        # auxiliary columns, in yuan like the allocations (so scaled the same way)
+        self._aux: dict[str, pulp.LpVariable] = {}
+        for k, aux in enumerate(variables):
+            column = add(f"v{k}", None if aux.low is None else aux.low / SCALE,
+                         None if aux.high is None else aux.high / SCALE)
+            self._aux[aux.name] = column
+            if aux.cost:
+                objective[column] = aux.cost
         self._impact = pulp.LpAffineExpression.from_dict(objective)
 
-        self._constraints: dict[str, pulp.LpConstraint] = {}
-        self._slack_vars: dict[str, pulp.LpVariable] = {}
+        # the rows' pairs as one sparse table, for reading routes from the duals
+        self._entries: list[tuple[RowKey, np.ndarray, np.ndarray, Sense]] = []
+        self._constraints: dict[RowKey, pulp.LpConstraint] = {}
+        self._slack_vars: dict[RowKey, pulp.LpVariable] = {}
         for row in self.rows:
-            terms = self._terms(row.firms, row.programs, 1.0)
+            coefs = row.coefficients()
+            terms = self._terms(row.firms, row.programs, coefs)
+            terms += [(self._aux[name], c) for name, c in row.aux]
             if row.rule in soft_rules:
                 slack = add(f"s_{len(self._slack_vars)}", 0.0, None)
-                self._slack_vars[row.name] = slack
+                self._slack_vars[row.key] = slack
                 terms.append((slack, 1.0 if row.sense is Sense.GE else -1.0))
-            self._add(row.name, terms, row.sense, row.rhs / SCALE)
+            self._add(row.key, terms, row.sense, row.rhs / SCALE)
+            self._entry(row.key, row.firms, row.programs, coefs, row.sense)
 
         # warm start: the solver of the last solve, what it solved, RHS moved since
         self._solver: BulkHiGHS | None = None
@@ -168,49 +216,64 @@ class AllocationModel:
         if self._groups:
             self.level = add("t", 0.0, 1.0)
             for group in self._groups:
-                terms = self._terms(group.firms, group.programs, SCALE / group.total_upper)
+                coef = np.full(len(group.firms), SCALE / group.total_upper)
+                terms = self._terms(group.firms, group.programs, coef)
                 terms.append((self.level, -1.0))
-                self._add(f"level.{group.name}", terms, Sense.GE, 0.0)
+                self._add(group.key, terms, Sense.GE, 0.0)
+                self._entry(group.key, group.firms, group.programs, coef, Sense.GE)
 
     # -- building ----------------------------------------------------------------
     def _terms(self, firms: np.ndarray, programs: np.ndarray,
-               coef: float) -> list[tuple[pulp.LpVariable, float]]:
+               coefs: np.ndarray) -> list[tuple[pulp.LpVariable, float]]:
         """(column, coef) for every tier column of the listed (firm, program) pairs.
 
         A list rather than a dict: the pairs are distinct, and hashing 100,000
         variables costs more than the expression itself.
         """
         pairs = self._pair_of[firms, programs]
-        pairs = pairs[pairs >= 0]
+        keep = pairs >= 0
+        pairs, kept = pairs[keep], coefs[keep]
         columns = self._columns
+        if np.all(kept == 1.0):  # the common case: skip pairing each column with its coef
+            return [(columns[c], 1.0) for k in range(self._n_tiers)
+                    for c in (pairs + k * self._n_pairs).tolist()]
         return [
             (columns[c], coef)
             for k in range(self._n_tiers)
-            for c in (pairs + k * self._n_pairs).tolist()
+            for c, coef in zip((pairs + k * self._n_pairs).tolist(), kept.tolist(), strict=True)
         ]
 
-    def _add(self, name: str, terms: list[tuple[pulp.LpVariable, float]], sense: Sense,
+    def _entry(self, key: RowKey, firms: np.ndarray, programs: np.ndarray, coefs: np.ndarray,
+               sense: Sense) -> None:
+        """Remember a row's pairs (model columns) and coefficients per model unit."""
+        pairs = self._pair_of[firms, programs]
+        keep = pairs >= 0
+        self._entries.append((key, pairs[keep], coefs[keep], sense))
+
+    def _add(self, key: RowKey, terms: list[tuple[pulp.LpVariable, float]], sense: Sense,
              rhs: float) -> None:
         expr = pulp.LpAffineExpression.from_list(terms)
         constraint = expr <= rhs if sense is Sense.LE else expr >= rhs
         # PuLP rewrites some characters in names; ours stay the keys, its are plain
-        self._constraints[name] = self.prob.addConstraint(constraint, f"r{len(self._constraints)}")
+        self._constraints[key] = self.prob.addConstraint(constraint, f"r{len(self._constraints)}")
 
     def coverage_expression(self, group: LevelGroup) -> pulp.LpAffineExpression:
         """Σ a / Σ upper over a group, as an objective."""
-        terms = self._terms(group.firms, group.programs, SCALE / group.total_upper)
-        return pulp.LpAffineExpression.from_list(terms)
+        coef = np.full(len(group.firms), SCALE / group.total_upper)
+        return pulp.LpAffineExpression.from_list(self._terms(group.firms, group.programs, coef))
 
     # -- changing ----------------------------------------------------------------
-    def set_rhs(self, row_name: str, rhs_yuan: float) -> None:
+    def set_rhs(self, row: RowKey | str, rhs_yuan: float) -> None:
         """Change one row's right-hand side (for sweeps that only move a number).
 
         If nothing else changes before the next solve with the same objective,
         that solve starts from the last one's basis (see :data:`HIGHS_OPTIONS`).
         """
-        constraint = self._constraints[row_name]
+        if isinstance(row, str):  # a row's printed name, e.g. "budget.training"
+            row = next(k for k in self._constraints if str(k) == row)
+        constraint = self._constraints[row]
         constraint.changeRHS(rhs_yuan / SCALE)
-        self._moved[row_name] = constraint
+        self._moved[str(row)] = constraint
 
     def hold_level(self, minimum: float) -> None:
         """Keep every level group at coverage ≥ ``minimum`` (less a tolerance)."""
@@ -220,7 +283,7 @@ class AllocationModel:
     def fix_group(self, group: LevelGroup, level: float) -> None:
         """Leximin: hold one group at ``level`` and free it from ``t``."""
         assert self.level is not None
-        constraint = self._constraints[f"level.{group.name}"]
+        constraint = self._constraints[group.key]
         constraint.set_coefficient(self.level, 0.0)
         self._solver = None  # a coefficient changed: hand the model over afresh
         constraint.changeRHS(max(0.0, level - LEVEL_TOLERANCE))
@@ -263,39 +326,44 @@ class AllocationModel:
             objective, -1.0 if self.level is None else float(self.level.lowBound or 0.0))
         solver, moved = self._solver, list(self._moved.values())
         self._moved = {}
-        with _quiet_stdout():
-            if solver is not None and solved is not None and solved == self._solved:
-                status, has_solution = solver.resolve(self.prob, moved)
-                expression = self.prob.objective  # as PuLP's buildStats computes it
-                objective_value = expression.value() if has_solution and expression else None
-            else:
-                solver = BulkHiGHS(msg=False, output_flag=False, **HIGHS_OPTIONS)
-                stats = self.prob.solve(solver)
-                status, has_solution, objective_value = (stats.status, stats.has_solution,
-                                                         stats.objective)
-        optimal = status == pulp.LpSolveStatus.Optimal and has_solution
+        if solver is not None and solved is not None and solved == self._solved:
+            status, has_solution = solver.resolve(self.prob, moved)
+            expression = self.prob.objective  # as PuLP's buildStats computes it
+            objective_value = expression.value() if has_solution and expression else None
+        else:
+            solver = BulkHiGHS(msg=False, **HIGHS_OPTIONS)
+            stats = self.prob.solve(solver)
+            status, has_solution, objective_value = (stats.status, stats.has_solution,
+                                                     stats.objective)
+        ours = status_of(self.prob, status)
+        optimal = ours is Status.OPTIMAL and has_solution
         # keep HiGHS for a warm re-solve only after an optimum (a vertex, with its basis)
         keep = optimal and isinstance(solver, _WARM_SOLVER)
         self._solver, self._solved = (solver, solved) if keep else (None, None)
         shape = self.ctx.limits.upper.shape
         amounts = np.zeros(shape)
-        marginals: dict[str, float] = {}
-        activities: dict[str, float] = {}
-        slacks: dict[str, float] = {}
+        marginals: dict[RowKey, float] = {}
+        activities: dict[RowKey, float] = {}
+        slacks: dict[RowKey, float] = {}
         level = None
+        decided = last_weight = None
         if optimal:
             values = np.array([v.varValue or 0.0 for v in self._columns])
-            per_pair = values.reshape(self._n_tiers, self._n_pairs).sum(axis=0) * SCALE
+            by_tier = values.reshape(self._n_tiers, self._n_pairs)
+            per_pair = by_tier.sum(axis=0) * SCALE
             amounts[self._pair_firm, self._pair_program] = per_pair
             maximizing = self.prob.sense == pulp.LpMaximize
-            for name, constraint in self._constraints.items():
+            for key, constraint in self._constraints.items():
                 pi = abs(constraint.pi or 0.0)
                 relaxes = (constraint.sense == pulp.LpConstraintLE) == maximizing
-                marginals[name] = pi if relaxes else -pi
+                marginals[key] = pi if relaxes else -pi
+            aux_values = {n: (v.varValue or 0.0) * SCALE for n, v in self._aux.items()}
             for row in self.rows:
-                activities[row.name] = row.activity(amounts)
-            slacks = {n: (v.varValue or 0.0) * SCALE for n, v in self._slack_vars.items()}
+                activities[row.key] = row.activity(amounts, aux_values)
+            slacks = {k: (v.varValue or 0.0) * SCALE for k, v in self._slack_vars.items()}
             level = None if self.level is None else float(self.level.varValue or 0.0)
+            if objective == "impact":
+                decided, last_weight = self._routes(by_tier, marginals, shape)
         return Outcome(
             optimal=optimal,
             solver_status=status.name,
@@ -305,32 +373,52 @@ class AllocationModel:
             marginals=marginals,
             activities=activities,
             slacks=slacks,
+            status=ours,
+            decided=decided,
+            last_weight=last_weight,
+            route_keys=tuple(k for k, _, _, sense in self._entries if sense is Sense.GE),
         )
+
+    def _routes(self, by_tier: np.ndarray, marginals: dict[RowKey, float],
+                shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Which route funded each pair, read from this solve's duals (see :class:`Outcome`).
+
+        A funded column has reduced cost ≥ 0: its weight, less the marginal values
+        of the ``≤`` rows it is in, plus those of the ``≥`` rows it is in, is ≥ 0.
+        If its weight alone covers the ``≤`` rows it pays for itself (the general
+        pool); otherwise the ``≥`` rows made up the difference, and the one that
+        contributes most per yuan decided it.
+        """
+        n_pairs = self._n_pairs
+        funded = by_tier > 1e-9 / SCALE
+        last_tier = np.where(funded.any(axis=0),
+                             self._n_tiers - 1 - np.argmax(funded[::-1], axis=0), 0)
+        weight = self._weights[self._pair_firm] * self._tier_weights[last_tier]
+        price = np.zeros(n_pairs)  # Σ marginal × coef over the ≤ rows of each pair
+        best = np.zeros(n_pairs)  # the largest ≥ contribution, and whose
+        best_row = np.full(n_pairs, -1)
+        ge = 0
+        for key, pairs, coefs, sense in self._entries:
+            value = marginals.get(key, 0.0)
+            if sense is Sense.LE:
+                if value:
+                    np.add.at(price, pairs, value * coefs)
+                continue
+            contribution = -value * coefs
+            better = contribution > np.maximum(best[pairs], ROUTE_TOLERANCE)
+            best[pairs[better]] = contribution[better]
+            best_row[pairs[better]] = ge
+            ge += 1
+        tolerance = ROUTE_TOLERANCE * np.maximum(price, 1.0)
+        general = weight >= price - tolerance
+        route = np.where(general | (best_row < 0), -1, best_row)
+        route = np.where(funded.any(axis=0), route, -2)
+        decided = np.full(shape, -2, dtype=np.int64)
+        decided[self._pair_firm, self._pair_program] = route
+        last_weight = np.zeros(shape)
+        last_weight[self._pair_firm, self._pair_program] = weight
+        return decided, last_weight
 
 
 #: The solver class that can re-solve warm (tests may swap :class:`BulkHiGHS` for PuLP's).
 _WARM_SOLVER = BulkHiGHS
-
-
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Keep the solver's banner off stdout (``--json`` output must be pure JSON)."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no real stdout (e.g. some test runners): nothing to protect
-        yield
-        return
-    with open(os.devnull, "w") as devnull:
-        os.dup2(devnull.fileno(), 1)
-        try:
-            yield
-        finally:
-            sys.stdout.flush()
-            os.dup2(saved, 1)
-            os.close(saved)
-
-
-def is_close(a: float, b: float) -> bool:
-    """Money equality at the checker's tolerance."""
-    return math.isclose(a, b, rel_tol=1e-7, abs_tol=1.0)

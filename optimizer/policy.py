@@ -22,6 +22,61 @@ _CLASS_ALIASES: dict[str, str] = {
     "初创": "startup", "小型": "small", "中型": "medium", "大型": "large"}
 
 
+#: Policy keys that are one word (or a fixed pair of words), with no program or size class.
+SINGLE_KEYS: tuple[str, ...] = (
+    "cap.total", "startup_floor", "large_cap", "district_floor", "basic_research_floor",
+    "objective", "returns.tiers", "leximin.districts",
+)
+#: Kinds of key that name a program (``budget.P``, ``cap.P``; ``rate.P`` and ``rate.P.CLASS``).
+PROGRAM_KINDS: tuple[str, ...] = ("budget", "rate", "cap")
+
+
+@dataclass(frozen=True, order=True)
+class PolicyKey:
+    """One key of the policy sheet: its kind, and the program and size class it is about.
+
+    >>> PolicyKey.parse("rate.training.startup")
+    PolicyKey(kind='rate', program='training', size_class='startup')
+    >>> str(PolicyKey.parse("rate.training.初创"))
+    'rate.training.startup'
+    >>> str(PolicyKey("budget", "model")), str(PolicyKey("min_score", size_class="large"))
+    ('budget.model', 'min_score.large')
+    >>> PolicyKey.parse("cap.total").kind
+    'cap.total'
+    """
+
+    kind: str
+    program: str | None = None
+    size_class: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PolicyKey:
+        """Read a key as written in a policy sheet (size classes in Chinese too).
+
+        Raises
+        ------
+        PolicyError
+            On a key of no known form.
+        """
+        key = str(text).strip()
+        if key in SINGLE_KEYS:
+            return cls(key)
+        head, _, rest = key.partition(".")
+        if head in ("budget", "cap") and rest and "." not in rest:
+            return cls(head, program=rest)
+        if head == "rate" and rest:
+            program, _, size_class = rest.partition(".")
+            if program:
+                return cls(head, program, _size_class(key, size_class) if size_class else None)
+        if head == "min_score" and rest:
+            return cls(head, size_class=_size_class(key, rest))
+        raise PolicyError(key, "unknown policy key (see the README for the allowed keys)")
+
+    def __str__(self) -> str:
+        parts = [self.kind, self.program, self.size_class]
+        return ".".join(p for p in parts if p)
+
+
 class Objective(StrEnum):
     """What the allocation maximises."""
 
@@ -110,12 +165,14 @@ class Policy:
     # -- the policy sheet --------------------------------------------------------
     def to_items(self) -> list[tuple[str, Any]]:
         """The ``key``/``value`` rows of the policy sheet, defaults left out."""
-        items: list[tuple[str, Any]] = [(f"budget.{p}", b) for p, b in self.budgets]
-        items += [(f"rate.{k}", v) for k, v in self.rates]
-        items += [(f"cap.{p}", v) for p, v in self.caps]
+        items: list[tuple[str, Any]] = [(str(PolicyKey("budget", p)), b) for p, b in self.budgets]
+        for name, v in self.rates:
+            program, _, size_class = name.partition(".")
+            items.append((str(PolicyKey("rate", program, size_class or None)), v))
+        items += [(str(PolicyKey("cap", p)), v) for p, v in self.caps]
         if self.cap_total is not None:
             items.append(("cap.total", self.cap_total))
-        items += [(f"min_score.{c}", v) for c, v in self.min_scores]
+        items += [(str(PolicyKey("min_score", size_class=c)), v) for c, v in self.min_scores]
         for key, default in (
             ("startup_floor", 0.0),
             ("large_cap", 1.0),
@@ -209,17 +266,15 @@ def parse_tiers(key: str, value: Any) -> tuple[tuple[float, float], ...]:
 
 
 def _parse(values: Mapping[str, Any]) -> Policy:
-    budgets = [
-        (key.removeprefix("budget."), _number(key, v, 0))
-        for key, v in values.items()
-        if key.startswith("budget.")
-    ]
+    keys = {key: PolicyKey.parse(key) for key in values}
+    budgets = [(str(k.program), _number(key, values[key], 0))
+               for key, k in keys.items() if k.kind == "budget"]
     programs = {p for p, _ in budgets}
     for required in ("model", "training"):
         if required not in programs:
-            raise PolicyError(f"budget.{required}", "is required (yuan in the pool)")
+            raise PolicyError(str(PolicyKey("budget", required)), "is required (yuan in the pool)")
 
-    def program_of(key: str, program: str) -> str:
+    def program_of(key: str, program: str | None) -> str:
         if program not in programs:
             raise PolicyError(key, f"program {program!r} has no budget.{program} key")
         return program
@@ -228,36 +283,33 @@ def _parse(values: Mapping[str, Any]) -> Policy:
     caps: list[tuple[str, float]] = []
     min_scores: list[tuple[str, float]] = []
     fields: dict[str, Any] = {}
-    for key, value in values.items():
-        head, _, rest = key.partition(".")
-        if head == "budget":
+    for key, k in keys.items():
+        value = values[key]
+        if k.kind == "budget":
             continue
-        if head == "rate" and rest:
-            program, _, size_class = rest.partition(".")
-            name = program_of(key, program)
-            if size_class:
-                name += "." + _size_class(key, size_class)
+        if k.kind == "rate":
+            name = program_of(key, k.program)
+            if k.size_class:
+                name += "." + k.size_class
             rates.append((name, _number(key, value, 0, 1)))
-        elif key == "cap.total":
+        elif k.kind == "cap.total":
             fields["cap_total"] = _number(key, value, 0)
-        elif head == "cap" and rest:
-            caps.append((program_of(key, rest), _number(key, value, 0)))
-        elif head == "min_score" and rest:
-            min_scores.append((_size_class(key, rest), _number(key, value, 0, 100)))
-        elif key in ("startup_floor", "large_cap", "district_floor", "basic_research_floor"):
-            fields[key] = _number(key, value, 0, 1)
-        elif key == "objective":
+        elif k.kind == "cap":
+            caps.append((program_of(key, k.program), _number(key, value, 0)))
+        elif k.kind == "min_score":
+            min_scores.append((str(k.size_class), _number(key, value, 0, 100)))
+        elif k.kind in ("startup_floor", "large_cap", "district_floor", "basic_research_floor"):
+            fields[k.kind] = _number(key, value, 0, 1)
+        elif k.kind == "objective":
             text = str(value).strip().lower()
             if text not in set(Objective):
                 allowed = ", ".join(Objective)
                 raise PolicyError(key, f"must be one of {allowed}, got {value!r}")
             fields["objective"] = Objective(text)
-        elif key == "returns.tiers":
+        elif k.kind == "returns.tiers":
             fields["tiers"] = parse_tiers(key, value)
-        elif key == "leximin.districts":
+        else:  # leximin.districts
             fields["leximin_districts"] = _yes_no(key, value)
-        else:
-            raise PolicyError(key, "unknown policy key (see the README for the allowed keys)")
     for program in programs:
         if program not in DEFAULT_RATES and program not in dict(rates):
             raise PolicyError(f"rate.{program}", f"is required for program {program!r}")

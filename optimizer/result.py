@@ -5,21 +5,67 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from optimizer.bounds import Limits
-from optimizer.money import Lang
+from optimizer.catalog import Lang, text
+from optimizer.rows import RowKey
 from optimizer.scenario import Scenario, SizeClass
+
+if TYPE_CHECKING:
+    from optimizer.rules import Rule
 
 
 class Status(StrEnum):
-    """How a solve ended."""
+    """How a solve ended (every HiGHS model status maps to one of these)."""
 
     OPTIMAL = "optimal"
     INFEASIBLE = "infeasible"
-    ERROR = "error"  # the solver failed for a reason other than infeasibility
+    UNBOUNDED = "unbounded"
+    TIME_LIMIT = "time_limit"
+    ITERATION_LIMIT = "iteration_limit"
+    ERROR = "error"  # the solver failed for a reason other than the above
+
+    def label(self, lang: Lang) -> str:
+        """The status in words (``无可行解`` / ``infeasible``)."""
+        return text(f"status.{self.value}", lang)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A way money reached firms, recorded while solving.
+
+    The general pool of a program funds firms whose own score pays for the money
+    at the pool's margin; a binding ``≥`` row (a set-aside, a floor, a max-min
+    level) funds members of its group below that margin.
+
+    Attributes
+    ----------
+    key
+        The deciding row, or None for a program's general pool.
+    program
+        The general pool's program (None for a row, which may span programs).
+    programs
+        The programs through which the route funded someone.
+    cut_off
+        The lowest score funded through the route (score × tier weight of the
+        last yuan with ``returns.tiers``), without the tie-break bonus.
+    funded
+        How many firms the route funded.
+    """
+
+    key: RowKey | None
+    program: str | None
+    programs: tuple[str, ...]
+    cut_off: float
+    funded: int
+
+    @property
+    def general(self) -> bool:
+        return self.key is None
 
 
 @dataclass(frozen=True)
@@ -28,8 +74,9 @@ class RowReport:
 
     Attributes
     ----------
-    name, rule, group
-        As in :class:`optimizer.rules.Row`.
+    key
+        The row's :class:`~optimizer.rows.RowKey` (``name``, ``rule`` and
+        ``group`` are its parts as strings).
     sense
         ``"<="`` or ``">="``.
     rhs, activity
@@ -42,14 +89,24 @@ class RowReport:
         The row holds with equality and has a non-zero marginal value.
     """
 
-    name: str
-    rule: str
-    group: str
+    key: RowKey
     sense: str
     rhs: float
     activity: float
     marginal: float
     binding: bool
+
+    @property
+    def name(self) -> str:
+        return str(self.key)
+
+    @property
+    def rule(self) -> str:
+        return self.key.rule
+
+    @property
+    def group(self) -> str:
+        return self.key.group
 
     @property
     def slack(self) -> float:
@@ -90,6 +147,13 @@ class Result:
         Every rule row with its activity and marginal value.
     diagnosis
         Infeasible scenarios: the conflicting rules and the amounts involved.
+    rules
+        The rules that made the rows (and the max-min objective, if any).
+    routes
+        How money reached firms (:class:`Route`), recorded while solving.
+    decided
+        Firms × programs: index into ``routes`` of the route that funded the
+        pair, -1 where the pair got nothing.
     """
 
     status: Status
@@ -103,6 +167,26 @@ class Result:
     diagnosis: tuple[Finding, ...] = ()
     solver_status: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+    routes: tuple[Route, ...] = ()
+    decided: np.ndarray | None = None
+
+    @property
+    def marginals(self) -> dict[RowKey, float]:
+        """Row key → ∂impact/∂rhs per yuan."""
+        return {r.key: r.marginal for r in self.rows}
+
+    @property
+    def activities(self) -> dict[RowKey, float]:
+        """Row key → the row's left-hand side in the solution, yuan."""
+        return {r.key: r.activity for r in self.rows}
+
+    def rule(self, key: str) -> Rule:
+        """The rule of this result whose key is ``key``."""
+        for rule in self.rules:
+            if rule.key == key:
+                return rule
+        raise KeyError(key)
 
     @property
     def optimal(self) -> bool:

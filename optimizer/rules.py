@@ -1,67 +1,43 @@
-"""The allocation rules, each one small object.
+"""The allocation rules, each one small object that knows itself.
 
-A rule knows its policy parameters, the rows it adds to the LP, a sentence
-describing it in Chinese and English, and an independent :meth:`check` of an
-allocation that does not go through the LP. Adding a rule means adding one
-class here and one line in :func:`rules_for`.
+A rule knows its policy parameters, the rows (and any auxiliary variables) it
+adds to the LP, its words (all from :mod:`optimizer.catalog`), the firms of
+each of its groups, the arithmetic pre-checks that prove it cannot be met, and
+an independent :meth:`Rule.check` of an allocation that does not go through
+the LP. Analyses (explanations, shadow prices, diagnosis, price of fairness,
+frontiers) ask the rule; none of them switches on a rule's name.
 
-Rows are stated over the allocation ``a[i, p]`` in yuan; :mod:`optimizer.model`
-scales them. Every row here is a plain sum of allocations (coefficient 1).
+Adding a rule means adding one class here, one line in :func:`rules_for` (or an
+entry in :data:`SHARE_RULES` for a rule set by one share) and its words in
+:mod:`optimizer.catalog.rules`.
+
+Rows are stated over the allocation ``a[i, p]`` in yuan (:class:`~optimizer.rows.Row`):
+any coefficients, plus auxiliary variables the rule declares in :meth:`Rule.variables`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Protocol
+from typing import ClassVar
 
 import numpy as np
 
 from optimizer.bounds import Limits, firm_limits
-from optimizer.money import Lang, share, yuan
+from optimizer.catalog import Lang, text
+from optimizer.result import Finding
+from optimizer.rows import AuxVariable, Row, RowKey, Sense
 from optimizer.scenario import PROGRAM_ZH, Scenario, SizeClass
+from optimizer.units import share, yuan
+
+__all__ = ["AuxVariable", "Row", "RowKey", "Sense"]
 
 #: Absolute slack (yuan) allowed when checking an allocation against a rule,
 #: on top of a relative 1e-7 of the amount involved.
 TOLERANCE_YUAN = 1.0
-
-
-class Sense(StrEnum):
-    """Direction of a row."""
-
-    LE = "<="
-    GE = ">="
-
-
-@dataclass(frozen=True, eq=False)
-class Row:
-    """Σ a[i, p] over the listed (firm, program) pairs, compared with ``rhs`` yuan.
-
-    Attributes
-    ----------
-    name
-        Unique, e.g. ``"budget.model"`` or ``"district_floor.南山区"``.
-    rule
-        The key of the rule that made it.
-    group
-        What the row is about: a program, a district, a firm id.
-    firms, programs
-        Parallel index arrays of the pairs summed.
-    """
-
-    name: str
-    rule: str
-    group: str
-    firms: np.ndarray
-    programs: np.ndarray
-    sense: Sense
-    rhs: float
-
-    def activity(self, amounts: np.ndarray) -> float:
-        """Σ a over the row's pairs, for an allocation matrix (firms × programs)."""
-        return math.fsum(amounts[self.firms, self.programs])
+#: Yuan by which a pre-check's need must exceed what is possible to be reported.
+SHORTFALL_YUAN = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +53,10 @@ class Context:
     @property
     def n_programs(self) -> int:
         return len(self.scenario.programs)
+
+    @property
+    def n_firms(self) -> int:
+        return len(self.size_class)
 
     def pairs(self, firm_mask: np.ndarray,
               program: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -109,55 +89,9 @@ class Violation:
     message: str
 
 
-class Rule(Protocol):
-    """What every rule provides."""
-
-    @property
-    def key(self) -> str:
-        """The policy key (or family of keys) the rule comes from."""
-        ...
-
-    @property
-    def hard(self) -> bool:
-        """Budgets and firm caps are never relaxed when diagnosing."""
-        ...
-
-    def rows(self, ctx: Context) -> list[Row]: ...
-
-    def describe(self, lang: Lang) -> str: ...
-
-    def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]: ...
-
-
-#: Short names of the rules, for explanations: key → (zh, en).
-RULE_NAMES: dict[str, tuple[str, str]] = {
-    "budget": ("资金池", "pool"),
-    "cap.total": ("单企业合计上限", "per-firm total cap"),
-    "startup_floor": ("初创企业专项", "startup set-aside"),
-    "large_cap": ("大型企业上限", "large-firm cap"),
-    "district_floor": ("区域保底", "district floor"),
-    "basic_research_floor": ("基础研究专项", "basic-research set-aside"),
-}
-
-
-def rule_name(key: str, lang: Lang) -> str:
-    """The short name of a rule in one language."""
-    zh, en = RULE_NAMES.get(key, (key, key))
-    return zh if lang == "zh" else en
-
-
 def program_label(program: str, lang: Lang) -> str:
     """模型券 / 训力券 / 语料券 in Chinese, the program key in English."""
     return PROGRAM_ZH.get(program, program) if lang == "zh" else program
-
-
-def group_label(rule: str, group: str, lang: Lang) -> str:
-    """What a row of ``rule`` is about, in words: 训力券, 南山区, 基础研究项目, a firm id."""
-    if rule in ("budget", "startup_floor", "large_cap"):
-        return program_label(group, lang)
-    if rule == "basic_research_floor":
-        return "基础研究项目" if lang == "zh" else "basic-research projects"
-    return group
 
 
 def _short(have: float, need: float) -> bool:
@@ -168,27 +102,116 @@ def _over(have: float, limit: float) -> bool:
     return have > limit + TOLERANCE_YUAN + 1e-7 * abs(limit)
 
 
+class Rule:
+    """What every rule provides; subclasses are frozen dataclasses.
+
+    Attributes
+    ----------
+    key
+        The policy key (or family of keys) the rule comes from; the ``rule`` of its rows.
+    hard
+        Budgets and firm caps are never relaxed when diagnosing.
+    moves_by
+        The firms column whose groups the rule moves money between (price of fairness).
+    neutral
+        Share rules: the value at which the rule is off (its rows cannot bind).
+    per_firm, shadow_verb
+        How shadow prices list and word the rule's rows.
+
+    All of these are class attributes (``ClassVar``), not fields.
+    """
+
+    key: ClassVar[str]
+    hard: ClassVar[bool] = False
+    moves_by: ClassVar[str] = "size_class"
+    neutral: ClassVar[float | None] = None
+    #: One row per firm: shadow prices list only the rows that bind.
+    per_firm: ClassVar[bool] = False
+    #: The verb of "¥1M more … this row" in a shadow price (catalog ``shadow.verb.*``).
+    shadow_verb: ClassVar[str] = "loosen"
+
+    # -- the LP ------------------------------------------------------------------
+    def rows(self, ctx: Context) -> list[Row]:
+        raise NotImplementedError
+
+    def variables(self, ctx: Context) -> list[AuxVariable]:
+        """Auxiliary columns the rule's rows use (none by default)."""
+        return []
+
+    def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
+        raise NotImplementedError
+
+    def prechecks(self, ctx: Context) -> list[Finding]:
+        """Conflicts that arithmetic alone proves, before any LP is built."""
+        return []
+
+    # -- its groups ------------------------------------------------------------------
+    def members(self, ctx: Context, group: str) -> np.ndarray:
+        """Firm mask of the firms a row of ``group`` sums over (all firms by default)."""
+        return np.ones(ctx.n_firms, dtype=bool)
+
+    # -- its words -------------------------------------------------------------------
+    @property
+    def parameter(self) -> str:
+        """The rule's setting as an officer reads it (``"35%"``), or empty."""
+        value = getattr(self, "share", None)
+        return share(value) if isinstance(value, float) else ""
+
+    def label(self, lang: Lang) -> str:
+        """The rule's short name."""
+        return text(f"rule.{self.key}", lang)
+
+    def group_label(self, group: str, lang: Lang) -> str:
+        """What a row of the rule is about, in words (a program by default)."""
+        return program_label(group, lang)
+
+    def describe(self, lang: Lang) -> str:
+        return text(f"rule.{self.key}.describe", lang, share=self.parameter)
+
+    def shadow_phrase(self, group: str, lang: Lang) -> tuple[str, str]:
+        """(the row's name, its room clause with ``{s}`` for the slack) for shadow prices."""
+        g = self.group_label(group, lang)
+        return (text(f"shadow.{self.key}.name", lang, group=g),
+                text(f"shadow.{self.key}.room", lang, group=g, s="{s}"))
+
+    def route_phrase(self, group: str, lang: Lang, levels: Mapping[str, float]) -> str:
+        """The name of the route by which a ≥ row of this rule funds its group."""
+        return text(f"explain.route.{self.key}", lang, group=self.group_label(group, lang))
+
+    def held_phrase(self, group: str, lang: Lang) -> str:
+        """Why a member short of its limit was held back by a binding ``≤`` row of ``group``."""
+        return text("explain.held", lang, rule=self.label(lang),
+                    group=self.group_label(group, lang))
+
+    def blocker_phrase(self, row: Row, lang: Lang) -> str:
+        """How a diagnosis names a row that a relaxed rule runs into."""
+        return text("diagnose.blocker.other", lang, rule=self.label(lang),
+                    group=self.group_label(row.group, lang))
+
+
 @dataclass(frozen=True)
-class PoolBudget:
+class PoolBudget(Rule):
     """Σ_i a[i, p] ≤ budget.p for every program p."""
 
     budgets: tuple[tuple[str, float], ...]
-    key: str = "budget"
-    hard: bool = True
+    key: ClassVar[str] = "budget"
+    hard: ClassVar[bool] = True
+    shadow_verb: ClassVar[str] = "add"
 
     def rows(self, ctx: Context) -> list[Row]:
-        everyone = np.ones(len(ctx.size_class), dtype=bool)
-        return [
-            Row(f"budget.{p}", self.key, p, *ctx.pairs(everyone, j), Sense.LE, b)
-            for j, (p, b) in enumerate(self.budgets)
-        ]
+        everyone = np.ones(ctx.n_firms, dtype=bool)
+        return [Row(RowKey(self.key, p), *ctx.pairs(everyone, j), Sense.LE, b)
+                for j, (p, b) in enumerate(self.budgets)]
 
     def describe(self, lang: Lang) -> str:
-        pools = "、".join(f"{program_label(p, lang)}{yuan(b, lang)}" for p, b in self.budgets)
-        if lang == "zh":
-            return f"资金池：{pools}，各券种发放总额不超过其资金池。"
-        pools = ", ".join(f"{p} {yuan(b, lang)}" for p, b in self.budgets)
-        return f"Pools: {pools}; no program pays out more than its pool."
+        space = "" if lang == "zh" else " "  # 训力券5亿元 / training ¥500.0M
+        pools = text("rule.list", lang).join(f"{program_label(p, lang)}{space}{yuan(b, lang)}"
+                                             for p, b in self.budgets)
+        return text("rule.budget.describe", lang, pools=pools)
+
+    def blocker_phrase(self, row: Row, lang: Lang) -> str:
+        return text("diagnose.blocker.budget", lang, group=self.group_label(row.group, lang),
+                    rhs=yuan(row.rhs, lang))
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         return [
@@ -199,27 +222,35 @@ class PoolBudget:
 
 
 @dataclass(frozen=True)
-class FirmTotalCap:
+class FirmTotalCap(Rule):
     """Σ_p a[i, p] ≤ cap.total for every firm (a row only where it can bind)."""
 
     cap_total: float
-    key: str = "cap.total"
-    hard: bool = True
+    key: ClassVar[str] = "cap.total"
+    hard: ClassVar[bool] = True
+    per_firm: ClassVar[bool] = True
 
     def rows(self, ctx: Context) -> list[Row]:
         upper = ctx.limits.upper
         can_bind = (upper.sum(axis=1) > self.cap_total) & ((upper > 0).sum(axis=1) > 1)
         ids = ctx.scenario.firms["firm_id"].to_numpy()
         return [
-            Row(f"cap.total.{ids[i]}", self.key, str(ids[i]),
-                np.full(ctx.n_programs, i), np.arange(ctx.n_programs), Sense.LE, self.cap_total)
+            Row(RowKey(self.key, str(ids[i])), np.full(ctx.n_programs, i),
+                np.arange(ctx.n_programs), Sense.LE, self.cap_total)
             for i in np.flatnonzero(can_bind)
         ]
 
+    def members(self, ctx: Context, group: str) -> np.ndarray:
+        return np.asarray(ctx.scenario.firms["firm_id"].astype(str).to_numpy() == group, dtype=bool)
+
+    def group_label(self, group: str, lang: Lang) -> str:
+        return group
+
     def describe(self, lang: Lang) -> str:
-        if lang == "zh":
-            return f"单个企业各券种合计不超过{yuan(self.cap_total, lang)}。"
-        return f"No firm receives more than {yuan(self.cap_total)} across all programs."
+        return text("rule.cap.total.describe", lang, cap=yuan(self.cap_total, lang))
+
+    def blocker_phrase(self, row: Row, lang: Lang) -> str:
+        return text("diagnose.blocker.cap.total", lang)
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         totals = amounts.sum(axis=1)
@@ -230,36 +261,49 @@ class FirmTotalCap:
         ]
 
 
+def _beyond_total_cap(rule: Rule, need: float, reachable: float,
+                      group: str = "") -> list[Finding]:
+    """A finding when ``rule`` needs more for a group than ``cap.total`` lets it receive."""
+    if need <= reachable + SHORTFALL_YUAN:
+        return []
+    zh, en = (
+        text("diagnose.beyond_total_cap", lang,
+             needs=text(f"diagnose.{rule.key}.needs", lang, share=rule.parameter,
+                        need=yuan(need, lang), group=group),
+             who=text(f"diagnose.{rule.key}.who", lang), reachable=yuan(reachable, lang))
+        for lang in ("zh", "en")
+    )
+    return [Finding((rule.key, "cap.total"), zh, en, need - reachable)]
+
+
 @dataclass(frozen=True)
-class StartupSetAside:
+class StartupSetAside(Rule):
     """Σ_startups a[i, p] ≥ min(φ × budget.p, Σ_startups upper[i, p]) for each program."""
 
     share: float
-    key: str = "startup_floor"
-    hard: bool = False
+    key: ClassVar[str] = "startup_floor"
+    neutral: ClassVar[float | None] = 0.0
+
+    def members(self, ctx: Context, group: str) -> np.ndarray:
+        return np.asarray(ctx.size_class == SizeClass.STARTUP, dtype=bool)
 
     def need(self, ctx: Context, program: int) -> float:
-        startups = ctx.size_class == SizeClass.STARTUP
         budget = ctx.scenario.policy.budgets[program][1]
-        return min(self.share * budget, math.fsum(ctx.limits.upper[startups, program]))
+        eligible = math.fsum(ctx.limits.upper[self.members(ctx, ""), program])
+        return min(self.share * budget, eligible)
 
     def rows(self, ctx: Context) -> list[Row]:
-        startups = ctx.size_class == SizeClass.STARTUP
-        return [
-            Row(f"{self.key}.{p}", self.key, p, *ctx.pairs(startups, j), Sense.GE,
-                self.need(ctx, j))
-            for j, p in enumerate(ctx.scenario.programs)
-        ]
+        startups = self.members(ctx, "")
+        return [Row(RowKey(self.key, p), *ctx.pairs(startups, j), Sense.GE, self.need(ctx, j))
+                for j, p in enumerate(ctx.scenario.programs)]
 
-    def describe(self, lang: Lang) -> str:
-        if lang == "zh":
-            return (f"初创企业专项：每个券种至少{share(self.share)}的资金留给初创企业"
-                    "（初创企业可获额度合计更少时，以其为限）。")
-        return (f"Startup set-aside: at least {share(self.share)} of each pool goes to startups "
-                "(or all they are eligible for, if that is less).")
+    def prechecks(self, ctx: Context) -> list[Finding]:
+        need = math.fsum(self.need(ctx, j) for j in range(ctx.n_programs))
+        return _beyond_total_cap(self, need,
+                                 math.fsum(ctx.limits.firm_max[self.members(ctx, "")]))
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
-        startups = ctx.size_class == SizeClass.STARTUP
+        startups = self.members(ctx, "")
         out = []
         for j, p in enumerate(ctx.scenario.programs):
             got, need = math.fsum(amounts[startups, j]), self.need(ctx, j)
@@ -270,27 +314,27 @@ class StartupSetAside:
 
 
 @dataclass(frozen=True)
-class LargeFirmCap:
+class LargeFirmCap(Rule):
     """Σ_large a[i, p] ≤ ψ × budget.p for each program."""
 
     share: float
-    key: str = "large_cap"
-    hard: bool = False
+    key: ClassVar[str] = "large_cap"
+    neutral: ClassVar[float | None] = 1.0
+
+    def members(self, ctx: Context, group: str) -> np.ndarray:
+        return np.asarray(ctx.size_class == SizeClass.LARGE, dtype=bool)
 
     def rows(self, ctx: Context) -> list[Row]:
-        large = ctx.size_class == SizeClass.LARGE
-        return [
-            Row(f"{self.key}.{p}", self.key, p, *ctx.pairs(large, j), Sense.LE, self.share * b)
-            for j, (p, b) in enumerate(ctx.scenario.policy.budgets)
-        ]
+        large = self.members(ctx, "")
+        return [Row(RowKey(self.key, p), *ctx.pairs(large, j), Sense.LE, self.share * b)
+                for j, (p, b) in enumerate(ctx.scenario.policy.budgets)]
 
-    def describe(self, lang: Lang) -> str:
-        if lang == "zh":
-            return f"大型企业上限：每个券种发给大型企业的合计不超过资金池的{share(self.share)}。"
-        return f"Large-firm cap: large firms get at most {share(self.share)} of each pool."
+    def held_phrase(self, group: str, lang: Lang) -> str:
+        return text("explain.held.large_cap", lang, share=self.parameter,
+                    group=self.group_label(group, lang))
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
-        large = ctx.size_class == SizeClass.LARGE
+        large = self.members(ctx, "")
         return [
             Violation(self.key, p, f"large firms get {yuan(got)} of {p}, cap {yuan(limit)}")
             for j, (p, b) in enumerate(ctx.scenario.policy.budgets)
@@ -299,89 +343,153 @@ class LargeFirmCap:
 
 
 @dataclass(frozen=True)
-class DistrictFloor:
+class DistrictFloor(Rule):
     """Σ_{i in d, p} a[i, p] ≥ κ × Σ_{i in d, p} upper[i, p] for every district d."""
 
     share: float
-    key: str = "district_floor"
-    hard: bool = False
+    key: ClassVar[str] = "district_floor"
+    moves_by: ClassVar[str] = "district"
+    neutral: ClassVar[float | None] = 0.0
+
+    def members(self, ctx: Context, group: str) -> np.ndarray:
+        return np.asarray(ctx.district == group, dtype=bool)
+
+    def group_label(self, group: str, lang: Lang) -> str:
+        return group
 
     def needs(self, ctx: Context) -> dict[str, float]:
         """Yuan each district must receive at least."""
         per_firm = ctx.limits.upper.sum(axis=1)
-        return {
-            d: self.share * math.fsum(per_firm[ctx.district == d])
-            for d in sorted(set(ctx.district))
-        }
+        return {d: self.share * math.fsum(per_firm[ctx.district == d])
+                for d in sorted(set(ctx.district))}
 
     def rows(self, ctx: Context) -> list[Row]:
-        return [
-            Row(f"{self.key}.{d}", self.key, d, *ctx.pairs(ctx.district == d), Sense.GE, need)
-            for d, need in self.needs(ctx).items()
-        ]
+        return [Row(RowKey(self.key, d), *ctx.pairs(self.members(ctx, d)), Sense.GE, need)
+                for d, need in self.needs(ctx).items()]
 
-    def describe(self, lang: Lang) -> str:
-        if lang == "zh":
-            return f"区域保底：每个区获得的资金至少为该区企业可获额度合计的{share(self.share)}。"
-        return (f"District floor: every district receives at least {share(self.share)} "
-                "of what its firms are eligible for.")
+    def prechecks(self, ctx: Context) -> list[Finding]:
+        findings: list[Finding] = []
+        needs = self.needs(ctx)
+        need = math.fsum(needs.values())
+        total = ctx.scenario.policy.total_budget
+        if need > total + SHORTFALL_YUAN:
+            zh, en = (text("diagnose.district_floor.total", lang, share=self.parameter,
+                           need=yuan(need, lang), pools=_pools(ctx, lang))
+                      for lang in ("zh", "en"))
+            findings.append(Finding((self.key, "budget"), zh, en, need - total))
+        for district, need_d in needs.items():
+            findings += _beyond_total_cap(
+                self, need_d, math.fsum(ctx.limits.firm_max[self.members(ctx, district)]),
+                district)
+        return findings
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         per_firm = amounts.sum(axis=1)
         return [
             Violation(self.key, d, f"{d} gets {yuan(got)}, floor {yuan(need)}")
             for d, need in self.needs(ctx).items()
-            if _short(got := math.fsum(per_firm[ctx.district == d]), need)
+            if _short(got := math.fsum(per_firm[self.members(ctx, d)]), need)
         ]
 
 
 @dataclass(frozen=True)
-class BasicResearchSetAside:
+class BasicResearchSetAside(Rule):
     """Σ_{basic, p} a[i, p] ≥ min(β × Σ_p budget.p, Σ_{basic, p} upper[i, p])."""
 
     share: float
-    key: str = "basic_research_floor"
-    hard: bool = False
+    key: ClassVar[str] = "basic_research_floor"
+    neutral: ClassVar[float | None] = 0.0
+
+    def members(self, ctx: Context, group: str) -> np.ndarray:
+        return ctx.basic_research
+
+    def group_label(self, group: str, lang: Lang) -> str:
+        return text("rule.group.basic_research", lang)
 
     def need(self, ctx: Context) -> float:
         eligible = math.fsum(ctx.limits.upper[ctx.basic_research].ravel())
         return min(self.share * ctx.scenario.policy.total_budget, eligible)
 
     def rows(self, ctx: Context) -> list[Row]:
-        return [Row(self.key, self.key, "basic_research", *ctx.pairs(ctx.basic_research),
-                    Sense.GE, self.need(ctx))]
+        return [Row(RowKey(self.key), *ctx.pairs(ctx.basic_research), Sense.GE, self.need(ctx))]
 
-    def describe(self, lang: Lang) -> str:
-        if lang == "zh":
-            return (f"基础研究专项：全部资金池的至少{share(self.share)}用于基础研究项目"
-                    "（其可获额度合计更少时，以其为限）。")
-        return (f"Basic-research set-aside: at least {share(self.share)} of all pools goes to "
-                "basic-research projects (or all they are eligible for, if that is less).")
+    def prechecks(self, ctx: Context) -> list[Finding]:
+        return _beyond_total_cap(self, self.need(ctx),
+                                 math.fsum(ctx.limits.firm_max[ctx.basic_research]))
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         got, need = math.fsum(amounts[ctx.basic_research].ravel()), self.need(ctx)
         if _short(got, need):
-            return [Violation(self.key, "basic_research",
+            return [Violation(self.key, "",
                               f"basic research gets {yuan(got)}, needs {yuan(need)}")]
         return []
 
 
-#: The fairness rules set by one share in [0, 1]: policy key → the rule it makes.
-SHARE_RULES: dict[str, Callable[[float], Rule]] = {
-    "startup_floor": StartupSetAside,
-    "large_cap": LargeFirmCap,
-    "district_floor": DistrictFloor,
-    "basic_research_floor": BasicResearchSetAside,
+@dataclass(frozen=True)
+class MaxMinLevel(Rule):
+    """``objective = maxmin/leximin``: every group's coverage Σ a / Σ upper ≥ the level t.
+
+    Its rows are built by :mod:`optimizer.model` from :meth:`groups` (they hold
+    the level variable); it is not a policy rule of :func:`rules_for`, but
+    explanations ask it about its groups like any other rule.
+    """
+
+    leximin: bool = False
+    with_districts: bool = False
+    key: ClassVar[str] = "objective"
+
+    def rows(self, ctx: Context) -> list[Row]:
+        return []
+
+    def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
+        return []
+
+    def groups(self, ctx: Context) -> list[tuple[str, np.ndarray]]:
+        """``(group, firm mask)`` of the size classes (and districts) that are levelled."""
+        keyed = [(f"class.{c.value}", ctx.size_class == c.value) for c in SizeClass]
+        if self.with_districts:
+            keyed += [(f"district.{d}", ctx.district == d) for d in sorted(set(ctx.district))]
+        return keyed
+
+    def members(self, ctx: Context, group: str) -> np.ndarray:
+        kind, _, name = group.partition(".")
+        return np.asarray((ctx.size_class if kind == "class" else ctx.district) == name, dtype=bool)
+
+    def group_label(self, group: str, lang: Lang) -> str:
+        kind, _, name = group.partition(".")
+        return text(f"rule.group.class.{name}", lang) if kind == "class" else name
+
+    def describe(self, lang: Lang) -> str:
+        return self.label(lang)
+
+    def route_phrase(self, group: str, lang: Lang, levels: Mapping[str, float]) -> str:
+        level = levels.get(group, min(levels.values(), default=0.0))
+        return text("explain.route.objective", lang, group=self.group_label(group, lang),
+                    level=share(level),
+                    rule=text(f"objective.rule.{'leximin' if self.leximin else 'maxmin'}", lang))
+
+
+def _pools(ctx: Context, lang: Lang) -> str:
+    budgets = ctx.scenario.policy.budgets
+    total = yuan(ctx.scenario.policy.total_budget, lang)
+    if len(budgets) == 1:
+        return text("diagnose.pools.one", lang, program=program_label(budgets[0][0], lang),
+                    total=total)
+    count = str(len(budgets)) if lang == "zh" else {2: "two", 3: "three", 4: "four"}.get(
+        len(budgets), str(len(budgets)))
+    return text("diagnose.pools.many", lang, count=count, total=total)
+
+
+#: The fairness rules set by one share in [0, 1]: policy key → the rule class.
+SHARE_RULES: dict[str, type[StartupSetAside | LargeFirmCap | DistrictFloor |
+                          BasicResearchSetAside]] = {
+    cls.key: cls for cls in (StartupSetAside, LargeFirmCap, DistrictFloor, BasicResearchSetAside)
 }
 
 #: Each share rule's neutral value: the policy leaves the rule out, and its rows, if
 #: built anyway, cannot bind (a floor asks for 0, the cap allows the whole pool).
-NEUTRAL_SHARES: dict[str, float] = {
-    "startup_floor": 0.0,
-    "large_cap": 1.0,
-    "district_floor": 0.0,
-    "basic_research_floor": 0.0,
-}
+NEUTRAL_SHARES: dict[str, float] = {key: float(cls.neutral or 0.0)
+                                    for key, cls in SHARE_RULES.items()}
 
 
 def rules_for(scenario: Scenario) -> list[Rule]:
@@ -390,12 +498,38 @@ def rules_for(scenario: Scenario) -> list[Rule]:
     rules: list[Rule] = [PoolBudget(policy.budgets)]
     if policy.cap_total is not None:
         rules.append(FirmTotalCap(policy.cap_total))
-    if policy.startup_floor > 0:
-        rules.append(StartupSetAside(policy.startup_floor))
-    if policy.large_cap < 1:
-        rules.append(LargeFirmCap(policy.large_cap))
-    if policy.district_floor > 0:
-        rules.append(DistrictFloor(policy.district_floor))
-    if policy.basic_research_floor > 0:
-        rules.append(BasicResearchSetAside(policy.basic_research_floor))
+    rules += [cls(getattr(policy, key)) for key, cls in SHARE_RULES.items()
+              if getattr(policy, key) != NEUTRAL_SHARES[key]]
     return rules
+
+
+def rule_of(key: str, rules: list[Rule] | tuple[Rule, ...]) -> Rule:
+    """The rule among ``rules`` whose key is ``key``."""
+    for rule in rules:
+        if rule.key == key:
+            return rule
+    raise KeyError(key)
+
+
+# -- compatibility for callers outside optimizer/ (ui/, report/) ------------------------
+
+#: Short names of the rules: key → (zh, en). Read :meth:`Rule.label` in new code.
+RULE_NAMES: dict[str, tuple[str, str]] = {
+    key: (text(f"rule.{key}", "zh"), text(f"rule.{key}", "en"))
+    for key in ("budget", "cap.total", *SHARE_RULES)
+}
+
+_LABELLERS: dict[str, Rule] = {
+    "budget": PoolBudget(()), "cap.total": FirmTotalCap(0.0),
+    **{key: cls(0.0) for key, cls in SHARE_RULES.items()}, "objective": MaxMinLevel(),
+}
+
+
+def rule_name(key: str, lang: Lang) -> str:
+    """The short name of a rule in one language (shim; use :meth:`Rule.label`)."""
+    return _LABELLERS[key].label(lang) if key in _LABELLERS else key
+
+
+def group_label(rule: str, group: str, lang: Lang) -> str:
+    """What a row of ``rule`` is about (shim; use :meth:`Rule.group_label`)."""
+    return _LABELLERS[rule].group_label(group, lang) if rule in _LABELLERS else group

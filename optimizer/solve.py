@@ -11,9 +11,18 @@ import numpy as np
 from optimizer.diagnose import diagnose, precheck
 from optimizer.model import AllocationModel, LevelGroup, Outcome
 from optimizer.policy import Objective, Policy
-from optimizer.result import Finding, Result, RowReport, Status
-from optimizer.rules import SHARE_RULES, Context, Row, Rule, make_context, rules_for
-from optimizer.scenario import APPLIED_ON, Scenario, SizeClass
+from optimizer.result import Finding, Result, Route, RowReport, Status
+from optimizer.rows import RowKey
+from optimizer.rules import (
+    SHARE_RULES,
+    Context,
+    MaxMinLevel,
+    Row,
+    Rule,
+    make_context,
+    rules_for,
+)
+from optimizer.scenario import APPLIED_ON, Scenario
 
 #: Scores closer than this count as tied; ties go to the earlier applicant
 #: (``applied_on``, then the order of the firms table).
@@ -35,40 +44,58 @@ def tie_broken_scores(scenario: Scenario) -> np.ndarray:
     return firms["score"].to_numpy(dtype=float) + TIE_BREAK * (n - rank) / max(n, 1)
 
 
-def level_groups(ctx: Context, with_districts: bool = False) -> list[LevelGroup]:
+def objective_rule(policy: Policy) -> MaxMinLevel | None:
+    """The max-min level of a ``maxmin``/``leximin`` objective, as a rule (None for impact)."""
+    if policy.objective is Objective.IMPACT:
+        return None
+    leximin = policy.objective is Objective.LEXIMIN
+    return MaxMinLevel(leximin=leximin, with_districts=leximin and policy.leximin_districts)
+
+
+def level_groups(ctx: Context, with_districts: bool = False,
+                 rule: MaxMinLevel | None = None) -> list[LevelGroup]:
     """Size classes (and optionally districts) that are eligible for something."""
+    rule = rule or MaxMinLevel(with_districts=with_districts)
     per_firm = ctx.limits.upper.sum(axis=1)
-    keyed = [("class", c.value, ctx.size_class == c.value) for c in SizeClass]
-    if with_districts:
-        keyed += [("district", d, ctx.district == d) for d in sorted(set(ctx.district))]
     groups = []
-    for kind, key, mask in keyed:
+    for group, mask in rule.groups(ctx):
         total = math.fsum(per_firm[mask])
         if total > 0:
-            groups.append(LevelGroup(f"{kind}.{key}", *ctx.pairs(mask), total))
+            groups.append(LevelGroup(RowKey(rule.key, group), *ctx.pairs(mask), total))
     return groups
 
 
-def solve(scenario: Scenario) -> Result:
+def solve(scenario: Scenario, rules: Sequence[Rule] | None = None) -> Result:
     """Allocate the scenario's pools optimally under its rules.
 
-    Returns a :class:`Result` whose status is ``optimal``, or ``infeasible``
-    with a diagnosis naming the conflicting rules and the amounts involved.
+    Parameters
+    ----------
+    scenario
+        Firms and policy.
+    rules
+        The rules to enforce; by default the policy's own (:func:`rules_for`).
+
+    Returns
+    -------
+    Result
+        Status ``optimal``, or ``infeasible`` with a diagnosis naming the
+        conflicting rules and the amounts involved (or why the solver stopped).
     """
     started = time.perf_counter()
     ctx = make_context(scenario)
-    rules = rules_for(scenario)
+    rules = list(rules_for(scenario) if rules is None else rules)
     rows = [row for rule in rules for row in rule.rows(ctx)]
+    variables = [v for rule in rules for v in rule.variables(ctx)]
     policy = scenario.policy
     findings = precheck(ctx, rules)
     if findings:
         return _without_allocation(ctx, Status.INFEASIBLE, findings, "precheck")
 
     weights = tie_broken_scores(scenario)
-    groups = [] if policy.objective is Objective.IMPACT else level_groups(
-        ctx, with_districts=policy.objective is Objective.LEXIMIN and policy.leximin_districts)
+    level_rule = objective_rule(policy)
+    groups = [] if level_rule is None else level_groups(ctx, rule=level_rule)
     built = time.perf_counter()
-    model = AllocationModel(ctx, rows, weights, policy.tiers, groups)
+    model = AllocationModel(ctx, rows, weights, policy.tiers, groups, variables=variables)
     timings = {"build": time.perf_counter() - built}
 
     solving = time.perf_counter()
@@ -76,10 +103,13 @@ def solve(scenario: Scenario) -> Result:
     timings["solve"] = time.perf_counter() - solving
 
     if not outcome.optimal:
-        findings = diagnose(ctx, rules, rows, weights)
-        status = Status.INFEASIBLE if findings else Status.ERROR
+        findings = diagnose(ctx, rules, rows, weights, variables)
+        status = Status.INFEASIBLE if findings else outcome.status
+        if status is Status.OPTIMAL:  # optimal without a solution read back: a failure
+            status = Status.ERROR
         return _without_allocation(ctx, status, findings, outcome.solver_status)
-    return _optimal(ctx, rows, outcome, levels, timings, started)
+    all_rules = [*rules, *([] if level_rule is None else [level_rule])]
+    return _optimal(ctx, rows, outcome, levels, timings, started, all_rules)
 
 
 class Resolver:
@@ -137,8 +167,10 @@ class Resolver:
         self._rows_of: dict[Rule, list[Row]] = {}  # the last call's rows, per rule
         own_rows, neutral_rows = self._rows(ctx)
         rows = own_rows + neutral_rows
-        self._rhs = {row.name: row.rhs for row in rows}
-        self._groups = level_groups(ctx) if policy.objective is Objective.MAXMIN else []
+        self._rhs = {row.key: row.rhs for row in rows}
+        self._level_rule = objective_rule(policy)
+        self._groups = [] if self._level_rule is None else level_groups(ctx,
+                                                                        rule=self._level_rule)
         self.model = AllocationModel(ctx, rows, tie_broken_scores(scenario), policy.tiers,
                                      self._groups)
 
@@ -162,15 +194,16 @@ class Resolver:
         ctx = make_context(what_if, self._limits)
         own_rows, neutral_rows = self._rows(ctx)
         for row in own_rows + neutral_rows:
-            if row.rhs != self._rhs[row.name]:
-                self.model.set_rhs(row.name, row.rhs)
-                self._rhs[row.name] = row.rhs
+            if row.rhs != self._rhs[row.key]:
+                self.model.set_rhs(row.key, row.rhs)
+                self._rhs[row.key] = row.rhs
         solving = time.perf_counter()
         outcome, levels = _optimise(self.model, self._groups, policy.objective)
         timings = {"solve": time.perf_counter() - solving}
         if not outcome.optimal:
             return solve(what_if)
-        return _optimal(ctx, own_rows, outcome, levels, timings, started)
+        rules = [*rules_for(what_if), *([] if self._level_rule is None else [self._level_rule])]
+        return _optimal(ctx, own_rows, outcome, levels, timings, started, rules)
 
     def _rows(self, ctx: Context) -> tuple[list[Row], list[Row]]:
         """Rows of the policy's own rules, and of the model's other rules at their neutral value.
@@ -184,8 +217,8 @@ class Resolver:
         keys = {rule.key for rule in own}
         if missing := keys - set(self._keys):
             raise ValueError(f"the model was built without {sorted(missing)}; keep them")
-        neutral = [SHARE_RULES[key](getattr(policy, key)) for key in self._keys
-                   if key not in keys]
+        neutral: list[Rule] = [SHARE_RULES[key](getattr(policy, key)) for key in self._keys
+                               if key not in keys]
         cached = self._rows_of if policy.budgets == self._budgets else {}
         self._budgets = policy.budgets
         self._rows_of = {r: cached[r] if r in cached else r.rows(ctx) for r in own + neutral}
@@ -211,10 +244,12 @@ def _optimise(model: AllocationModel, groups: Sequence[LevelGroup],
 
 def _optimal(ctx: Context, rows: Sequence[Row], outcome: Outcome,
              levels: Sequence[tuple[str, float]], timings: dict[str, float],
-             started: float) -> Result:
+             started: float, rules: Sequence[Rule]) -> Result:
     """The :class:`Result` of an optimal outcome, with ``rows`` reported."""
     reading = time.perf_counter()
     amounts = _tidy(outcome.amounts, ctx)
+    routes, decided = _routes(ctx, outcome, amounts, {r.key for r in rows} | {
+        k for k in outcome.route_keys if k.rule == "objective"})
     result = Result(
         status=Status.OPTIMAL,
         scenario=ctx.scenario,
@@ -226,6 +261,9 @@ def _optimal(ctx: Context, rows: Sequence[Row], outcome: Outcome,
         rows=tuple(_row_reports(rows, outcome)),
         solver_status=outcome.solver_status,
         timings=timings,
+        rules=tuple(rules),
+        routes=routes,
+        decided=decided,
     )
     timings["read"] = time.perf_counter() - reading
     timings["total"] = time.perf_counter() - started
@@ -257,6 +295,53 @@ def _leximin(model: AllocationModel, groups: Sequence[LevelGroup]) -> list[tuple
     return levels
 
 
+#: A pair funded with less than this (yuan) counts as not funded when reading routes.
+FUNDED_YUAN = 1.0
+
+
+def _routes(ctx: Context, outcome: Outcome, amounts: np.ndarray,
+            reported: set[RowKey]) -> tuple[tuple[Route, ...], np.ndarray]:
+    """The routes money took in this solve, and which one funded each pair.
+
+    ``outcome.decided`` was recorded from the solve's duals (see
+    :meth:`optimizer.model.AllocationModel._routes`); here each route gets its
+    cut-off: the lowest score × tier weight, without the tie-break bonus,
+    funded through it. Rows the caller does not report (a neutral rule kept
+    by :class:`Resolver`) cannot bind, so they decide nothing.
+    """
+    shape = amounts.shape
+    decided = np.full(shape, -1, dtype=np.int64)
+    if outcome.decided is None or outcome.last_weight is None:
+        return (), decided
+    programs = ctx.scenario.programs
+    scores = ctx.scenario.firms["score"].to_numpy(dtype=float)
+    bonus = tie_broken_scores(ctx.scenario) - scores
+    weights = outcome.last_weight
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tier = np.where(weights > 0, weights / (scores + bonus)[:, None], 1.0)
+    raw = scores[:, None] * tier
+    funded = amounts > FUNDED_YUAN
+    found = np.where(funded, outcome.decided, -2)
+    for k, key in enumerate(outcome.route_keys):
+        if key not in reported:  # a neutral row cannot bind: its pairs pay for themselves
+            found[found == k] = -1
+    routes: list[Route] = []
+    for j, p in enumerate(programs):
+        mask = funded[:, j] & (found[:, j] == -1)
+        if mask.any():
+            decided[mask, j] = len(routes)
+            routes.append(Route(None, p, (p,), float(raw[mask, j].min()), int(mask.sum())))
+    for k, key in enumerate(outcome.route_keys):
+        mask = found == k
+        if not mask.any():
+            continue
+        decided[mask] = len(routes)
+        used = tuple(p for j, p in enumerate(programs) if mask[:, j].any())
+        routes.append(Route(key, None, used, float(raw[mask].min()),
+                            int(mask.any(axis=1).sum())))
+    return tuple(routes), decided
+
+
 def _tidy(amounts: np.ndarray, ctx: Context) -> np.ndarray:
     """Round to fen and clip the solver's 1e-9 noise into [0, upper]."""
     return np.clip(np.round(amounts, 2), 0.0, ctx.limits.upper)
@@ -270,11 +355,11 @@ def _impact(scenario: Scenario, amounts: np.ndarray) -> float:
 def _row_reports(rows: Sequence[Row], outcome: Outcome) -> list[RowReport]:
     reports = []
     for row in rows:
-        activity = outcome.activities[row.name]
-        marginal = outcome.marginals.get(row.name, 0.0)
+        activity = outcome.activities[row.key]
+        marginal = outcome.marginals.get(row.key, 0.0)
         tight = abs(activity - row.rhs) <= TIGHT_YUAN + 1e-9 * abs(row.rhs)
-        reports.append(RowReport(row.name, row.rule, row.group, str(row.sense), row.rhs,
-                                 activity, marginal, tight and abs(marginal) > 1e-9))
+        reports.append(RowReport(row.key, str(row.sense), row.rhs, activity, marginal,
+                                 tight and abs(marginal) > 1e-9))
     return reports
 
 

@@ -166,6 +166,35 @@ def bench_report() -> None:
                   f"({after - before:+.0f} for the report), {size:.1f} MiB file")
 
 
+def bench_store() -> None:
+    """Save and load one version through the store: SQLite file, and PostgreSQL when present."""
+    from contextlib import ExitStack
+
+    from inputs.store import open_store
+    from tests.store import pg
+
+    print("\n## Store: save / load one version (median of runs): seconds")
+    with ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        urls = [("SQLite", f"sqlite:///{tmp}/store.db")]
+        if pg.available():
+            server = stack.enter_context(pg.temporary_postgres())
+            urls.append(("PostgreSQL", server.new_database()))
+        for n in (2_887, 100_000):
+            scenario = scaled(generate(n, seed=2024), n)
+            for label, url in urls:
+                store = open_store(url)
+                runs = 7 if n < 10_000 else 3
+                name = f"bench-{n}"
+                saves = [timed(lambda s=store, k=name, sc=scenario: s.save_version(k, sc))[0]
+                         for _ in range(runs)]
+                loads = [timed(lambda s=store, k=name: s.load_version(k))[0]
+                         for _ in range(runs)]
+                store.close()
+                print(f"  {n:>7,} firms, {label:<10}: save {sorted(saves)[runs // 2]:.3f}, "
+                      f"load {sorted(loads)[runs // 2]:.3f}")
+
+
 def bench_app() -> None:
     spec = importlib.util.find_spec("tests.ui.bench_app")
     if spec is None:
@@ -181,13 +210,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--engine-only", action="store_true")
+    parser.add_argument("--store-only", action="store_true", help="only the store's figures")
     args = parser.parse_args()
     sizes = tuple(args.sizes)
+    if args.store_only:
+        bench_store()
+        return
     bench_engine(sizes, fair=False)
     bench_engine(sizes, fair=True)
     if not args.engine_only:
         bench_analysis()
         bench_report()
+        bench_store()
         bench_app()
 
 

@@ -26,6 +26,30 @@ def scenario(firms: list[dict[str, Any]], **policy: Any) -> Scenario:
     return Scenario(pd.DataFrame(firms), Policy.from_items(items), name="test")
 
 
+M = 1e6
+
+#: The hand-worked scenario many analysis tests share. Training only (model
+#: requests 0). Claims = upper = rate × request:
+#   A small   score 90  8M × 0.5 = 4M   applied 03-05   南山区
+#   B startup score 70 10M × 0.6 = 6M   applied 03-01   宝安区
+#   C medium  score 80  4M × 0.5 = 2M   applied 03-03   南山区
+#   D large   score 60 16M × 0.5 = 8M   applied 03-02   坪山区
+# Σ claims 20M against a 10M pool.
+HAND_FIRMS = [
+    firm("A", "small", 90, training=8 * M, district="南山区"),
+    firm("B", "startup", 70, training=10 * M, district="宝安区"),
+    firm("C", "medium", 80, training=4 * M, district="南山区"),
+    firm("D", "large", 60, training=16 * M, district="坪山区"),
+]
+HAND_POLICY = {"budget__model": 1 * M, "budget__training": 10 * M,
+               "rate__training__startup": 0.6, "cap__training": 10 * M}
+
+
+def hand(**changes: object) -> Scenario:
+    """The hand-worked scenario, with policy keys changed (``startup_floor=0.5`` …)."""
+    return scenario(HAND_FIRMS, **{**HAND_POLICY, **changes})
+
+
 def solved(sc: Scenario) -> Result:
     """Solve, and fail the test unless the result is optimal and passes the independent check."""
     result = solve(sc)

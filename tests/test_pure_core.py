@@ -64,20 +64,8 @@ def violations(source: str) -> list[str]:
     return found
 
 
-#: Modules known to break the rule, with the change that fixes them. The mark is
-#: strict: once the module is pure the test "unexpectedly passes" and fails, so
-#: the entry must be deleted then.
-KNOWN: dict[str, str] = {
-    "model.py": "silences HiGHS by redirecting fd 1 (os.dup2, open(os.devnull)); the model "
-                "rewrite of issue 10 uses HiGHS's own output_flag/log_to_console instead",
-}
-
-MODULES = [
-    pytest.param(path, id=str(path.relative_to(CORE)),
-                 marks=[pytest.mark.xfail(strict=True, reason=KNOWN[path.name])]
-                 if path.name in KNOWN and path.parent == CORE else [])
-    for path in sorted(CORE.rglob("*.py"))
-]
+MODULES = [pytest.param(path, id=str(path.relative_to(CORE)))
+           for path in sorted(CORE.rglob("*.py"))]
 
 
 @pytest.mark.parametrize("path", MODULES)

@@ -31,7 +31,8 @@ from optimizer.scenario import Scenario
 
 MAGIC = b"VOS1"
 ENCODING = "vos1"
-#: zlib level: 1 is 3-4x faster than 6 and only ~15% larger on firms tables.
+#: zlib level: on 100,000 generated firms, level 1 encodes in about half the time of
+#: level 6 (0.17 s against 0.32 s) for a blob about 20% larger (2.2 MB against 1.8 MB).
 LEVEL = 1
 
 

@@ -15,7 +15,9 @@ import getpass
 import json
 import math
 import os
+import struct
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -26,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from inputs.store import codec, schema
 from inputs.store.errors import StoreError
@@ -165,15 +167,24 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """A write transaction (SQLite: taken immediately, so writers queue rather than fail)."""
-        with self.engine.connect() as conn:
+        with self._reachable(), self.engine.connect() as conn:
             conn.execution_options(voucher_write=True)
             with conn.begin():
                 yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
+        with self._reachable(), self.engine.connect() as conn, conn.begin():
             yield conn
+
+    @contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """A lost server or a lock held past the busy timeout is ``store.unavailable``."""
+        try:
+            yield
+        except OperationalError as err:
+            reason = " ".join(str(err.orig).split())[:300]
+            raise StoreError("store.unavailable", url=self.shown_url, reason=reason) from err
 
     def _time(self, value: datetime) -> datetime:
         """A UTC time as the database keeps it (SQLite: naive UTC text)."""
@@ -290,7 +301,7 @@ class Store:
     def _decode(self, data: bytes, name: str, digest: str, version: int) -> Scenario:
         try:
             scenario = codec.decode_scenario(data, name)
-        except (ValueError, KeyError, TypeError) as err:
+        except (ValueError, KeyError, TypeError, IndexError, zlib.error, struct.error) as err:
             raise StoreError("store.corrupt", name=name, version=version) from err
         if scenario.digest != digest:
             raise StoreError("store.corrupt", name=name, version=version)

@@ -12,7 +12,14 @@ Pure, like the rest of :mod:`optimizer`: no files, no Streamlit, no :mod:`pulp`.
 """
 
 from optimizer.analysis.baselines import Baseline, compare_baselines, run_baseline
-from optimizer.analysis.explain import Explanation, Reason, explain_all, explain_firm
+from optimizer.analysis.explain import (
+    Explanation,
+    Reason,
+    RouteOffer,
+    appeal_routes,
+    explain_all,
+    explain_firm,
+)
 from optimizer.analysis.fairness import PriceOfFairness, price_of_fairness
 from optimizer.analysis.frontier import Frontier, FrontierPoint, sweep, sweepable
 from optimizer.analysis.metrics import Metrics, gini, jain, measure
@@ -26,7 +33,9 @@ __all__ = [
     "Metrics",
     "PriceOfFairness",
     "Reason",
+    "RouteOffer",
     "ShadowPrice",
+    "appeal_routes",
     "compare_baselines",
     "explain_all",
     "explain_firm",

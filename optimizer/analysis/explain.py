@@ -1,24 +1,31 @@
 """Why each firm got its amount: a reason code and a sentence an appeal can use.
 
-The reason is read from the solution and the duals, never guessed. Let
-``cut[p]`` be the marginal value of pool p (its *score cut-off*: the
-tie-broken score of the money at the margin; 0 when the pool has money left).
-For firm i with tie-broken score w_i, the weight of its last yuan in p is
-w_i (times the tier weight with ``returns.tiers``). In order of precedence:
+The reason is read from the solution and the routes recorded while solving
+(:attr:`optimizer.result.Result.routes`), never guessed or parsed from row
+names. Let ``cut[p]`` be the marginal value of pool p (the tie-broken score of
+the money at the margin; 0 when the pool has money left). For firm i with
+tie-broken score w_i, the weight of its last yuan in p is w_i (times the tier
+weight with ``returns.tiers``). In order of precedence:
 
 1. ``ineligible``: its score is below its class threshold.
-2. ``set_aside``: it gets money from a pool whose cut-off is above the weight
-   of its last yuan there, and a floor it belongs to binds (a startup or
-   basic-research set-aside or its district floor with a negative marginal
-   value, or the max-min level under ``objective = maxmin/leximin``).
-3. ``group_cap``: a large firm short of its limit in a program whose
-   large-firm cap binds, whose next yuan would beat the pool's cut-off.
+2. ``set_aside``: a pair of it was funded through a binding ``≥`` row of a
+   group it belongs to (a set-aside, a floor or the max-min level), not
+   through the general pool (see the README, "Appeals").
+3. ``group_cap``: short of its limit in a program where a binding ``≤`` row
+   of a group it belongs to (the large-firm cap) holds it back, its next yuan
+   beating the pool's cut-off.
 4. ``firm_cap``: it reached ``cap.total``, or every program at its limit and
    a per-program cap (``cap.P``) set that limit.
 5. ``rate_limit``: every program at its limit, set by the subsidy rate (a firm
    that applied for nothing is here too, with its 0).
 6. ``pool_cutoff``: anything short of its limit otherwise, because the pool
    ran out at a higher score.
+
+A firm short of its limit (``pool_cutoff``, and a partly funded ``set_aside``)
+is also told every route by which it could have been funded — the general
+pool of each program it is short in and each route of a group it belongs to —
+with the route's cut-off (the lowest score funded through it), and which
+route came closest (:attr:`Explanation.routes`).
 
 Amounts within :data:`FULL_YUAN` of the limit count as full.
 """
@@ -31,20 +38,51 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from optimizer.money import share, yuan
-from optimizer.policy import Objective
-from optimizer.result import Result
-from optimizer.rules import program_label
+from optimizer.catalog import Lang, text
+from optimizer.result import Result, Route
+from optimizer.rows import RowKey, Sense
+from optimizer.rules import Context, FirmTotalCap, PoolBudget, make_context, program_label
 from optimizer.solve import TIE_BREAK, tie_broken_scores
+from optimizer.units import yuan
 
 #: An amount this close to its limit (yuan, plus 1e-7 relative) is at the limit.
 FULL_YUAN = 1.0
 #: Relative tolerance when comparing a weight with a cut-off.
 WEIGHT_TOLERANCE = 1e-7
 
-CLASS_ZH = {"startup": "初创", "small": "小型", "medium": "中型", "large": "大型"}
-CLASS_EN = {"startup": "startups", "small": "small firms", "medium": "medium firms",
-            "large": "large firms"}
+
+
+@dataclass(frozen=True)
+class RouteOffer:
+    """One route by which a firm short of its limit could have been funded.
+
+    Attributes
+    ----------
+    route
+        ``"general.P"`` for program P's general pool, else the deciding row
+        (``startup_floor.training``, ``district_floor.南山区`` …).
+    cut_off
+        The lowest score funded through the route (score × tier weight with tiers).
+    closest
+        The route whose cut-off is nearest this firm's score.
+    gap
+        Cut-off − this firm's (weighted) score for its next yuan.
+    text_zh, text_en
+        The route's name.
+    """
+
+    route: str
+    cut_off: float
+    closest: bool
+    gap: float
+    text_zh: str
+    text_en: str
+    general: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        """``{"route", "cut_off", "closest"}`` (and the rest) for ``explain --json``."""
+        return {"route": self.route, "cut_off": self.cut_off, "closest": self.closest,
+                "gap": self.gap, "text_zh": self.text_zh, "text_en": self.text_en}
 
 
 class Reason(StrEnum):
@@ -80,6 +118,9 @@ class Explanation:
         ``startup_floor.training``, ``cap.total.F7`` …), or None.
     score, threshold
         The firm's score and its class's eligibility threshold.
+    routes
+        A firm short of its limit: every route that could have funded it, with
+        its cut-off, the closest marked (empty otherwise).
     """
 
     firm_id: str
@@ -93,6 +134,7 @@ class Explanation:
     row: str | None = None
     score: float = 0.0
     threshold: float = 0.0
+    routes: tuple[RouteOffer, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,6 +145,9 @@ class _Classified:
     cutoff: np.ndarray  # per program, 0 when the pool is not binding
     next_weight: np.ndarray  # firms × programs: weight of the next yuan
     threshold: np.ndarray  # per firm
+    raw_next: np.ndarray  # firms × programs: score × tier weight of the next yuan
+    full: np.ndarray  # firms × programs: at the limit
+    ctx: Context
 
 
 def _classify(result: Result) -> _Classified:
@@ -113,59 +158,54 @@ def _classify(result: Result) -> _Classified:
     firms = scenario.firms
     n, n_programs = limits.upper.shape
     amounts, upper = result.amounts, limits.upper
-    marginal = {r.name: r.marginal for r in result.rows}
-    classes = firms["size_class"].astype(str).to_numpy()
-    districts = firms["district"].astype(str).to_numpy()
-    basic = firms["basic_research"].to_numpy(dtype=bool)
+    ctx = make_context(scenario, limits)
+    marginal = result.marginals
+    classes = ctx.size_class
     threshold = pd.Series(classes).map(policy.min_score).to_numpy(dtype=float)
 
     tol = FULL_YUAN + 1e-7 * upper
     full = amounts >= upper - tol
-    got = amounts > tol
-    cutoff = np.array([max(marginal.get(f"budget.{p}", 0.0), 0.0) for p in programs])
+    cutoff = np.array([max(marginal.get(RowKey(PoolBudget.key, p), 0.0), 0.0)
+                       for p in programs])
     slack_w = WEIGHT_TOLERANCE * np.maximum(cutoff, 1.0)
 
-    # weights of the last yuan received and of the next one, by tier
+    # weights of the next yuan, by tier
     tiers = policy.tiers or ((1.0, 1.0),)
     shares = np.array([s for s, _ in tiers])
     tier_weights = np.array([t for _, t in tiers] + [0.0])
+    scores = firms["score"].to_numpy(dtype=float)[:, None]
     w = tie_broken_scores(scenario)[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         coverage = np.where(upper > 0, amounts / upper, 1.0)
-    last = tier_weights[np.searchsorted(shares, coverage - 1e-9, side="left")] * w
-    next_weight = tier_weights[np.searchsorted(shares, coverage + 1e-9, side="left")] * w
-    next_weight = np.where(full, 0.0, next_weight)
+    next_tier = tier_weights[np.searchsorted(shares, coverage + 1e-9, side="left")]
+    next_weight = np.where(full, 0.0, next_tier * w)
+    raw_next = np.where(full, 0.0, next_tier * scores)
 
-    # set-aside: money below the pool's cut-off, and a binding floor that explains it
-    raised = got & (last < cutoff - slack_w) & (cutoff > 0)
-    raised_any = raised.any(axis=1)
-    floor_marginal = np.zeros(n)
+    # set-aside: a pair funded through a route of a group (recorded while solving)
+    routes = result.routes
+    decided = result.decided if result.decided is not None else np.full(upper.shape, -1)
+    by_row = np.array([r.key is not None for r in routes] + [False])
+    raised = by_row[decided] & (decided >= 0)
+    set_aside = raised.any(axis=1)
     floor_row = np.full(n, "", dtype=object)
+    chosen = np.where(raised, amounts, -np.inf).argmax(axis=1)
+    for i in np.flatnonzero(set_aside):
+        floor_row[i] = str(routes[decided[i, chosen[i]]].key)
 
-    def consider(mask: np.ndarray, value: float, name: str) -> None:
-        better = mask & (value < floor_marginal) & (value < -1e-9)
-        floor_marginal[better] = value
-        floor_row[better] = name
-
-    for j, p in enumerate(programs):
-        consider(raised[:, j] & (classes == "startup"), marginal.get(f"startup_floor.{p}", 0.0),
-                 f"startup_floor.{p}")
-    for d in np.unique(districts):
-        consider(raised_any & (districts == d), marginal.get(f"district_floor.{d}", 0.0),
-                 f"district_floor.{d}")
-    consider(raised_any & basic, marginal.get("basic_research_floor", 0.0),
-             "basic_research_floor")
-    if policy.objective is not Objective.IMPACT:
-        level = raised_any & (floor_row == "")
-        floor_row[level] = "objective"
-    set_aside = raised_any & (floor_row != "")
-
-    # large-firm cap: short of the limit, would beat the cut-off, cap binding
+    # a binding ≤ row of a group the firm belongs to (not a hard rule: pools, firm caps)
     held = np.zeros((n, n_programs), dtype=bool)
-    for j, p in enumerate(programs):
-        if marginal.get(f"large_cap.{p}", 0.0) > 1e-9:
-            held[:, j] = (classes == "large") & ~full[:, j] & (
-                next_weight[:, j] > cutoff[j] + slack_w[j])
+    held_row = np.full((n, n_programs), "", dtype=object)
+    for report in result.rows:
+        rule = result.rule(report.rule)
+        if rule.hard or report.sense != Sense.LE or report.marginal <= 1e-9:
+            continue
+        members = rule.members(ctx, report.group)
+        for j, p in enumerate(programs):
+            if report.group not in (p, ""):
+                continue
+            hit = members & ~full[:, j] & (next_weight[:, j] > cutoff[j] + slack_w[j])
+            held[:, j] |= hit
+            held_row[hit, j] = report.name
     group_cap = held.any(axis=1)
 
     totals = amounts.sum(axis=1)
@@ -202,17 +242,52 @@ def _classify(result: Result) -> _Classified:
     row[sel] = floor_row[sel]
     sel = reason == Reason.GROUP_CAP.value
     program[sel] = pick(held, shortfall)[sel]
-    row[sel] = [f"large_cap.{programs[j]}" for j in program[sel]]
+    row[sel] = held_row[sel, program[sel]]
     sel = reason == Reason.FIRM_CAP.value
     ids = firms["firm_id"].astype(str).to_numpy()
-    row[sel & total_capped] = [f"cap.total.{i}" for i in ids[sel & total_capped]]
+    row[sel & total_capped] = [str(RowKey(FirmTotalCap.key, i))
+                               for i in ids[sel & total_capped]]
     by_cap = sel & ~total_capped
     program[by_cap] = pick(program_capped & (upper > 0), amounts)[by_cap]
     sel = reason == Reason.POOL_CUTOFF.value
     short = ~full & (binding_pool[None, :] | ~binding_pool.any())
     program[sel] = pick(short, shortfall)[sel]
-    row[sel] = [f"budget.{programs[j]}" for j in program[sel]]
-    return _Classified(reason, program, row, cutoff, next_weight, threshold)
+    row[sel] = [str(RowKey(PoolBudget.key, programs[j])) for j in program[sel]]
+    return _Classified(reason, program, row, cutoff, next_weight, threshold, raw_next, full,
+                       ctx)
+
+
+def _offers(result: Result, c: _Classified, i: int) -> tuple[RouteOffer, ...]:
+    """Every route that could have funded firm ``i`` where it is short, with its cut-off."""
+    if not result.limits.eligible[i] or c.full[i].all():
+        return ()
+    programs = result.programs
+    short = {p for j, p in enumerate(programs) if not c.full[i, j]}
+    levels = dict(result.levels)
+    found: list[tuple[Route, float, str, str]] = []
+    for route in result.routes:
+        if not short.intersection(route.programs):
+            continue
+        if route.key is None:
+            mine = float(c.raw_next[i, programs.index(str(route.program))])
+            zh, en = (text("explain.route.general", lang,
+                           program=program_label(str(route.program), lang))
+                      for lang in ("zh", "en"))
+        else:
+            rule = result.rule(route.key.rule)
+            if not rule.members(c.ctx, route.key.group)[i]:
+                continue
+            mine = max(float(c.raw_next[i, programs.index(p)]) for p in route.programs
+                       if p in short)
+            zh, en = (rule.route_phrase(route.key.group, lang, levels) for lang in ("zh", "en"))
+        found.append((route, route.cut_off - mine, zh, en))
+    if not found:
+        return ()
+    closest = min(range(len(found)), key=lambda k: found[k][1])
+    return tuple(
+        RouteOffer(f"general.{route.program}" if route.key is None else str(route.key),
+                   route.cut_off, k == closest, gap, zh, en, route.key is None)
+        for k, (route, gap, zh, en) in enumerate(found))
 
 
 def explain_all(result: Result) -> pd.DataFrame:
@@ -241,6 +316,24 @@ def explain_all(result: Result) -> pd.DataFrame:
         "cutoff": np.where(c.program >= 0, cut[c.program], np.nan),
         "row": c.row,
     })
+
+
+def appeal_routes(result: Result) -> dict[str, tuple[RouteOffer, ...]]:
+    """Every eligible firm short of its limit → the routes that could have funded it.
+
+    Raises
+    ------
+    ValueError
+        When the result is not optimal.
+    """
+    c = _classify(result)
+    ids = result.scenario.firms["firm_id"].astype(str).to_numpy()
+    out: dict[str, tuple[RouteOffer, ...]] = {}
+    for i in range(len(ids)):
+        offers = _offers(result, c, i)
+        if offers:
+            out[str(ids[i])] = offers
+    return out
 
 
 def explain_firm(result: Result, firm_id: str) -> Explanation:
@@ -274,94 +367,91 @@ def explain_firm(result: Result, firm_id: str) -> Explanation:
         row=str(c.row[i]) or None,
         score=float(result.scenario.firms["score"].iloc[i]),
         threshold=float(c.threshold[i]),
+        routes=_offers(result, c, i),
     )
 
 
-def _floor_names(row: str, result: Result, cls: str) -> tuple[str, str]:
-    if row.startswith("startup_floor."):
-        p = row.removeprefix("startup_floor.")
-        return f"{program_label(p, 'zh')}初创企业专项", f"the startup set-aside on {p}"
-    if row.startswith("district_floor."):
-        d = row.removeprefix("district_floor.")
-        return f"{d}区域保底", f"the district floor of {d}"
-    if row == "basic_research_floor":
-        return "基础研究专项", "the basic-research set-aside"
+def _route_names(result: Result, c: _Classified, i: int) -> tuple[str, str]:
+    """The names of the route that funded firm ``i`` below the pool's cut-off."""
+    assert result.decided is not None
+    j = int(c.program[i])
+    route = result.routes[int(result.decided[i, j])]
+    assert route.key is not None
+    rule = result.rule(route.key.rule)
     levels = dict(result.levels)
-    level = levels.get(f"class.{cls}", result.level or 0.0)
-    rule = "leximin" if result.scenario.policy.objective is Objective.LEXIMIN else "max-min"
-    return (f"最大最小规则（{CLASS_ZH.get(cls, cls)}企业覆盖率保持在{share(level)}）",
-            f"the {rule} rule (coverage of {CLASS_EN.get(cls, cls)} held at {share(level)})")
+    return (rule.route_phrase(route.key.group, "zh", levels),
+            rule.route_phrase(route.key.group, "en", levels))
+
+
+def _routes_clause(offers: tuple[RouteOffer, ...], weighted: str, lang: Lang) -> str:
+    """'; X funded scores down to 73.3; the closest route is X (0.3 points short)', or ''."""
+    others = [o for o in offers if not o.general]
+    if not others:
+        return ""
+    glue = text("explain.separator", lang)
+    parts = [text("explain.route.cut_off", lang, route=o.text_zh if lang == "zh" else o.text_en,
+                  cut=f"{o.cut_off:.1f}", weighted=weighted) for o in others]
+    best = next(o for o in offers if o.closest)
+    parts.append(text("explain.route.closest", lang,
+                      route=best.text_zh if lang == "zh" else best.text_en,
+                      gap=f"{max(best.gap, 0.0):.1f}"))
+    return glue + glue.join(parts)
 
 
 def _texts(result: Result, c: _Classified, index: np.ndarray) -> tuple[list[str], list[str]]:
-    """Sentences for the firms at ``index`` (vectorised inputs, one f-string per firm)."""
+    """Sentences for the firms at ``index``, in Chinese and in English."""
+    zh_out = [_sentence(result, c, int(i), "zh") for i in index]
+    en_out = [_sentence(result, c, int(i), "en") for i in index]
+    return zh_out, en_out
+
+
+def _sentence(result: Result, c: _Classified, i: int, lang: Lang) -> str:
+    """The appeal sentence of firm ``i`` in one language, from the catalog."""
     scenario = result.scenario
     policy, programs = scenario.policy, scenario.programs
-    firms = scenario.firms
-    classes = firms["size_class"].astype(str).to_numpy()[index]
-    scores = firms["score"].to_numpy(dtype=float)[index]
-    totals = result.amounts.sum(axis=1)[index]
-    limit = result.limits.upper.sum(axis=1)[index]
-    weighted = "weighted " if policy.tiers else ""
-    weighted_zh = "加权" if policy.tiers else ""
-    zh_out: list[str] = []
-    en_out: list[str] = []
-    for k, i in enumerate(index):
-        reason, j, cls = c.reason[i], int(c.program[i]), classes[k]
-        got_zh, got_en = yuan(totals[k], "zh"), yuan(totals[k])
-        lim_zh, lim_en = yuan(limit[k], "zh"), yuan(limit[k])
-        p = programs[j] if j >= 0 else ""
-        p_zh = program_label(p, "zh")
-        cut = c.cutoff[j] if j >= 0 else 0.0
-        if reason == Reason.INELIGIBLE:
-            t = c.threshold[i]
-            zh = (f"未获资助：评审得分{scores[k]:.1f}分，"
-                  f"低于{CLASS_ZH.get(cls, cls)}企业的资格线{t:g}分。")
-            en = (f"Not funded: its score {scores[k]:.1f} is below the threshold of {t:g} "
-                  f"for {CLASS_EN.get(cls, cls)}.")
-        elif reason == Reason.RATE_LIMIT and limit[k] <= FULL_YUAN:
-            zh, en = "未申请资助额度，故未获资助。", "Applied for nothing, so receives nothing."
-        elif reason == Reason.RATE_LIMIT:
-            zh = f"已全额资助{got_zh}：按申请额和补贴比例计算的最高额度。"
-            en = f"Funded in full: {got_en}, the most its subsidy rates allow on its requests."
-        elif reason == Reason.FIRM_CAP and j < 0:
-            cap = policy.cap_total or 0.0
-            zh = f"获资助{got_zh}：达到单企业合计上限{yuan(cap, 'zh')}。"
-            en = f"Funded {got_en}: the per-firm total cap of {yuan(cap)}."
-        elif reason == Reason.FIRM_CAP:
-            cap = policy.cap(p) or 0.0
-            zh = f"获资助{got_zh}：{p_zh}达到单企业上限{yuan(cap, 'zh')}，其余券种全额资助。"
-            en = (f"Funded {got_en}: its {p} award reached the per-firm cap of {yuan(cap)}, "
-                  "and every other program pays its full rate.")
-        elif reason == Reason.SET_ASIDE:
-            f_zh, f_en = _floor_names(str(c.row[i]), result, cls)
-            if totals[k] >= limit[k] - FULL_YUAN:
-                head_zh, head_en = f"已全额资助{got_zh}", f"Funded in full ({got_en})"
-            else:
-                head_zh = f"获资助{got_zh}（最高可获{lim_zh}）"
-                head_en = f"Funded {got_en} of the {lim_en} its rates allow"
-            zh = (f"{head_zh}：其{weighted_zh}得分低于{p_zh}资金池的分数线{cut:.1f}分，"
-                  f"因{f_zh}而获得资助。")
-            en = (f"{head_en}: its {weighted}score is below the {p} pool's cut-off of "
-                  f"{cut:.1f}, but {f_en} raised it.")
-        elif reason == Reason.GROUP_CAP:
-            psi = share(policy.large_cap)
-            zh = (f"获资助{got_zh}（最高可获{lim_zh}）：大型企业合计已达{p_zh}资金池"
-                  f"{psi}的大型企业上限。")
-            en = (f"Funded {got_en} of the {lim_en} its rates allow: large firms together "
-                  f"reached the large-firm cap of {psi} of the {p} pool.")
-        else:
-            nxt = c.next_weight[i, j] if j >= 0 else 0.0
-            tie = abs(nxt - cut) <= TIE_BREAK
-            mine_zh = f"该企业{weighted_zh}得分{nxt:.1f}分" + ("，正是资金池用尽处" if tie else "")
-            mine_en = f"this firm's {weighted}score is {nxt:.1f}" + (
-                ", where it ran out" if tie else "")
-            head_zh = ("未获资助" if totals[k] <= FULL_YUAN
-                       else f"获资助{got_zh}（最高可获{lim_zh}）")
-            head_en = ("Not funded" if totals[k] <= FULL_YUAN
-                       else f"Funded {got_en} of the {lim_en} its rates allow")
-            zh = f"{head_zh}：{p_zh}资金池在{weighted_zh}得分{cut:.1f}分处用尽，{mine_zh}。"
-            en = f"{head_en}: the {p} pool ran out at a {weighted}score of {cut:.1f}; {mine_en}."
-        zh_out.append(zh)
-        en_out.append(en)
-    return zh_out, en_out
+    reason, j = c.reason[i], int(c.program[i])
+    total = float(result.amounts[i].sum())
+    limit = float(result.limits.upper[i].sum())
+    got, most = yuan(total, lang), yuan(limit, lang)
+    p = programs[j] if j >= 0 else ""
+    program = program_label(p, lang)
+    cut = float(c.cutoff[j]) if j >= 0 else 0.0
+    weighted = text("explain.weighted", lang) if policy.tiers else ""
+    if total >= limit - FULL_YUAN and total > FULL_YUAN:
+        head = text("explain.head.full", lang, got=got)
+    elif total > FULL_YUAN:
+        head = text("explain.head.partial", lang, got=got, limit=most)
+    else:
+        head = text("explain.head.none", lang)
+    if reason == Reason.INELIGIBLE:
+        size_class = str(c.ctx.size_class[i])
+        return text("explain.ineligible", lang, score=f"{scenario.firms['score'].iloc[i]:.1f}",
+                    threshold=f"{c.threshold[i]:g}",
+                    group=text(f"rule.group.class.{size_class}", lang))
+    if reason == Reason.RATE_LIMIT and limit <= FULL_YUAN:
+        return text("explain.nothing_asked", lang)
+    if reason == Reason.RATE_LIMIT:
+        return text("explain.rate_limit", lang, got=got)
+    if reason == Reason.FIRM_CAP and j < 0:
+        return text("explain.cap_total", lang, got=got, cap=yuan(policy.cap_total or 0.0, lang))
+    if reason == Reason.FIRM_CAP:
+        return text("explain.cap_program", lang, got=got, program=program,
+                    cap=yuan(policy.cap(p) or 0.0, lang))
+    if reason == Reason.SET_ASIDE:
+        route = _route_names(result, c, i)[0 if lang == "zh" else 1]
+        return text("explain.set_aside", lang, head=head, weighted=weighted, program=program,
+                    cut=f"{cut:.1f}", route=route)
+    if reason == Reason.GROUP_CAP:
+        held = next(r for r in result.rows if r.name == str(c.row[i]))
+        return text("explain.group_cap", lang, head=head,
+                    held=result.rule(held.rule).held_phrase(held.group, lang))
+    mine = float(c.next_weight[i, j]) if j >= 0 else 0.0
+    tie = abs(mine - cut) <= TIE_BREAK
+    offers = _offers(result, c, i)
+    general = [o for o in offers if o.general and o.route == f"general.{p}"]
+    if general:  # the lowest score the pool funded, as every route is told
+        cut = general[0].cut_off
+    return text("explain.pool_cutoff", lang, head=head, program=program, weighted=weighted,
+                cut=f"{cut:.1f}", routes=_routes_clause(offers, weighted, lang),
+                mine=text("explain.mine.tie" if tie else "explain.mine", lang,
+                          weighted=weighted, score=f"{mine:.1f}"))

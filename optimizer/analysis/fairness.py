@@ -50,12 +50,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.analysis.metrics import grouped_by
-from optimizer.money import share, yuan
+from optimizer.catalog import text
 from optimizer.policy import Objective, Policy, format_tiers
 from optimizer.result import Result
-from optimizer.rules import NEUTRAL_SHARES, RULE_NAMES
+from optimizer.rules import NEUTRAL_SHARES, SHARE_RULES
 from optimizer.scenario import Scenario
 from optimizer.solve import TIE_BREAK, Resolver, solve
+from optimizer.units import share, yuan
 
 #: Money moves smaller than this (yuan) are not named in the sentences.
 MOVE_YUAN = 1.0
@@ -136,10 +137,11 @@ def fairness_rules(policy: Policy) -> list[Comparison]:
     """The comparisons that price each active fairness rule (``"all"`` not included)."""
     base = impact_only(policy)
     out: list[Comparison] = []
-    for key, neutral in NEUTRAL_SHARES.items():
+    for key, rule in SHARE_RULES.items():
         value = getattr(policy, key)
-        if value != neutral:
-            out.append(Comparison(key, share(value), base, base.with_values(**{key: neutral})))
+        if value != rule.neutral:
+            out.append(Comparison(key, share(value), base,
+                                  base.with_values(**{key: rule.neutral})))
     if policy.objective is not Objective.IMPACT:
         fair = base.with_values(objective=policy.objective,
                                 leximin_districts=policy.leximin_districts)
@@ -209,24 +211,26 @@ def _price(scenario: Scenario, rule: str, parameter: str, fair: Result, free: Re
     pct = 100.0 * lost / free.objective if free.objective > 0 else 0.0
     delta = fair.totals - free.totals
     by_class, by_district = class_sums(delta), district_sums(delta)
-    moves = by_district if rule == "district_floor" else by_class
+    by_district_moves = rule in SHARE_RULES and SHARE_RULES[rule].moves_by == "district"
+    moves = by_district if by_district_moves else by_class
     moved = math.fsum(v for v in moves.values() if v > 0)
-    zh, en = _sentences(rule, parameter, scenario.policy, lost, pct, moves, moved)
+    zh, en = _sentences(rule, parameter, scenario.policy, lost, pct, moves, moved,
+                        "districts" if by_district_moves else "size classes")
     return PriceOfFairness(rule, lost, pct, by_class, by_district, zh, en, parameter,
                            fair.objective, free.objective, moved)
 
 
 def _rule_label(rule: str, parameter: str, policy: Policy) -> tuple[str, str]:
-    if rule == "all":
-        return "全部公平规则合计", "All fairness rules together"
+    if rule in SHARE_RULES:
+        named = SHARE_RULES[rule](0.0)
+        zh, en = (text("fairness.rule", lang, parameter=parameter, rule=named.label(lang))
+                  for lang in ("zh", "en"))
+        return zh, en
     if rule == "objective":
-        if policy.objective is Objective.LEXIMIN:
-            return "字典序最大最小目标", "The leximin objective"
-        return "最大最小目标", "The max-min objective"
-    if rule == "returns.tiers":
-        return f"收益递减（{parameter}）", f"Diminishing returns ({parameter})"
-    zh, en = RULE_NAMES.get(rule, (rule, rule))
-    return f"{parameter}的{zh}", f"The {parameter} {en}"
+        key = f"fairness.objective.{policy.objective}"
+    else:
+        key = {"all": "fairness.all", "returns.tiers": "fairness.tiers"}[rule]
+    return text(key, "zh", parameter=parameter), text(key, "en", parameter=parameter)
 
 
 def _names(groups: list[str], lang: int) -> str:
@@ -243,11 +247,10 @@ def _names(groups: list[str], lang: int) -> str:
 
 
 def _sentences(rule: str, parameter: str, policy: Policy, lost: float, pct: float,
-               moves: dict[str, float], moved: float) -> tuple[str, str]:
+               moves: dict[str, float], moved: float, what: str) -> tuple[str, str]:
     label_zh, label_en = _rule_label(rule, parameter, policy)
     gainers = sorted((g for g, v in moves.items() if v > MOVE_YUAN), key=lambda g: -moves[g])
     losers = sorted((g for g, v in moves.items() if v < -MOVE_YUAN), key=lambda g: moves[g])
-    what = "districts" if rule == "district_floor" else "size classes"
     if moved > MOVE_YUAN and gainers and losers:
         move_zh = (f"，并将{yuan(moved, 'zh')}从{_names(losers, 0)}转向{_names(gainers, 0)}")
         move_en = f" and moves {yuan(moved)} from {_names(losers, 1)} to {_names(gainers, 1)}"

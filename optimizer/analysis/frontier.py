@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.analysis.metrics import Metrics, measure
-from optimizer.policy import Objective, Policy
+from optimizer.policy import Objective, Policy, PolicyError, PolicyKey
 from optimizer.result import Finding, Result, Status
 from optimizer.rules import SHARE_RULES
 from optimizer.scenario import Scenario
@@ -116,7 +116,7 @@ class Frontier:
 
 def sweepable(scenario: Scenario) -> list[str]:
     """The rules :func:`sweep` accepts for this scenario."""
-    return [*SHARE_RULES, *(f"budget.{p}" for p in scenario.programs)]
+    return [*SHARE_RULES, *(str(PolicyKey("budget", p)) for p in scenario.programs)]
 
 
 def policy_at(policy: Policy, rule: str, value: float) -> Policy:
@@ -127,17 +127,20 @@ def policy_at(policy: Policy, rule: str, value: float) -> Policy:
     ValueError
         On a rule that cannot be swept or a value out of its range.
     """
-    if rule in SHARE_RULES:
+    try:
+        key: PolicyKey | None = PolicyKey.parse(rule)
+    except PolicyError:
+        key = None
+    if key is not None and key.kind in SHARE_RULES:
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{rule} must be between 0 and 1, got {value:g}")
-        return policy.with_values(**{rule: float(value)})
-    program = rule.removeprefix("budget.")
-    if rule.startswith("budget.") and program in policy.programs:
+        return policy.with_values(**{key.kind: float(value)})
+    if key is not None and key.kind == "budget" and key.program in policy.programs:
         if not (value >= 0 and math.isfinite(value)):
             raise ValueError(f"{rule} must be yuan ≥ 0, got {value:g}")
-        budgets = tuple((p, float(value) if p == program else b) for p, b in policy.budgets)
+        budgets = tuple((p, float(value) if p == key.program else b) for p, b in policy.budgets)
         return policy.with_values(budgets=budgets)
-    allowed = ", ".join([*SHARE_RULES, *(f"budget.{p}" for p in policy.programs)])
+    allowed = ", ".join([*SHARE_RULES, *(str(PolicyKey("budget", p)) for p in policy.programs)])
     raise ValueError(f"cannot sweep {rule!r}; choose one of {allowed}")
 
 

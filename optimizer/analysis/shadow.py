@@ -25,12 +25,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimizer.money import Lang, yuan
+from optimizer.catalog import Lang, text
 from optimizer.result import Result, RowReport
-from optimizer.rules import program_label
+from optimizer.rows import RowKey
+from optimizer.rules import Rule
+from optimizer.units import MILLION, WAN, YI, yuan
 
 #: Yuan used to say "¥1M more adds …".
-STEP_YUAN = 1e6
+STEP_YUAN = MILLION
 IMPACT_UNIT = "impact points per yuan"
 BENEFIT_UNIT = "benefit points per yuan"
 
@@ -41,9 +43,9 @@ class ShadowPrice:
 
     Attributes
     ----------
-    row, rule, group
-        As in :class:`optimizer.result.RowReport` (``budget.training``,
-        ``budget``, ``training``).
+    key
+        The row's key; ``row``, ``rule`` and ``group`` are its parts as strings
+        (``budget.training``, ``budget``, ``training``).
     marginal
         ∂objective/∂rhs per yuan: ≥ 0 for pools and caps, ≤ 0 for floors.
     binding
@@ -58,9 +60,7 @@ class ShadowPrice:
         The row's bound and its value in the solution, in yuan.
     """
 
-    row: str
-    rule: str
-    group: str
+    key: RowKey
     marginal: float
     binding: bool
     slack: float
@@ -71,9 +71,16 @@ class ShadowPrice:
     activity: float = 0.0
 
     @property
-    def per_million(self) -> float:
-        """Objective change for ¥1M more right-hand side (first-order)."""
-        return self.marginal * STEP_YUAN
+    def row(self) -> str:
+        return str(self.key)
+
+    @property
+    def rule(self) -> str:
+        return self.key.rule
+
+    @property
+    def group(self) -> str:
+        return self.key.group
 
 
 def shadow_prices(result: Result) -> list[ShadowPrice]:
@@ -86,10 +93,11 @@ def shadow_prices(result: Result) -> list[ShadowPrice]:
     unit = BENEFIT_UNIT if result.scenario.policy.tiers else IMPACT_UNIT
     prices = []
     for row in result.rows:
-        if row.rule == "cap.total" and not row.binding:
+        rule = result.rule(row.rule)
+        if rule.per_firm and not row.binding:
             continue
-        zh, en = _sentences(row, unit)
-        prices.append(ShadowPrice(row.name, row.rule, row.group, row.marginal + 0.0, row.binding,
+        zh, en = (_sentence(rule, row, unit, lang) for lang in ("zh", "en"))
+        prices.append(ShadowPrice(row.key, row.marginal + 0.0, row.binding,
                                   max(row.slack, 0.0), unit, zh, en, row.rhs, row.activity))
     return prices
 
@@ -103,67 +111,30 @@ def split(prices: list[ShadowPrice]) -> tuple[list[ShadowPrice], list[ShadowPric
 def _points(value: float, lang: Lang) -> str:
     value = abs(value)
     if lang == "zh":
-        if value >= 1e8:
-            return f"{value / 1e8:,.4g}亿"
-        if value >= 1e4:
-            return f"{value / 1e4:,.6g}万"
+        if value >= YI:
+            return f"{value / YI:,.4g}亿"
+        if value >= WAN:
+            return f"{value / WAN:,.6g}万"
         return f"{value:,.2f}"
-    if value >= 1e6:
-        return f"{value / 1e6:,.1f}M"
+    if value >= MILLION:
+        return f"{value / MILLION:,.1f}M"
     return f"{value:,.2f}"
 
 
-def _phrases(row: RowReport) -> tuple[str, str, str, str]:
-    """(zh name, en name, zh slack clause, en slack clause) for one row; {s} is the slack."""
-    g = row.group
-    g_zh = program_label(g, "zh")
-    if row.rule == "budget":
-        return (f"{g_zh}资金池", f"the {g} pool", f"{g_zh}资金池尚余{{s}}未发放",
-                f"The {g} pool has {{s}} left")
-    if row.rule == "large_cap":
-        return (f"大型企业在{g_zh}上的上限", f"the large-firm cap on {g}",
-                f"大型企业距{g_zh}上限尚余{{s}}", f"Large firms are {{s}} below their cap on {g}")
-    if row.rule == "startup_floor":
-        return (f"初创企业专项（{g_zh}）", f"the startup set-aside on {g}",
-                f"初创企业获得的{g_zh}比专项要求多{{s}}",
-                f"Startups get {{s}} more of the {g} pool than the set-aside requires")
-    if row.rule == "district_floor":
-        return (f"{g}的区域保底", f"the district floor of {g}", f"{g}获得的资金比保底多{{s}}",
-                f"{g} gets {{s}} more than its floor")
-    if row.rule == "basic_research_floor":
-        return ("基础研究专项", "the basic-research set-aside",
-                "基础研究项目获得的资金比专项要求多{s}",
-                "Basic-research projects get {s} more than the set-aside requires")
-    return (f"企业{g}的合计上限", f"firm {g}'s total cap", f"企业{g}距合计上限尚余{{s}}",
-            f"Firm {g} is {{s}} below its total cap")
-
-
-def _sentences(row: RowReport, unit: str) -> tuple[str, str]:
-    name_zh, name_en, room_zh, room_en = _phrases(row)
-    points_zh = "收益" if unit == BENEFIT_UNIT else "影响力"
-    points_en = "benefit" if unit == BENEFIT_UNIT else "impact"
+def _sentence(rule: Rule, row: RowReport, unit: str, lang: Lang) -> str:
+    name, room = rule.shadow_phrase(row.group, lang)
+    points = text("shadow.points.benefit" if unit == BENEFIT_UNIT else "shadow.points.impact",
+                  lang)
     per_yuan = abs(row.marginal)
-    step_zh, step_en = yuan(STEP_YUAN, "zh"), yuan(STEP_YUAN)
-    gain_zh, gain_en = _points(per_yuan * STEP_YUAN, "zh"), _points(per_yuan * STEP_YUAN, "en")
-    rate_zh, rate_en = f"（每元{per_yuan:,.2f}分）", f"({per_yuan:,.2f} per yuan)"
+    fields = {"name": name, "step": yuan(STEP_YUAN, lang), "points": points,
+              "gain": _points(per_yuan * STEP_YUAN, lang),
+              "rate": text("shadow.rate", lang, value=f"{per_yuan:,.2f}")}
     if row.binding and row.sense == "<=":
-        more_en = "in" if row.rule == "budget" else "of room under"
-        verb = "增加" if row.rule == "budget" else "放宽"
-        return (f"{name_zh}每{verb}{step_zh}，{points_zh}约增加{gain_zh}分{rate_zh}；起约束作用。",
-                f"{step_en} more {more_en} {name_en} adds about {gain_en} {points_en} points "
-                f"{rate_en}; binding.")
+        return text("shadow.binding.le", lang, verb=text(f"shadow.verb.{rule.shadow_verb}", lang),
+                    **fields)
     if row.binding:
-        return (f"{name_zh}每多要求{step_zh}，{points_zh}约减少{gain_zh}分{rate_zh}；起约束作用。",
-                f"Each {step_en} more that {name_en} demands costs about {gain_en} "
-                f"{points_en} points {rate_en}; binding.")
+        return text("shadow.binding.ge", lang, **fields)
     slack = max(row.slack, 0.0)
     if slack > 1.0:
-        return (room_zh.format(s=yuan(slack, "zh")) + "；小幅调整不改变结果（有余量）。",
-                room_en.format(s=yuan(slack)) + "; a small change would change nothing (slack).")
-    return (f"{name_zh}恰好满足，但边际价值为零（不起约束作用）。",
-            f"{_capital(name_en)} is met exactly, but a small change would change nothing "
-            "(not binding).")
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+        return text("shadow.slack", lang, room=room.format(s=yuan(slack, lang)))
+    return text("shadow.exact", lang, name=name if lang == "zh" else name[:1].upper() + name[1:])

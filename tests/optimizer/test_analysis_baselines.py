@@ -13,31 +13,15 @@ from optimizer.analysis import Baseline, compare_baselines, gini, jain, measure,
 from optimizer.analysis.baselines import equal_awards, pro_rata
 from optimizer.analysis.fairness import without_fairness
 from optimizer.scenario import Scenario
-from tests.factory import firm, scenario
+from tests.factory import HAND_FIRMS as FIRMS
+from tests.factory import HAND_POLICY as POLICY
+from tests.factory import firm, hand, scenario
 from tests.strategies import scenarios
 
 M = 1e6
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-# Training only (model requests 0). Claims = upper = rate × request:
-#   A small   score 90  8M × 0.5 = 4M   applied 03-05   南山区
-#   B startup score 70 10M × 0.6 = 6M   applied 03-01   宝安区
-#   C medium  score 80  4M × 0.5 = 2M   applied 03-03   南山区
-#   D large   score 60 16M × 0.5 = 8M   applied 03-02   坪山区
-# Σ claims 20M against a 10M pool.
-FIRMS = [
-    firm("A", "small", 90, training=8 * M, district="南山区"),
-    firm("B", "startup", 70, training=10 * M, district="宝安区"),
-    firm("C", "medium", 80, training=4 * M, district="南山区"),
-    firm("D", "large", 60, training=16 * M, district="坪山区"),
-]
-POLICY = {"budget__model": 1 * M, "budget__training": 10 * M, "rate__training__startup": 0.6,
-          "cap__training": 10 * M}
 DATES = ["2024-03-05", "2024-03-01", "2024-03-03", "2024-03-02"]
-
-
-def hand(**changes: object) -> Scenario:
-    return scenario(FIRMS, **{**POLICY, **changes})
 
 
 def dated(sc: Scenario) -> Scenario:

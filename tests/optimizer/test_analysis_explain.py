@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,11 +13,11 @@ from optimizer import Result, solve
 from optimizer.analysis import Reason, explain_all, explain_firm
 from optimizer.scenario import Scenario
 from optimizer.solve import tie_broken_scores
-from tests.factory import firm, scenario, solved
-from tests.optimizer.test_analysis_baselines import hand
+from tests.factory import firm, hand, scenario, solved
 from tests.strategies import scenarios
 
 M = 1e6
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def reasons(result: Result) -> dict[str, str]:
@@ -109,7 +111,7 @@ def test_maxmin_level_raises_firms_below_the_cutoff():
     assert reasons(result) == {"A": "pool_cutoff", "B": "set_aside", "C": "set_aside",
                                "D": "set_aside"}
     d = explain_firm(result, "D")
-    assert d.row == "objective"
+    assert d.row == "objective.class.large"
     assert "the max-min rule (coverage of large firms held at 50%)" in d.text_en
 
 
@@ -132,10 +134,15 @@ def test_unknown_firm_and_infeasible_result():
 
 
 def test_one_row_per_firm_with_both_languages():
-    table = explain_all(solved(caps()))
+    caps_result = solved(caps())
+    table = explain_all(caps_result)
     assert list(table.columns[:4]) == ["firm_id", "reason", "text_zh", "text_en"]
     assert len(table) == len(CAPS)
-    assert table["text_zh"].str.len().min() > 5 and table["text_en"].str.len().min() > 5
+    for firm_id, zh, en in zip(table["firm_id"], table["text_zh"], table["text_en"],
+                               strict=True):
+        one = explain_firm(caps_result, firm_id)
+        assert (zh, en) == (one.text_zh, one.text_en)  # the table says what a lookup says
+        assert CJK.search(zh) and not CJK.search(en), (zh, en)
 
 
 # -- agreement with the solution and the duals --------------------------------------------
@@ -178,8 +185,14 @@ def test_reasons_agree_with_the_solution_and_the_duals(sc, tiers):
                 assert weights[i] <= marginal[f"budget.{program}"] + 1e-6
         elif reason == Reason.SET_ASIDE:
             assert a[i, j] > 1  # it got money …
-            assert tiers or weights[i] < marginal[f"budget.{program}"]
-            if row == "objective":  # … because of the max-min level …
+            # … below what the ≤ rows it is in charge per yuan (its pool, the large-firm
+            # cap, its total cap): its own score does not pay for it
+            price = marginal[f"budget.{program}"] + marginal.get(
+                f"cap.total.{firms['firm_id'].iloc[i]}", 0.0)
+            if firms["size_class"].iloc[i] == "large":
+                price += marginal.get(f"large_cap.{program}", 0.0)
+            assert tiers or weights[i] < price + 1e-6
+            if row.startswith("objective."):  # … because of the max-min level …
                 assert policy.objective != "impact"
             else:  # … or a binding floor it belongs to
                 assert marginal[row] < 0

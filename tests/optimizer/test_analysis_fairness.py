@@ -13,8 +13,9 @@ from optimizer.analysis.fairness import fairness_rules, without_fairness
 from optimizer.policy import Policy
 from optimizer.result import Result
 from optimizer.scenario import Scenario
-from tests.factory import firm, scenario
-from tests.optimizer.test_analysis_baselines import FIRMS, POLICY, hand
+from tests.factory import HAND_FIRMS as FIRMS
+from tests.factory import HAND_POLICY as POLICY
+from tests.factory import firm, hand, scenario
 from tests.strategies import scenarios
 
 M = 1e6

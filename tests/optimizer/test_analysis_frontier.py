@@ -17,7 +17,7 @@ from optimizer.highs_bulk import BulkHiGHS
 from optimizer.policy import Objective
 from optimizer.scenario import Scenario
 from optimizer.solve import Resolver
-from tests.optimizer.test_analysis_baselines import hand
+from tests.factory import hand
 from tests.strategies import scenarios
 
 M = 1e6

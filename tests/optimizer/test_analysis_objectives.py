@@ -7,8 +7,7 @@ from hypothesis import HealthCheck, given, settings
 
 from optimizer import Policy, PolicyError, Result, check_allocation, solve
 from optimizer.scenario import Scenario
-from tests.factory import firm, scenario, solved
-from tests.optimizer.test_analysis_baselines import hand
+from tests.factory import firm, hand, scenario, solved
 from tests.strategies import scenarios
 
 M = 1e6

@@ -12,8 +12,7 @@ from optimizer.model import SCALE, AllocationModel
 from optimizer.rules import make_context, rules_for
 from optimizer.scenario import Scenario
 from optimizer.solve import TIE_BREAK, tie_broken_scores
-from tests.factory import firm, scenario
-from tests.optimizer.test_analysis_baselines import hand
+from tests.factory import firm, hand, scenario
 from tests.strategies import scenarios
 
 M = 1e6

@@ -118,7 +118,9 @@ def test_maxmin_equalises_class_coverage():
     assert result.level == pytest.approx(0.625, abs=1e-6)
     assert result.min_class_coverage == pytest.approx(0.625, abs=1e-6)
     assert result.amounts[:, 1] == pytest.approx([3.75 * M, 6.25 * M], abs=1)
-    assert sc.policy.objective is Objective.MAXMIN
+    # plain impact would fill A (score 3) first: 6M, and B the 4M left
+    impact = solve(sc.with_policy(sc.policy.with_values(objective=Objective.IMPACT)))
+    assert impact.amounts[:, 1] == pytest.approx([6 * M, 4 * M], abs=1)
 
 
 def test_same_input_same_allocation_ties_go_to_earlier_firm():

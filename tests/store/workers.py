@@ -9,8 +9,10 @@ from optimizer import Scenario
 
 
 def save_after_barrier(url: str, name: str, scenario: Scenario, barrier: Any, queue: Any) -> None:
-    """Wait for every process, then save one version; report its number and digest."""
-    store = open_store(url)
+    """Wait for every process, then open the store and save one version; report the version.
+
+    Opening races too: the first process to get there creates the schema.
+    """
     barrier.wait(timeout=60)
-    ref = store.save_version(name, scenario)
+    ref = open_store(url).save_version(name, scenario)
     queue.put((ref.version, ref.digest))
