@@ -33,7 +33,7 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_data(store_url: str) -> 
 
     store = open_store(store_url)
     try:
-        assert store.schema_version == schema.CURRENT == 3
+        assert store.schema_version == schema.CURRENT == 4
         [info] = store.versions("旧方案")
         assert (info.version, info.user, info.note, info.n_firms) == (1, "old-user", "", 25)
         assert info.saved_at == datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
