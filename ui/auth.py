@@ -19,6 +19,7 @@ checks the role again in the store layer.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -113,7 +114,7 @@ def _sign_in_page() -> None:
     lang = signin_lang()
     names = {"zh": "中文", "en": "English"}
     st.segmented_control(text("auth.ui.language", lang), ["zh", "en"], key=LANG_KEY,
-                         format_func=names.get, default="zh", required=True)
+                         format_func=lambda code: names[code], default="zh", required=True)
     lang = signin_lang()
     st.title(text("auth.ui.title", lang))
     with st.form("signin", clear_on_submit=True):
@@ -214,7 +215,7 @@ def sign_out() -> None:
         st.logout()
 
 
-def guarded[**P](action: Action) -> Any:
+def guarded[**P, R](action: Action) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
     """Decorate a widget callback: it runs only when the actor's role allows ``action``.
 
     A refusal (here, or from the store layer below) is not raised into
@@ -223,13 +224,12 @@ def guarded[**P](action: Action) -> Any:
     is only a courtesy.
     """
     import functools
-    from collections.abc import Callable
 
     from inputs.store.access import Forbidden, require
 
-    def wrap(fn: Callable[P, Any]) -> Callable[P, Any]:
+    def wrap(fn: Callable[P, R]) -> Callable[P, R | None]:
         @functools.wraps(fn)
-        def run(*args: P.args, **kwargs: P.kwargs) -> Any:
+        def run(*args: P.args, **kwargs: P.kwargs) -> R | None:
             from ui.i18n import lang
 
             try:

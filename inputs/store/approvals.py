@@ -133,7 +133,9 @@ def submit(store: Store, by: Actor, name: str, version: int, result: Result,
             result_digest=digest, result_data=payload, figures=_dumps(figures(result)),
             note=note, submitted_by=by.name, submitted_at=store._time(now),
             status=str(DecisionStatus.SUBMITTED)))
-        decision_id = int(new.inserted_primary_key[0])
+        key = new.inserted_primary_key
+        assert key is not None
+        decision_id = int(key[0])
         entry = audit.append(store, conn, by, Action.SUBMIT, f"decision:{decision_id}",
                              {"scenario": name, "version": version,
                               "scenario_digest": row.digest, "result_digest": digest,

@@ -82,7 +82,7 @@ def _user(r: sa.Row[tuple[object, ...]]) -> User:
     from inputs.store.db import _utc
 
     return User(str(r.name), Role(str(r.role)), r.password_hash is not None,
-                _utc(r.created_at), _utc(r.changed_at))  # type: ignore[arg-type]
+                _utc(r.created_at), _utc(r.changed_at))
 
 
 def list_users(store: Store) -> list[User]:

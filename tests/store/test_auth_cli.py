@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from inputs.store import Store, open_store, schema
-from inputs.store import audit, backup, users
+from inputs.store import Store, audit, backup, open_store, schema, users
 from inputs.store.service import Service, command_line_actor
 from optimizer import Scenario, solve
 from ui.cli import main

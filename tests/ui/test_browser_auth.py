@@ -401,7 +401,7 @@ class FakeProvider:
         }).encode()
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            def do_GET(self) -> None:
                 body = document if self.path.startswith("/.well-known/") else b"authorize"
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

@@ -21,7 +21,7 @@ import json
 import sys
 from typing import Any
 
-from inputs.store.access import Actor
+from inputs.store.access import Actor, parse_role
 from inputs.store.errors import StoreError
 from optimizer.catalog import as_lang, text
 from ui.commands.common import EXIT_OK
@@ -92,7 +92,7 @@ def read_password() -> str:
 def run_add(args: argparse.Namespace) -> int:
     from inputs.store import users
 
-    users.parse_role(args.role)  # a wrong role is said before a password is asked for
+    parse_role(args.role)  # a wrong role is said before a password is asked for
     password = None if args.no_password else read_password()
     user = users.add_user(_store(), admin(), args.name, args.role, password)
     lang = as_lang(args.lang)
@@ -137,7 +137,7 @@ def run_role(args: argparse.Namespace) -> int:
     users.set_role(_store(), admin(), args.name, args.role)
     lang = as_lang(args.lang)
     print(text("users.role_changed", lang, name=args.name,
-               role=text(f"auth.role.{users.parse_role(args.role)}", lang)))
+               role=text(f"auth.role.{parse_role(args.role)}", lang)))
     return EXIT_OK
 
 
