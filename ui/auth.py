@@ -177,7 +177,7 @@ def _oidc_actor() -> Actor | None:
     from ui import drafts
 
     store = drafts.store()
-    claims = {k: st.user.get(k) for k in st.user.to_dict()}
+    claims: dict[str, Any] = dict(st.user.to_dict())
     name = str(claims.get("email") or claims.get("preferred_username") or claims.get("name")
                or claims.get("sub") or "")
     role = role_from_claims(claims, os.environ.get(ROLE_CLAIM_ENV, "roles"))

@@ -138,6 +138,12 @@ def autosave(session: Session) -> bool:
     """Queue the draft for writing when the session changed since it was last queued."""
     if SS.get(SAVED_KEY) == session.revision or not session.draft_id:
         return False
+    from inputs.store.access import Action
+    from ui import auth
+
+    signed_in = auth.current()
+    if signed_in is not None and not signed_in.may(Action.SAVE):
+        return False  # a viewer's tab never writes a draft (nor overwrites a shared one)
     writer().put(session.draft_id, model.snapshot(session))
     SS[SAVED_KEY] = session.revision
     return True

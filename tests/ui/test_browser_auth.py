@@ -1,6 +1,7 @@
 """Sign-in, roles and approval in real Chromium, against ``voucher-opt ui --address 0.0.0.0``.
 
-The app is served by the real command on every address of this machine and
+The app is served by the real command on every address of this machine (its
+store a SQLite file, then a PostgreSQL database) and
 browsed at ``http://127.0.0.2:PORT`` (not the loopback address it would treat
 as one person's; the traffic stays on this machine). The store is a fresh
 SQLite file with three users. The tests run in order: nothing shows before
@@ -21,6 +22,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from inputs.store import audit, open_store, users
 from inputs.store.access import Role
 from inputs.store.approvals import DecisionStatus, decisions
 from inputs.store.service import command_line_actor
+from tests.store.pg import temporary_postgres
 from tests.ui.test_browser import ARGS, CHROMIUM, ROOT, _free_port, _require_browser
 
 pytestmark = pytest.mark.browser
@@ -40,11 +43,11 @@ ROLES = {"vera": Role.VIEWER, "ana": Role.ANALYST, "abe": Role.APPROVER}
 
 
 class Served:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, db: str | None = None) -> None:
         self.folder = folder
         self.port = _free_port()
         self.url = f"http://127.0.0.2:{self.port}"
-        self.db = f"sqlite:///{folder / 'store.db'}"
+        self.db = db or f"sqlite:///{folder / 'store.db'}"
         self.log = folder / "serve.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.shots = Path(os.environ.get("SCREENSHOT_DIR") or folder / "shots")
@@ -91,19 +94,23 @@ class Served:
         self.process = None
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def served(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The app on a fresh store (a SQLite file, or a database of a suite-started PostgreSQL)."""
     _require_browser()
-    server = Served(tmp_path_factory.mktemp("auth"))
-    store = open_store(server.db)
-    for name, password in PASSWORDS.items():
-        users.add_user(store, command_line_actor(), name, ROLES[name], password)
-    server.start()
-    try:
+    with ExitStack() as stack:
+        db = None
+        if request.param == "postgresql":
+            db = stack.enter_context(temporary_postgres()).new_database()
+        server = Served(tmp_path_factory.mktemp(f"auth-{request.param}"), db)
+        store = open_store(server.db)
+        stack.callback(store.close)
+        for name, password in PASSWORDS.items():
+            users.add_user(store, command_line_actor(), name, ROLES[name], password)
+        server.start()
+        stack.callback(server.stop)
         yield server
-    finally:
-        server.stop()
-        store.close()
 
 
 @pytest.fixture(scope="module")
