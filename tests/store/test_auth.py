@@ -14,6 +14,7 @@ from inputs.store.approvals import DecisionStatus
 from inputs.store.service import Service
 from optimizer import Scenario, solve
 from tests.factory import firm, scenario
+from tests.store.conftest import drop_guards
 
 ADMIN = Actor("root", Role.APPROVER, via="cli", admin=True)
 PASSWORD = "correct horse battery"
@@ -234,9 +235,4 @@ def test_a_deleted_or_rehashed_row_is_found(store: Store, people: dict[str, Serv
 
 
 def _drop_audit_guard(store: Store) -> None:
-    with store.engine.begin() as conn:
-        if store.sqlite:
-            conn.execute(sa.text("DROP TRIGGER guard_audit_update"))
-            conn.execute(sa.text("DROP TRIGGER guard_audit_delete"))
-        else:
-            conn.execute(sa.text("DROP TRIGGER guard_audit ON audit_log"))
+    drop_guards(store, "audit_log")
