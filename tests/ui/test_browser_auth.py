@@ -270,6 +270,12 @@ def test_a_viewer_reads_but_cannot_solve_even_by_a_forged_click(browser: Any,
     expect(page.get_by_text("用户 vera 的角色是查看者，无权求解")).to_be_visible(timeout=WAIT)
     assert "2,887 家申报企业" in page.inner_text("body")  # the firm list was not replaced
     page.screenshot(path=str(served.shots / "auth-02-viewer-refused.png"))
+    # a viewer may download (export) the scenario, and the export is audited
+    with page.expect_download(timeout=WAIT):
+        page.get_by_role("button", name="下载当前方案").click()
+    settle(page)
+    exported = audit.entries(store, action="export", actor="vera")
+    assert [e.details["kind"] for e in exported] == ["scenario"]
     # saving in the library: the button is disabled, a forged click changes nothing
     nav(page, "方案库")
     expect(page.get_by_role("button", name="保存新版本")).to_be_disabled(timeout=WAIT)
