@@ -7,9 +7,14 @@ the two directions cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from inputs.errors import InputError, column_letter
 from inputs.scenario_sheets import COLUMN_LABELS
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, PROGRAM_ZH, SIZE_CLASS_ZH, request_column
 
@@ -46,12 +51,99 @@ YES_NO_LABELS: dict[str, bool] = {
 }  # fmt: skip
 
 
+#: A unit suffix of a header: ``（元）``, ``(yuan)``, ``（万元）`` (ASCII brackets after NFKC).
+_UNIT = re.compile(r"\s*\(\s*(元|yuan|rmb|cny|¥|万元|10k_?yuan)\s*\)$", re.IGNORECASE)
+_WAN_UNITS = {"万元", "10k_yuan", "10kyuan"}
+
+
 def normalise_header(value: Any) -> str:
-    """Header text as compared: stripped, lower-case, spaces and hyphens as ``_``."""
+    """Header text as compared: NFKC, stripped, lower-case, spaces and hyphens as ``_``,
+    without a unit suffix such as ``（元）`` (see :func:`header_unit`)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = str(value).strip().lower()
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    text = _UNIT.sub("", text)
     return "_".join(text.replace("-", " ").split())
+
+
+def header_unit(value: Any) -> str | None:
+    """The unit suffix of a header (``"元"``, ``"万元"``, ...), or None.
+
+    >>> header_unit("模型券申请额（万元）"), header_unit("score")
+    ('万元', None)
+    """
+    if not isinstance(value, str):
+        return None
+    match = _UNIT.search(unicodedata.normalize("NFKC", value).strip().lower())
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """Where each canonical firms column is (0-based), the headers as found, and the
+    request columns whose amounts are in 万元 (multiplied by 10,000 when read)."""
+
+    positions: dict[str, int]
+    found: dict[str, str]
+    wan: frozenset[str]
+
+
+def closest_header(column: str, found: Sequence[str]) -> str:
+    """The header among ``found`` closest to ``column`` (English or Chinese name), or "-"."""
+    wanted = [normalise_header(column), normalise_header(zh_name(column) or column)]
+    normal = {normalise_header(h): h for h in found if str(h).strip()}
+    best: tuple[float, str] = (0.0, "-")
+    for name in wanted:
+        for match in difflib.get_close_matches(name, list(normal), n=1, cutoff=0.5):
+            ratio = difflib.SequenceMatcher(None, name, match).ratio()
+            best = max(best, (ratio, normal[match]))
+    return best[1]
+
+
+def map_header(header: list[Any], programs: Sequence[str], *, file: str | None,
+               sheet: str) -> HeaderMap:
+    """Map a firms header row to canonical columns.
+
+    Raises
+    ------
+    InputError
+        ``input.header.twice`` for a column given twice, ``input.header.missing``
+        (naming the headers found and the closest) for a required column missing.
+    """
+    aliases = firm_header_aliases(programs)
+    positions: dict[str, int] = {}
+    found: dict[str, str] = {}
+    wan: set[str] = set()
+    for j, cell in enumerate(header):
+        column = aliases.get(normalise_header(cell))
+        if column is None:
+            continue  # unknown extra columns are allowed and ignored
+        if column in positions:
+            raise InputError("input.header.twice", file=file, sheet=sheet, row=1, column=column,
+                             cell=f"{column_letter(j)}1", first=column_letter(positions[column]),
+                             name=both_names(column))
+        positions[column] = j
+        found[column] = str(cell).strip()
+        if header_unit(cell) in _WAN_UNITS:
+            if not column.endswith("_request"):
+                raise InputError("input.header.wan_not_money", file=file, sheet=sheet, row=1,
+                                 column=column, cell=f"{column_letter(j)}1", header=found[column])
+            wan.add(column)
+    shown = [str(h).strip() for h in header if not _empty(h)]
+    required = [*(request_column(p) for p in programs), *REQUIRED_COLUMNS]
+    for column in required:
+        if column not in positions:
+            program = column.removesuffix("_request") if column.endswith("_request") else ""
+            raise InputError("input.header.missing_program" if program else "input.header.missing",
+                             file=file, sheet=sheet, row=1, column=column,
+                             wanted=both_names(column),
+                             program=program, found=", ".join(shown) or "-",
+                             closest=closest_header(column, shown))
+    return HeaderMap(positions, found, frozenset(wan))
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
 
 
 def firm_columns(programs: Iterable[str]) -> tuple[str, ...]:
@@ -91,10 +183,17 @@ def policy_header_aliases() -> dict[str, str]:
     return {normalise_header(a): k for k, names in POLICY_HEADERS.items() for a in names}
 
 
-def find_sheet(names: Iterable[str], canonical: str) -> str | None:
-    """The actual name of sheet ``canonical`` among ``names`` (aliases, any case)."""
+def find_sheet(names: Iterable[str], canonical: str, *, file: str | None = None) -> str | None:
+    """The actual name of sheet ``canonical`` among ``names`` (aliases, any case).
+
+    Raises
+    ------
+    InputError
+        ``input.sheet.ambiguous`` when two sheets could both be it (``firms`` and ``企业``).
+    """
     accepted = {normalise_header(a) for a in SHEET_ALIASES[canonical]}
-    for name in names:
-        if normalise_header(name) in accepted:
-            return name
-    return None
+    matches = [name for name in names if normalise_header(name) in accepted]
+    if len(matches) > 1:
+        raise InputError("input.sheet.ambiguous", file=file, sheet=canonical,
+                         first=repr(matches[0]), second=repr(matches[1]))
+    return matches[0] if matches else None

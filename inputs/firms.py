@@ -2,36 +2,47 @@
 
 :func:`parse_firms_sheet` takes the raw cells of a ``firms`` sheet (read with
 ``header=None``: the first row is the header) and returns the canonical,
-typed table that :class:`optimizer.scenario.Scenario` expects. Every check is
-a pandas mask over a whole column; the first bad cell in reading order (row,
-then column) becomes one :class:`~inputs.errors.InputError`.
+typed table that :class:`optimizer.scenario.Scenario` expects. Each column is
+read by one typed cell parser (:mod:`inputs.cells`; ids by :mod:`inputs.ids`);
+the first bad cell in reading order (row, then column) becomes one
+:class:`~inputs.errors.InputError`. A request column whose header says
+``（万元）`` is multiplied by 10,000 and a warning says so.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from inputs.cells import (
+    Cells,
+    Problem,
+    amount_cell,
+    column_cells,
+    date_cell,
+    kept_rows,
+    label_cell,
+    show,
+    text_cell,
+)
 from inputs.columns import (
     REQUIRED_COLUMNS,
     SIZE_CLASS_LABELS,
     SIZE_CLASSES_SHOWN,
     YES_NO_LABELS,
     both_names,
-    firm_header_aliases,
-    normalise_header,
+    closest_header,
+    map_header,
 )
-from inputs.errors import InputError, column_letter
+from inputs.errors import InputError, InputWarning, column_letter
+from inputs.guard import Unreadable
+from inputs.ids import firm_id, id_key
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, request_column
-
-_TEXT_KINDS = {"string", "mixed", "mixed-integer", "empty"}
-_NUMBER_NOISE = r"[,，\s¥￥]"  # thousands separators, spaces and currency signs
+from optimizer.units import WAN
 
 
 @dataclass(frozen=True)
@@ -40,7 +51,7 @@ class _Problem:
 
     position: int
     column: str
-    message: str
+    problem: Problem
 
 
 @dataclass(frozen=True)
@@ -53,17 +64,27 @@ class _Where:
     file: str | None
     sheet: str | None
 
-    def error(self, problem: _Problem) -> InputError:
-        row = int(self.rows[problem.position])
-        letter = self.letters.get(problem.column)
-        return InputError(
-            problem.message,
-            file=self.file,
-            sheet=self.sheet,
-            row=row,
-            column=problem.column,
-            cell=f"{letter}{row}" if letter else None,
-        )
+    def error(self, found: _Problem) -> InputError:
+        row = int(self.rows[found.position])
+        letter = self.letters.get(found.column)
+        return InputError(found.problem.code, file=self.file, sheet=self.sheet, row=row,
+                          column=found.column, cell=f"{letter}{row}" if letter else None,
+                          **found.problem.fields)
+
+
+class _BlankCell:
+    """Marks a blank cell while a column is read."""
+
+
+_Blank = _BlankCell()
+
+
+@dataclass(frozen=True)
+class ParsedFirms:
+    """The typed firms table and the warnings met while reading it."""
+
+    firms: pd.DataFrame
+    warnings: tuple[InputWarning, ...] = ()
 
 
 def parse_firms_sheet(
@@ -72,6 +93,7 @@ def parse_firms_sheet(
     *,
     file: str | None = None,
     sheet: str = "firms",
+    unreadable: Callable[[], Mapping[str, Unreadable]] | None = None,
 ) -> pd.DataFrame:
     """Parse the raw cells of a firms sheet into the canonical firms table.
 
@@ -84,6 +106,10 @@ def parse_firms_sheet(
         The policy's programs; each needs a ``{program}_request`` column.
     file, sheet
         Named in errors.
+    unreadable
+        Gives, by reference, the cells read as blank that hold a formula with
+        no saved value or an error value (see :class:`inputs.guard.WorkbookScan`);
+        called only when the sheet has blank cells.
 
     Returns
     -------
@@ -96,26 +122,47 @@ def parse_firms_sheet(
         For the first problem found: a missing or repeated column, no firm
         rows, or the first bad cell.
     """
+    return read_firms_sheet(raw, programs, file=file, sheet=sheet, unreadable=unreadable).firms
+
+
+def read_firms_sheet(
+    raw: pd.DataFrame,
+    programs: Sequence[str],
+    *,
+    file: str | None = None,
+    sheet: str = "firms",
+    unreadable: Callable[[], Mapping[str, Unreadable]] | None = None,
+) -> ParsedFirms:
+    """:func:`parse_firms_sheet`, with the warnings (a request column in 万元)."""
     if raw.shape[0] == 0 or raw.shape[1] == 0:
-        raise InputError("is empty (it needs a header row)", file=file, sheet=sheet)
-    positions = _map_header(raw.iloc[0].tolist(), programs, file, sheet)
-    body = raw.iloc[1:].reset_index(drop=True).infer_objects()
-    blank = pd.concat([_blank(body.iloc[:, j]) for j in range(body.shape[1])], axis=1)
-    filled = ~blank.all(axis=1).to_numpy()
+        raise InputError("input.sheet.empty", file=file, sheet=sheet)
+    header = map_header(raw.iloc[0].tolist(), programs, file=file, sheet=sheet)
+    body = raw.iloc[1:].reset_index(drop=True)
+    filled = np.zeros(len(body), dtype=bool)
+    prepared = [column_cells(body.iloc[:, j].tolist()) for j in range(body.shape[1])]
+    for _, blank, _ in prepared:
+        filled |= ~blank
+    some_blank = any(bool(blank[filled].any()) for _, blank, _ in prepared)
+    hidden = unreadable() if unreadable and some_blank else {}
+    if hidden:  # a row whose only cell is a formula with no value is still a row
+        for ref in hidden:
+            digits = "".join(ch for ch in ref if ch.isdigit())
+            if digits and 2 <= int(digits) <= len(body) + 1:
+                filled[int(digits) - 2] = True
     if not filled.any():
-        raise InputError("has no firm rows", file=file, sheet=sheet)
-    table = pd.DataFrame(
-        {column: body.iloc[filled, j].reset_index(drop=True) for column, j in positions.items()}
-    )
+        raise InputError("input.sheet.no_rows", file=file, sheet=sheet)
+    positions = header.positions
+    kept = np.flatnonzero(filled)
+    table = {column: kept_rows(prepared[j], kept) for column, j in positions.items()}
     rows = np.flatnonzero(filled) + 2  # header is row 1
-    where = _Where(
-        rows=rows,
-        letters={c: column_letter(j) for c, j in positions.items()},
-        order=positions,
-        file=file,
-        sheet=sheet,
-    )
-    return _validate(table, where, programs)
+    where = _Where(rows=rows, letters={c: column_letter(j) for c, j in positions.items()},
+                   order=positions, file=file, sheet=sheet)
+    firms = _validate(table, where, programs, hidden, header.wan)
+    warnings = tuple(
+        InputWarning("input.warn.wan_column", file=file, sheet=sheet, row=1, column=column,
+                     cell=f"{column_letter(positions[column])}1", header=header.found[column])
+        for column in header.wan)
+    return ParsedFirms(firms, warnings)
 
 
 def validate_firms(
@@ -140,7 +187,7 @@ def validate_firms(
     missing = _missing_columns(table, programs, sheet)
     if missing:
         raise missing[0]
-    return _validate(*_in_order(table, programs, file, sheet), programs)
+    return _validate(*_in_order(table, programs, file, sheet), programs, {}, frozenset())
 
 
 def firms_problems(
@@ -159,14 +206,16 @@ def firms_problems(
     if missing:
         return missing
     ordered, where = _in_order(table, programs, file, sheet)
-    _, problems = _check(ordered, programs, where)
+    _, problems = _check(ordered, programs, where, {}, frozenset())
     return [where.error(p) for p in problems]
 
 
 def _missing_columns(table: pd.DataFrame, programs: Sequence[str],
                      sheet: str | None) -> list[InputError]:
     required = (*REQUIRED_COLUMNS, *(request_column(p) for p in programs))
-    return [InputError(f"required column {both_names(c)} is missing", sheet=sheet)
+    found = [str(c) for c in table.columns]
+    return [InputError("input.header.missing", sheet=sheet, column=c, wanted=both_names(c),
+                       found=", ".join(found) or "-", closest=closest_header(c, found))
             for c in required if c not in table.columns]
 
 
@@ -177,180 +226,104 @@ def _in_order(table: pd.DataFrame, programs: Sequence[str], file: str | None,
     expected = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in programs)]
     order = {c: i for i, c in enumerate(c for c in expected if c in table.columns)}
     where = _Where(np.arange(len(table)) + 2, {}, order, file, sheet)
-    return table[list(order)].astype(object).infer_objects(), where
-
-
-# -- the header ---------------------------------------------------------------------
-
-
-def _map_header(
-    header: list[Any], programs: Sequence[str], file: str | None, sheet: str
-) -> dict[str, int]:
-    aliases = firm_header_aliases(programs)
-    positions: dict[str, int] = {}
-    for j, cell in enumerate(header):
-        column = aliases.get(normalise_header(cell))
-        if column is None:
-            continue  # unknown extra columns are allowed and ignored
-        if column in positions:
-            first = column_letter(positions[column])
-            raise InputError(
-                f"column {both_names(column)} is given twice (also in column {first})",
-                file=file, sheet=sheet, row=1, column=column, cell=f"{column_letter(j)}1",
-            )  # fmt: skip
-        positions[column] = j
-    for program in programs:
-        column = request_column(program)
-        if column not in positions:
-            raise InputError(
-                f"required column {both_names(column)} is missing "
-                f"(the policy has budget.{program})",
-                file=file, sheet=sheet, row=1, column=column,
-            )  # fmt: skip
-    for column in REQUIRED_COLUMNS:
-        if column not in positions:
-            raise InputError(
-                f"required column {both_names(column)} is missing",
-                file=file, sheet=sheet, row=1, column=column,
-            )  # fmt: skip
-    return positions
+    return table[list(order)].astype(object), where
 
 
 # -- cells --------------------------------------------------------------------------
 
 
-def _strings(s: pd.Series) -> pd.Series:
-    """Stripped text where the cell holds text, NaN elsewhere."""
-    if pd.api.types.is_string_dtype(s) and s.dtype != object:
-        return s.str.strip().astype(object)
-    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in _TEXT_KINDS:
-        return s.str.strip()
-    return pd.Series(np.nan, index=s.index, dtype=object)
-
-
-def _blank(s: pd.Series) -> pd.Series:
-    return s.isna() | _strings(s).eq("")
-
-
-def _is_bool(s: pd.Series) -> pd.Series:
-    if pd.api.types.is_bool_dtype(s):
-        return pd.Series(True, index=s.index)
-    if s.dtype != object:
-        return pd.Series(False, index=s.index)
-    return s.map(type).isin((bool, np.bool_))
-
-
-def _integral_text(numbers: pd.Series) -> pd.Series:
-    """Numbers as text, whole numbers without ``.0`` (Excel's 1001.0 → "1001")."""
-    values = numbers.astype(float)
-    whole = np.isfinite(values) & (values == np.floor(values)) & (values.abs() < 2**53)
-    text = values.astype(str).astype(object)
-    text[whole] = values[whole].astype(np.int64).astype(str)
-    return text.where(values.notna())
-
-
-def _as_text(s: pd.Series) -> pd.Series:
-    """Each cell as stripped text (NaN for empty cells)."""
-    if pd.api.types.is_bool_dtype(s):
-        return s.astype(str).astype(object)
-    if pd.api.types.is_numeric_dtype(s):
-        return _integral_text(s)
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return s.dt.strftime("%Y-%m-%d").astype(object)
-    text = _strings(s)
-    others = s.notna() & text.isna()
-    if others.any():
-        numeric = others & s.map(type).isin((int, float, np.int64, np.float64))
-        text[numeric] = _integral_text(s[numeric])
-        rest = others & ~numeric
-        text[rest] = s[rest].astype(str)
-    return text.where(text.ne(""))
-
-
-def _show(value: Any) -> str:
-    """A cell value as quoted in a message: numbers bare, text quoted."""
-    if isinstance(value, bool | np.bool_):
-        return repr(bool(value))
-    if isinstance(value, int | float | np.integer | np.floating):
-        number = float(value)
-        if math.isfinite(number) and number.is_integer() and abs(number) < 2**53:
-            return str(int(number))
-        return repr(number)
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        return repr(str(value))
-    return repr(str(value).strip())
-
-
-def _first(mask: pd.Series | np.ndarray) -> int | None:
-    hits = np.flatnonzero(np.asarray(mask, dtype=bool))
-    return int(hits[0]) if hits.size else None
-
-
 class _Column:
-    """Checks one column and remembers its first problem (in row order)."""
+    """Reads one column cell by cell (each distinct value once) and keeps its first problem."""
 
-    def __init__(self, table: pd.DataFrame, column: str, required: bool) -> None:
+    def __init__(self, table: Mapping[str, Any] | pd.DataFrame, column: str, required: bool,
+                 where: _Where, unreadable: Mapping[str, Unreadable]) -> None:
         self.column = column
-        self.raw: pd.Series = table[column]
-        self.blank = _blank(self.raw)
+        given = table[column]
+        cells: Cells = column_cells(given.tolist()) if isinstance(given, pd.Series) else given
+        self.values, self.blank, self.types = cells
         self.problem: _Problem | None = None
+        letter = where.letters.get(column)
+        if letter and unreadable and self.blank.any():
+            for position in np.flatnonzero(self.blank):
+                found = unreadable.get(f"{letter}{int(where.rows[position])}")
+                if found is not None:
+                    code = "input.cell.formula" if found.kind == "formula" else "input.cell.error"
+                    self.flag(int(position), Problem(code, {"got": found.detail}))
+                    break
         if required:
-            self.flag(self.blank, lambda _: "is blank; a value is required")
+            blank = np.flatnonzero(self.blank)
+            if blank.size:
+                self.flag(int(blank[0]), Problem("input.blank.required"))
 
-    def flag(self, mask: pd.Series | np.ndarray, message: Any) -> None:
-        """Record the first row of ``mask`` if it comes before the problem so far."""
-        position = _first(mask)
-        if position is None or (self.problem and self.problem.position <= position):
-            return
-        self.problem = _Problem(position, self.column, message(self.raw.iloc[position]))
+    def flag(self, position: int, problem: Problem) -> None:
+        """Record ``problem`` at ``position`` if it comes before the problem so far."""
+        if self.problem is None or position < self.problem.position:
+            self.problem = _Problem(position, self.column, problem)
 
-    def text(self) -> pd.Series:
-        return _as_text(self.raw)
+    def read(self, parse: Callable[[Any], Any], empty: Any) -> list[Any]:
+        """Each cell parsed (``empty`` when blank); the first failure is flagged.
 
-    def numbers(self, low: float, high: float = math.inf) -> pd.Series:
-        raw = self.raw
-        if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
-            values = raw.astype(float)
+        Each distinct value is parsed once; values are told apart by type too
+        (``True``, ``1`` and ``1.0`` are equal keys in a dict).
+        """
+        one_type = len(self.types) == 1
+        keys = self.values if one_type else [(type(v), v) for v in self.values]
+        try:
+            distinct = dict.fromkeys(keys)
+        except TypeError:  # an unhashable cell value: parse cell by cell
+            keys = list(range(len(keys)))
+            distinct = dict.fromkeys(keys)
+        for position, key in enumerate(keys):
+            if distinct[key] is None:
+                value = self.values[position]
+                distinct[key] = _Blank if self.blank[position] else parse(value)
+        out = [distinct[k] for k in keys]
+        bad = [i for i, v in enumerate(out) if v is _Blank or isinstance(v, Problem)]
+        for position in bad:
+            problem = out[position]
+            if isinstance(problem, Problem):
+                self.flag(position, problem)
+                break
+        for position in bad:
+            out[position] = empty
+        return out
+
+    def numbers(self, low: float, high: float = np.inf, scale: float = 1.0) -> np.ndarray:
+        if self.types <= {float, int}:
+            values = np.asarray(self.values, dtype=float)  # the fast path: a numeric column
+            bad = ~np.isfinite(values)
+            if bad.any():
+                position = int(np.flatnonzero(bad)[0])
+                self.flag(position, Problem("input.number.not_finite",
+                                            {"got": show(self.values[position])}))
         else:
-            text = _strings(raw)
-            cleaned = text.str.replace(_NUMBER_NOISE, "", regex=True)
-            from_text = pd.to_numeric(cleaned.where(cleaned.ne("")), errors="coerce")
-            others = raw.where(text.isna() & ~_is_bool(raw))
-            from_others = pd.to_numeric(others, errors="coerce")
-            values = from_text.where(text.notna(), from_others).astype(float)
-        present = ~self.blank
-        self.flag(present & values.isna(), lambda v: f"must be a number, got {_show(v)}")
-        infinite = present & values.notna() & ~np.isfinite(values.fillna(0))
-        self.flag(infinite, lambda v: f"must be a finite number, got {_show(v)}")
-        out_of_range = present & np.isfinite(values.fillna(0)) & ((values < low) | (values > high))
-        shown = f"between {low:g} and {high:g}" if high < math.inf else f"≥ {low:g}"
-        self.flag(out_of_range, lambda v: f"must be {shown}, got {_show(v)}")
+            values = np.asarray(self.read(amount_cell, np.nan), dtype=float)
+        values = values * scale
+        out_of_range = np.isfinite(values) & ((values < low) | (values > high))
+        if out_of_range.any():
+            position = int(np.flatnonzero(out_of_range)[0])
+            if high < np.inf:
+                problem = Problem("input.number.range", {"low": f"{low:g}", "high": f"{high:g}",
+                                                         "got": show(self.values[position])})
+            else:
+                problem = Problem("input.number.min",
+                                  {"low": f"{low:g}", "got": show(self.values[position])})
+            self.flag(position, problem)
         return values
 
-    def labels(self, mapping: Mapping[str, Any], allowed: str) -> pd.Series:
-        values = self.text().str.lower().map(mapping)
-        bad = ~self.blank & values.isna()
-        self.flag(bad, lambda v: f"must be one of {allowed}, got {_show(v)}")
-        return values
+    def texts(self) -> list[Any]:
+        return self.read(text_cell, None)
+
+    def labels(self, mapping: Mapping[str, Any], allowed: str) -> list[Any]:
+        return self.read(lambda v: label_cell(v, dict(mapping), allowed), None)
 
     def dates(self) -> pd.Series:
-        raw = self.raw
-        if pd.api.types.is_datetime64_any_dtype(raw):
-            values = pd.to_datetime(raw)
-        else:
-            text = _strings(raw)
-            iso = text.str.replace(r"[/.年月]", "-", regex=True).str.replace("日", "")
-            from_text = pd.to_datetime(iso, format="ISO8601", errors="coerce")
-            stamps = raw.where(text.isna() & raw.map(type).isin((dt.datetime, pd.Timestamp)))
-            from_stamps = pd.to_datetime(stamps, errors="coerce")
-            values = from_text.where(text.notna(), from_stamps)
-        bad = ~self.blank & values.isna()
-        self.flag(bad, lambda v: f"must be a date such as 2024-03-15, got {_show(v)}")
-        return values.astype("datetime64[ns]")
+        return pd.Series(self.read(date_cell, pd.NaT), dtype="datetime64[ns]")
 
 
-def _validate(table: pd.DataFrame, where: _Where, programs: Sequence[str]) -> pd.DataFrame:
-    out, problems = _check(table, programs, where)
+def _validate(table: Mapping[str, Any] | pd.DataFrame, where: _Where, programs: Sequence[str],
+              unreadable: Mapping[str, Unreadable], wan: frozenset[str]) -> pd.DataFrame:
+    out, problems = _check(table, programs, where, unreadable, wan)
     if problems:
         raise where.error(problems[0])
     firms = pd.DataFrame(out)
@@ -361,40 +334,54 @@ def _validate(table: pd.DataFrame, where: _Where, programs: Sequence[str]) -> pd
     return firms
 
 
-def _check(table: pd.DataFrame, programs: Sequence[str],
-           where: _Where) -> tuple[dict[str, pd.Series], list[_Problem]]:
+def _check(table: Mapping[str, Any] | pd.DataFrame, programs: Sequence[str], where: _Where,
+           unreadable: Mapping[str, Unreadable],
+           wan: frozenset[str]) -> tuple[dict[str, Any], list[_Problem]]:
     """The typed columns, and the first bad cell of each column in reading order."""
     required = {*REQUIRED_COLUMNS, *(request_column(p) for p in programs)}
-    checks = {c: _Column(table, c, c in required) for c in table.columns}
-    out: dict[str, pd.Series] = {}
+    checks = {str(c): _Column(table, str(c), str(c) in required, where, unreadable)
+              for c in table}
+    out: dict[str, Any] = {}
 
-    ids = checks["firm_id"].text()
-    repeated = ids.notna() & ids.duplicated(keep="first")
-    position = _first(repeated)
-    if position is not None:
-        earlier = _first(ids.eq(ids.iloc[position]))
-        row = int(where.rows[earlier]) if earlier is not None else None
-        checks["firm_id"].flag(repeated, lambda v: f"{_show(v)} is already used in row {row}")
+    ids = checks["firm_id"].read(firm_id, None)
+    _flag_repeated_ids(checks["firm_id"], ids, where)
     out["firm_id"] = ids
-    out["name"] = checks["name"].text().fillna("") if "name" in checks else _empty(table, "")
+    rows = len(where.rows)
+    out["name"] = ([t or "" for t in checks["name"].texts()] if "name" in checks
+                   else [""] * rows)
     out["size_class"] = checks["size_class"].labels(SIZE_CLASS_LABELS, SIZE_CLASSES_SHOWN)
-    out["district"] = checks["district"].text()
+    out["district"] = checks["district"].texts()
     out["score"] = checks["score"].numbers(0, 100)
     if "basic_research" in checks:
         flags = checks["basic_research"].labels(YES_NO_LABELS, "yes or no (是/否)")
-        out["basic_research"] = flags.where(flags.notna(), False).astype(bool)
+        out["basic_research"] = [bool(f) for f in flags]
     else:
-        out["basic_research"] = _empty(table, False)
+        out["basic_research"] = [False] * rows
     if APPLIED_ON in checks:
         out[APPLIED_ON] = checks[APPLIED_ON].dates()
     for program in programs:
         column = request_column(program)
-        out[column] = checks[column].numbers(0)
+        out[column] = checks[column].numbers(0, scale=WAN if column in wan else 1.0)
 
     problems = [c.problem for c in checks.values() if c.problem is not None]
     problems.sort(key=lambda p: (p.position, where.order.get(p.column, 0)))
     return out, problems
 
 
-def _empty(table: pd.DataFrame, value: Any) -> pd.Series:
-    return pd.Series([value] * len(table), index=table.index, dtype=object)
+def _flag_repeated_ids(check: _Column, ids: list[Any], where: _Where) -> None:
+    """Flag the first id whose key (see :func:`inputs.ids.id_key`) an earlier row holds."""
+    first: dict[str, int] = {}
+    for position, normal in enumerate(ids):
+        if normal is None:
+            continue
+        key = id_key(normal)
+        earlier = first.setdefault(key, position)
+        if earlier != position:
+            row = int(where.rows[earlier])
+            same = ids[earlier] == normal
+            code = "input.id.duplicate" if same else "input.id.same_key"
+            check.flag(position, Problem(code, {"got": show(check.values[position]),
+                                                "first": show(check.values[earlier]),
+                                                "first_row": str(row), "id_key": key}))
+            return
+

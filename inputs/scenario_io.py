@@ -11,20 +11,31 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from python_calamine import CalamineWorkbook, PasswordError
 
-from inputs.columns import find_sheet, normalise_header, policy_header_aliases
-from inputs.errors import InputError, column_letter
-from inputs.firms import parse_firms_sheet
-from inputs.policies import default_policy
+from inputs.columns import find_sheet
+from inputs.encodings import decode_text
+from inputs.errors import InputError, InputWarning
+from inputs.firms import read_firms_sheet
+from inputs.guard import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    WorkbookScan,
+    check_size,
+    guard_workbook,
+)
+from inputs.policies import default_policy, parse_policy_sheet
+from inputs.sanity import scenario_warnings
 from inputs.scenario_sheets import add_scenario_sheets
 from inputs.xlsx_stream import save
-from optimizer.policy import Policy, PolicyError
+from optimizer.policy import Policy
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, Scenario, request_column
 
 #: File types read as workbooks (through calamine) and as firms CSVs.
@@ -37,6 +48,19 @@ FIXED_TIME = datetime(2024, 1, 1)
 # -- parsing (pure) -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A scenario read from a file, and the warnings an officer should see with it.
+
+    ``warnings`` holds :class:`~inputs.errors.InputWarning`: amounts read in
+    万元, and pools or requests whose size suggests the wrong unit
+    (:func:`inputs.sanity.scenario_warnings`).
+    """
+
+    scenario: Scenario
+    warnings: tuple[InputWarning, ...] = ()
+
+
 def parse_scenario(
     sheets: Mapping[str, pd.DataFrame], source: str = "scenario", name: str | None = None
 ) -> Scenario:
@@ -46,7 +70,8 @@ def parse_scenario(
     ----------
     sheets
         Sheet name → cells read with ``header=None`` (the first row is the header).
-        Sheet names may be ``firms``/``企业`` and ``policy``/``政策``, in any case.
+        Sheet names may be ``firms``/``企业`` and ``policy``/``政策``, in any case;
+        two sheets that could both be one of them are an error.
     source
         The file name, used in errors.
     name
@@ -55,67 +80,44 @@ def parse_scenario(
     Raises
     ------
     InputError
-        For a missing sheet, a bad policy row or a bad firms cell (see
-        :func:`parse_policy_sheet` and :func:`inputs.firms.parse_firms_sheet`).
+        For a missing or ambiguous sheet, a bad policy row or a bad firms cell (see
+        :func:`inputs.policies.parse_policy_sheet` and :func:`inputs.firms.parse_firms_sheet`).
     """
-    located = {}
-    for canonical in ("policy", "firms"):
-        actual = find_sheet(sheets, canonical)
-        if actual is None:
-            raise InputError("is missing", file=source, sheet=canonical)
-        located[canonical] = sheets[actual]
-    policy = parse_policy_sheet(located["policy"], file=source)
-    firms = parse_firms_sheet(located["firms"], policy.programs, file=source)
-    return Scenario(firms, policy, name or Path(source).stem)
+    return parse_scenario_checked(sheets, source, name).scenario
 
 
-def parse_policy_sheet(raw: pd.DataFrame, *, file: str | None = None) -> Policy:
-    """Parse a ``policy`` sheet of ``key``/``value`` rows (a ``note`` column is ignored).
+def parse_scenario_checked(
+    sheets: Mapping[str, pd.DataFrame],
+    source: str = "scenario",
+    name: str | None = None,
+    scan: WorkbookScan | None = None,
+) -> Loaded:
+    """:func:`parse_scenario`, with the warnings; ``scan`` names formula and error cells."""
+    located = locate_sheets(list(sheets), source)
+    policy = parse_policy_sheet(sheets[located["policy"]], file=source)
+    firms_sheet = located["firms"]
+    parsed = read_firms_sheet(sheets[firms_sheet], policy.programs, file=source,
+                              unreadable=(lambda: scan.unreadable(firms_sheet)) if scan else None)
+    scenario = Scenario(parsed.firms, policy, name or Path(source).stem)
+    return Loaded(scenario, (*parsed.warnings, *scenario_warnings(scenario, file=source)))
+
+
+def locate_sheets(names: list[str], source: str) -> dict[str, str]:
+    """The actual names of the ``policy`` and ``firms`` sheets among ``names``.
 
     Raises
     ------
     InputError
-        With the row of the key at fault and the column ``value`` (or ``key``
-        for an unknown, repeated or misplaced key); a key that is missing
-        altogether is reported against the sheet.
+        ``input.sheet.missing`` (naming the sheets found) or ``input.sheet.ambiguous``.
     """
-    sheet = "policy"
-    aliases = policy_header_aliases()
-    header = raw.iloc[0].tolist() if raw.shape[0] else []
-    positions = {aliases[h]: j for j, h in enumerate(map(normalise_header, header)) if h in aliases}
-    if "key" not in positions or "value" not in positions:
-        raise InputError(
-            "needs a header row with the columns key (键) and value (值)",
-            file=file, sheet=sheet, row=1,
-        )  # fmt: skip
-    letters = {c: column_letter(positions[c]) for c in ("key", "value")}
-    items: list[tuple[str, Any]] = []
-    rows: list[int] = []
-    for i in range(1, raw.shape[0]):
-        key, value = (_cell(raw.iat[i, positions[c]]) for c in ("key", "value"))
-        if key == "" and value == "":
-            continue
-        if key == "":
-            raise InputError(
-                "is blank but the row has a value", file=file, sheet=sheet,
-                row=i + 1, column="key", cell=f"{letters['key']}{i + 1}",
-            )  # fmt: skip
-        items.append((str(key).strip(), value))
-        rows.append(i + 1)
-    try:
-        return Policy.from_items(items)
-    except PolicyError as err:
-        found = [row for (key, _), row in zip(items, rows, strict=True) if key == err.key]
-        if not found:
-            raise InputError(f"{err.key}: {err.message}", file=file, sheet=sheet) from None
-        repeated = err.message == "appears twice"
-        about_key = repeated or err.message.startswith("unknown") or "has no budget." in err.message
-        column = "key" if about_key else "value"
-        row = found[1] if repeated and len(found) > 1 else found[0]
-        raise InputError(
-            f"{err.key}: {err.message}", file=file, sheet=sheet,
-            row=row, column=column, cell=f"{letters[column]}{row}",
-        ) from None  # fmt: skip
+    located = {}
+    for canonical in ("policy", "firms"):
+        actual = find_sheet(names, canonical, file=source)
+        if actual is None:
+            raise InputError("input.sheet.missing", file=source, sheet=canonical,
+                             found=", ".join(names) or "-")
+        located[canonical] = actual
+    return located
 
 
 def parse_firms_csv_text(
@@ -128,6 +130,16 @@ def parse_firms_csv_text(
 
     Errors name the sheet ``firms``; rows are CSV records, the header being row 1.
     """
+    return parse_firms_csv_checked(text, source, name, policy).scenario
+
+
+def parse_firms_csv_checked(
+    text: str,
+    source: str = "firms.csv",
+    name: str | None = None,
+    policy: Policy | None = None,
+) -> Loaded:
+    """:func:`parse_firms_csv_text`, with the warnings."""
     first_line = text.split("\n", 1)[0]
     delimiter = next((d for d in (",", "\t", ";") if d in first_line), ",")
     try:
@@ -139,29 +151,30 @@ def parse_firms_csv_text(
             keep_default_na=False,
             skip_blank_lines=False,
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
         message = " ".join(str(err).split()) or "no data"
-        raise InputError(f"cannot read the CSV: {message}", file=source) from None
+        raise InputError("input.file.csv_unreadable", file=source, detail=message) from None
+    check_table_size(raw.shape, source, "firms")
     policy = policy or default_policy()
-    firms = parse_firms_sheet(raw, policy.programs, file=source)
-    return Scenario(firms, policy, name or Path(source).stem)
+    parsed = read_firms_sheet(raw, policy.programs, file=source)
+    scenario = Scenario(parsed.firms, policy, name or Path(source).stem)
+    return Loaded(scenario, (*parsed.warnings, *scenario_warnings(scenario, file=source)))
+
+
+def check_table_size(shape: tuple[int, int], source: str, sheet: str) -> None:
+    """Refuse a table of more than :data:`~inputs.guard.MAX_ROWS` rows,
+    :data:`~inputs.guard.MAX_COLUMNS` columns or :data:`~inputs.guard.MAX_CELLS` cells."""
+    rows, columns = shape
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise InputError("input.guard.table", file=source, sheet=sheet, rows=f"{rows:,}",
+                         columns=f"{columns:,}", limit_rows=f"{MAX_ROWS:,}",
+                         limit_columns=f"{MAX_COLUMNS}", limit_cells=f"{MAX_CELLS:,}")
 
 
 def decode_csv(data: bytes, source: str = "firms.csv") -> str:
-    """CSV bytes as text: UTF-8 (with or without BOM), else GB18030."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("is neither UTF-8 nor GB18030 text", file=source)
-
-
-def _cell(value: Any) -> Any:
-    """A policy cell: "" for empty, stripped text, numbers as they are."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return value.strip() if isinstance(value, str) else value
+    """CSV bytes as text (see :func:`inputs.encodings.decode_text`)."""
+    check_size(len(data), source)
+    return decode_text(data, source)
 
 
 # -- loading ------------------------------------------------------------------------
@@ -173,21 +186,56 @@ def read_scenario(data: bytes, filename: str) -> Scenario:
     Raises
     ------
     InputError
-        For an unsupported file type, an unreadable file, or invalid content.
+        For an unsupported file type, a file over a limit, an unreadable
+        file, or invalid content.
     """
+    return read_scenario_checked(data, filename).scenario
+
+
+def read_scenario_checked(data: bytes, filename: str) -> Loaded:
+    """:func:`read_scenario`, with the warnings the officer should see."""
     suffix = Path(filename).suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return parse_firms_csv_text(decode_csv(data, filename), filename)
+        return parse_firms_csv_checked(decode_csv(data, filename), filename)
     if suffix not in WORKBOOK_SUFFIXES:
         allowed = ", ".join((*WORKBOOK_SUFFIXES, *CSV_SUFFIXES))
-        raise InputError(f"unsupported file type {suffix or '(none)'!r} (use {allowed})",
-                         file=filename)  # fmt: skip
+        raise InputError("input.file.type", file=filename, suffix=repr(suffix or "(none)"),
+                         allowed=allowed)
+    scan = guard_workbook(data, filename)
+    sheets = read_sheets(data, filename)
+    return parse_scenario_checked(sheets, source=filename, scan=scan)
+
+
+def read_sheets(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
+    """The raw cells of the ``policy`` and ``firms`` sheets (guarded bytes only).
+
+    Other sheets are not read. Position ``(i, j)`` is cell row ``i + 1``, column ``j + 1``.
+    """
     try:
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(book.sheet_names)
+        located = locate_sheets(names, filename)
+        sheets = {}
+        for name in located.values():
+            sheet = book.get_sheet_by_name(name)
+            end = sheet.end  # checked before any Python object is made (.xls has no zip)
+            if end is not None:
+                check_table_size((end[0] + 1, end[1] + 1), filename, name)
+            rows = sheet.to_python(skip_empty_area=False)
+            frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+            check_table_size(frame.shape, filename, name)
+            sheets[name] = frame
+        return sheets
+    except InputError:
+        raise
+    except PasswordError:
+        raise InputError("input.file.encrypted", file=filename) from None
     except Exception as err:  # calamine raises its own types for corrupt files
         message = " ".join(str(err).split())[:200] or type(err).__name__
-        raise InputError(f"cannot read the workbook: {message}", file=filename) from None
-    return parse_scenario(sheets, source=filename)
+        if "password" in message.lower() or "encrypt" in message.lower():
+            raise InputError("input.file.encrypted", file=filename) from None
+        raise InputError("input.file.workbook_unreadable", file=filename,
+                         detail=message) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -202,18 +250,30 @@ def load_scenario(path: str | Path) -> Scenario:
         Naming the file when it is missing, unreadable, of the wrong type or invalid
         (a :class:`~inputs.store.StoreError` for an unknown store name or version).
     """
+    return load_scenario_checked(path).scenario
+
+
+def load_scenario_checked(path: str | Path) -> Loaded:
+    """:func:`load_scenario`, with the warnings the officer should see."""
     if str(path).startswith("store:"):
         from inputs.store import load_ref
 
-        return load_ref(path)
+        scenario = load_ref(path)
+        return Loaded(scenario, scenario_warnings(scenario))
     path = Path(path)
     try:
+        size = path.stat().st_size
+        check_size(size, path.name)
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"no such file ({path})", file=path.name) from None
+        raise InputError("input.file.missing", file=path.name, path=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("input.file.unreadable", file=path.name,
+                         detail=f"{path} is a folder") from None
     except OSError as err:
-        raise InputError(f"cannot read the file: {err.strerror or err}", file=path.name) from None
-    return read_scenario(data, path.name)
+        raise InputError("input.file.unreadable", file=path.name,
+                         detail=str(err.strerror or err)) from None
+    return read_scenario_checked(data, path.name)
 
 
 # -- writing ------------------------------------------------------------------------

@@ -5,6 +5,9 @@ prints the seconds to load the workbook, build the LP, solve it and read the
 allocation back, beside HiGHS on the same LP passed directly as sparse
 matrices through highspy (the floor no modelling layer can beat). Further
 sections time the analysis, the report and the app's re-solve, where present.
+The input guards section gives what the guard (zip directory, unpacked sizes,
+far-away cells) costs beside the whole load, and the time and peak memory of
+reading hostile files (a 3 MB zip bomb of 3 GB, a stray cell at XFD1048576).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import highspy
 import numpy as np
 
 from inputs import load_scenario, save_scenario
+from inputs.guard import guard_workbook
 from inputs.shenzhen import generate
 from optimizer import Scenario, solve
 from optimizer.model import HIGHS_OPTIONS, SCALE
@@ -206,6 +210,44 @@ def bench_app() -> None:
         print(f"  {line}")
 
 
+def bench_guard(sizes: tuple[int, ...]) -> None:
+    """The guard's cost beside the whole load (best of three each), and hostile files."""
+    print("\n## Input guards: seconds (best of 3)")
+    print(f"{'firms':>8} {'guard':>6} {'load':>6} {'share':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"guard-{n}.xlsx"
+            save_scenario(scaled(generate(n, seed=2024), n), path)
+            data = path.read_bytes()
+            guard = min(timed(lambda d=data: guard_workbook(d, "b.xlsx"))[0] for _ in range(3))
+            load = min(timed(lambda p=path: load_scenario(p))[0] for _ in range(3))
+            print(f"{n:>8,} {guard:6.3f} {load:6.3f} {guard / load:6.1%}")
+    hostile = (
+        "import resource, sys, time\n"
+        "from inputs import InputError, read_scenario, write_scenario\n"
+        "from inputs.shenzhen import generate\n"
+        "from tests.inputs.hostile import far_cell_workbook, zip_bomb\n"
+        "kind = sys.argv[1]\n"
+        "data = (zip_bomb(3 * 2**30, honest=kind == 'bomb') if kind.startswith('bomb') else\n"
+        "        far_cell_workbook(write_scenario(generate(30, seed=7)), 'XFD1048576'))\n"
+        "started = time.perf_counter()\n"
+        "try:\n"
+        "    read_scenario(data, 'hostile.xlsx')\n"
+        "    code = 'ACCEPTED'\n"
+        "except InputError as err:\n"
+        "    code = err.code\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(f'{len(data) / 2**20:.1f} MB, refused in {time.perf_counter() - started:.2f} s, '\n"
+        "      f'peak {peak:.0f} MiB (the process, with pandas loaded): {code}')\n"
+    )
+    labels = {"bomb": "zip bomb, honest directory", "bomb-lying": "zip bomb, lying directory",
+              "far": "cell at XFD1048576"}
+    for kind, label in labels.items():
+        done = subprocess.run([sys.executable, "-c", hostile, kind], capture_output=True,
+                              text=True, check=False)
+        print(f"  {label:<27}: {(done.stdout or done.stderr).strip()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
@@ -218,6 +260,7 @@ def main() -> None:
         return
     bench_engine(sizes, fair=False)
     bench_engine(sizes, fair=True)
+    bench_guard(sizes)
     if not args.engine_only:
         bench_analysis()
         bench_report()

@@ -34,20 +34,19 @@ class StoreError(InputError):
     """
 
     def __init__(self, code: str, **fields: Any) -> None:
-        self.code = code
-        self.fields = fields
-        super().__init__(text(code, "en", **fields))
+        # A store error has no place in a file: every field (even one called
+        # ``column``) is a value its sentence names, not a location.
+        super().__init__(code)
+        self.fields = dict(fields)  # values keep their types
+        self.args = (self.what("en"),)
+
+    def what(self, lang: Lang = "zh") -> str:
+        """What is wrong, in ``lang``."""
+        return text(self.code, lang, **self.fields)
 
     def text(self, lang: Lang = "zh") -> str:
         """The message in ``lang`` (Chinese by default)."""
-        return text(self.code, lang, **self.fields)
-
-    @property
-    def message_zh(self) -> str:
-        return self.text("zh")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "code": self.code, "fields": dict(self.fields)}
+        return self.render(lang)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.code, self.fields))

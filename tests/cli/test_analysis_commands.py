@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from inputs import save_scenario
+from inputs.builtin import FAIR_SCENARIO_PATH
 from optimizer.scenario import Scenario
 from tests.factory import firm, scenario
 from tests.optimizer.test_analysis_baselines import hand
@@ -148,19 +149,29 @@ def test_sweep_infeasible_points_are_reported_not_fatal(capsys, tmp_path):
     assert code == 0 and "infeasible" in out and "80%: District floor 80% needs" in out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--rule", "min_score.small", "--from", "0", "--to", "1", "--step", "0.5"], "cannot sweep"),
+@pytest.mark.parametrize("argv, message, message_zh", [
+    (["--rule", "min_score.small", "--from", "0", "--to", "1", "--step", "0.5"], "cannot sweep",
+     "不能扫描"),
     (["--rule", "startup_floor", "--from", "0", "--to", "1.5", "--step", "0.5"],
-     "between 0 and 1"),
-    (["--rule", "startup_floor", "--from", "0", "--to", "0.5", "--step", "0"], "--step"),
-    (["--rule", "startup_floor", "--from", "0.5", "--to", "0.1", "--step", "0.1"], "--to"),
+     "between 0 and 1", "应在 0 到 1 之间"),
+    (["--rule", "startup_floor", "--from", "0", "--to", "0.5", "--step", "0"], "--step",
+     "应大于 0"),
+    (["--rule", "startup_floor", "--from", "0.5", "--to", "0.1", "--step", "0.1"], "--to",
+     "不能小于"),
+    (["--rule", "startup_floor", "--from", "0", "--to", "inf", "--step", "0.1"],
+     "--to must be a finite number, got inf", "--to 应为有限的数字，实际为 inf"),
+    (["--rule", "startup_floor", "--from", "nan", "--to", "1", "--step", "0.1"],
+     "--from must be a finite number, got nan", "--from 应为有限的数字，实际为 nan"),
 ])
-def test_sweep_bad_rule_or_range_exits_2(capsys, tmp_path, argv, message):
+def test_sweep_bad_rule_or_range_exits_2(capsys, tmp_path, argv, message, message_zh):
     path = saved(tmp_path, "hand", hand())
-    code, out, err = run(capsys, "sweep", path, *argv, "--json")
+    code, out, err = run(capsys, "sweep", path, *argv, "--json", "--lang", "en")
     assert code == 2
-    assert message in err and "Traceback" not in err
+    assert err.startswith("error: ") and message in err and "Traceback" not in err
     assert json.loads(out)["status"] == "invalid_input"
+    code, out, err = run(capsys, "sweep", path, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("错误：") and message_zh in err and "Traceback" not in err
 
 
 def test_sweep_shows_progress_on_a_terminal(capsys, tmp_path, monkeypatch):
@@ -205,6 +216,17 @@ def test_explain_json_for_each_reason(capsys, tmp_path):
     assert json.loads(out)["reason"] == "pool_cutoff"
 
 
+def test_explain_json_names_every_route_with_its_cut_off(capsys):
+    # the case: an unfunded startup of the fairness what-if is told the pool's
+    # cut-off AND the startup set-aside's, which a funded startup (SZ2478, 73.3) reached
+    code, out, _ = run(capsys, "explain", str(FAIR_SCENARIO_PATH), "SZ2434", "--json")
+    assert code == 0
+    routes = {r["route"]: r for r in json.loads(out)["routes"]}
+    assert routes["general.training"]["cut_off"] == pytest.approx(88.2, abs=0.05)
+    assert routes["startup_floor.training"]["cut_off"] == pytest.approx(73.3, abs=0.05)
+    assert [name for name, r in routes.items() if r["closest"]] == ["startup_floor.training"]
+
+
 def test_explain_text_in_both_languages(capsys, tmp_path):
     path = saved(tmp_path, "hand", hand())
     code, out, _ = run(capsys, "explain", path, "D")
@@ -222,9 +244,11 @@ def test_explain_on_the_default_scenario(capsys):
 
 def test_explain_unknown_firm_exits_2(capsys, tmp_path):
     path = saved(tmp_path, "hand", hand())
-    code, out, err = run(capsys, "explain", path, "ZZ", "--json")
+    code, out, err = run(capsys, "explain", path, "ZZ", "--json", "--lang", "en")
     assert code == 2 and "no firm with id 'ZZ'" in err
     assert json.loads(out)["status"] == "invalid_input"
+    code, out, err = run(capsys, "explain", path, "ZZ")
+    assert (code, err) == (2, "错误：hand 中没有编号为 'ZZ' 的企业\n")
 
 
 def test_explain_infeasible_exits_3(capsys, tmp_path):

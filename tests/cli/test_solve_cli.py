@@ -64,11 +64,15 @@ def broken(tmp_path: Path, row: int, column: str, value: object) -> Path:
 
 def test_invalid_input_exits_2_with_one_located_message(capsys, tmp_path):
     path = broken(tmp_path, 18, "training_request", -5000)
-    code, out, err = run(capsys, "solve", str(path))
+    code, out, err = run(capsys, "solve", str(path), "--lang", "en")
     assert code == 2
     assert out == ""
     assert err.strip().splitlines() == [
         "error: bad.xlsx: firms!I18 training_request: must be ≥ 0, got -5000"]  # 9th column
+    code, out, err = run(capsys, "solve", str(path))  # Chinese by default
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines() == [
+        "错误：bad.xlsx：firms!I18 训力券申请额：应 ≥ 0，实际为 -5000"]
 
 
 def test_invalid_input_with_json_still_prints_json(capsys, tmp_path):
@@ -108,6 +112,8 @@ def test_template_writes_a_blank_scenario(capsys, tmp_path):
     assert code == 0
     assert openpyxl.load_workbook(path).sheetnames[:2] == ["firms", "policy"]
     code, _, err = run(capsys, "solve", str(path))
+    assert code == 2 and "没有企业数据行" in err
+    code, _, err = run(capsys, "solve", str(path), "--lang", "en")
     assert code == 2 and "no firm rows" in err
 
 

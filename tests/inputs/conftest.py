@@ -54,7 +54,7 @@ def load_error(path: Path) -> InputError:
     """The InputError that loading ``path`` raises (fails the test if none).
 
     Every failure mode must also read in Chinese, the officers' language: the
-    message must have a translation in ``inputs.errors.MESSAGES_ZH``.
+    error's code renders in both languages from the catalog.
     """
     with pytest.raises(InputError) as caught:
         load_scenario(path)

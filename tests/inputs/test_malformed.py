@@ -34,13 +34,20 @@ def test_missing_sheet(broken: Broken, sheet: str) -> None:
         None,
         None,
     )
-    assert str(err) == f"bad.xlsx: sheet '{sheet}' is missing"
+    other = "firms" if sheet == "policy" else "policy"
+    assert str(err) == f"bad.xlsx: sheet '{sheet}' is missing (sheets found: {other})"
+    assert err.render("zh") == f"bad.xlsx：工作表“{sheet}”缺失（找到的工作表：{other}）"
 
 
 def test_missing_required_column_is_named_in_both_languages(broken: Broken) -> None:
     err = load_error(broken(set_cells(E1="points")))
     assert (err.sheet, err.row, err.column, err.cell) == ("firms", 1, "score", None)
-    assert str(err) == "bad.xlsx: firms row 1 score: required column score (评审得分) is missing"
+    assert str(err) == (
+        "bad.xlsx: firms row 1 score: required column score (评审得分) is missing; headers found: "
+        "firm_id, name, size_class, district, points, basic_research, applied_on, model_request, "
+        "training_request; closest: -")
+    assert err.render("zh").startswith(
+        "bad.xlsx：firms 第 1 行 评审得分：缺少必需的列 score (评审得分)；")
 
 
 def test_column_given_twice(broken: Broken) -> None:
@@ -68,9 +75,9 @@ def test_request_column_missing_for_a_program_with_a_budget(broken: Broken) -> N
 
     err = load_error(broken(add_corpus))
     assert (err.sheet, err.row, err.column, err.cell) == ("firms", 1, "corpus_request", None)
-    assert err.message == (
-        "required column corpus_request (语料券申请额) is missing (the policy has budget.corpus)"
-    )
+    assert err.message.startswith(
+        "required column corpus_request (语料券申请额) is missing (the policy has budget.corpus); "
+        "headers found: firm_id, name,")
 
 
 # -- firm cells ---------------------------------------------------------------------
@@ -199,7 +206,7 @@ def test_policy_repeated_key_points_at_the_second_row(broken: Broken) -> None:
         wb["policy"].append(["objective", "maxmin"])
 
     err = load_error(broken(edit))
-    assert (err.column, err.message) == ("key", "objective: appears twice")
+    assert (err.column, err.message) == ("key", "objective: appears twice (also in row 13)")
     workbook_rows = err.row
     assert err.cell == f"A{workbook_rows}" and workbook_rows > 2
 
@@ -213,7 +220,8 @@ def test_policy_missing_required_key_names_the_sheet(broken: Broken) -> None:
 def test_policy_sheet_without_key_value_header(broken: Broken) -> None:
     err = load_error(broken(lambda wb: wb["policy"].cell(1, 1, "参数名")))
     assert (err.sheet, err.row, err.column, err.cell) == ("policy", 1, None, None)
-    assert err.message == "needs a header row with the columns key (键) and value (值)"
+    assert err.message == "needs a header row with the columns key and value"
+    assert err.message_zh == "需要包含 key（键）和 value（值）两列的表头行"
 
 
 def test_policy_chinese_headers_are_accepted(broken: Broken, small) -> None:
@@ -253,6 +261,10 @@ def test_error_is_one_line_and_json_ready(broken: Broken) -> None:
     err = load_error(broken(set_cells(I18=-5000)))
     assert "\n" not in str(err)
     assert err.to_dict() == {
+        "code": "input.number.min",
+        "fields": {"low": "0", "got": "-5000"},
+        "key": None,
+        "text_zh": "bad.xlsx：firms!I18 训力券申请额：应 ≥ 0，实际为 -5000",
         "file": "bad.xlsx",
         "sheet": "firms",
         "row": 18,

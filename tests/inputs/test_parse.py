@@ -132,9 +132,8 @@ def _raw_firms(n: int) -> pd.DataFrame:
     return pd.concat([pd.DataFrame([ENGLISH]), body.astype(object)], ignore_index=True)
 
 
-def test_parsing_100000_rows() -> None:
-    """How fast is `make bench`'s figure (load, 100,000 firms); here only what is read."""
+def test_parsing_100000_mixed_rows() -> None:
     raw = _raw_firms(100_000)
-    scenario = parse_scenario({"firms": raw, "policy": POLICY})
+    scenario = parse_scenario({"firms": raw, "policy": POLICY})  # its speed: make bench
     assert len(scenario.firms) == 100_000
     assert scenario.firms["training_request"].iloc[0] == float(raw.iat[1, 6].replace(",", ""))

@@ -20,8 +20,18 @@ from inputs.store.resolve import source_sha256
 from optimizer import Result, Scenario, Status, solve
 from optimizer.analysis import Metrics, compare_baselines, measure, price_of_fairness
 from optimizer.analysis.baselines import BASELINE_ZH, Baseline
+from optimizer.catalog import text
 from optimizer.money import share
-from ui.commands.common import EXIT_ERROR, EXIT_INFEASIBLE, EXIT_OK, print_json, scenario_from
+from ui.commands.common import (
+    EXIT_ERROR,
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    add_lang,
+    check_out,
+    print_json,
+    scenario_from,
+    write_out,
+)
 from ui.commands.solve import STATUS_ZH
 
 
@@ -31,28 +41,29 @@ def add_parser(sub: Any) -> None:
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO",
                    help="scenario workbooks (default: Shenzhen 2024 and its fairness what-if)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the output")
+    add_lang(p)
     p.add_argument("--out", help="write the Excel report (first scenario, others compared)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    out = check_out(args.out)
     paths = [Path(p) for p in args.scenarios] or [DEFAULT_SCENARIO_PATH, FAIR_SCENARIO_PATH]
-    scenarios = [scenario_from(str(p)) for p in paths]
+    scenarios = [scenario_from(str(p), args.lang) for p in paths]
     results = [solve(sc) for sc in scenarios]
     payload = compare_json(scenarios, results)
-    if args.out:
+    if out:
         from ui.report import build_report
 
         digest = source_sha256(paths[0])
-        Path(args.out).write_bytes(build_report(results[0], lang=args.lang,
-                                                source_sha256=digest, compared=results[1:]))
+        write_out(out, build_report(results[0], lang=args.lang, source_sha256=digest,
+                                    compared=results[1:]))
     if args.json:
         print_json(payload)
     else:
         print(table(payload, args.lang))
-        if args.out:
-            print(("报告已写入 " if args.lang == "zh" else "report written to ") + args.out)
+        if out:
+            print(text("cli.report_written", args.lang, path=args.out))
     statuses = {r.status for r in results}
     if statuses <= {Status.OPTIMAL}:
         return EXIT_OK
@@ -130,8 +141,8 @@ def table(payload: dict[str, Any], lang: str) -> str:
     if len(payload["scenarios"]) > 1:
         lines.append(("（基线为" if zh else "(baselines of ") + first + ("）" if zh else ")"))
     for s in payload["scenarios"]:
-        for text in s["diagnosis_zh" if zh else "diagnosis"]:
-            lines.append(f"{s['name']}: {text}")
+        for reason in s["diagnosis_zh" if zh else "diagnosis"]:
+            lines.append(f"{s['name']}: {reason}")
         for p in s["price_of_fairness"]:
             lines.append(f"{s['name']}: {p['text_zh' if zh else 'text_en']}")
     return "\n".join(lines)

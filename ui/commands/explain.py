@@ -14,9 +14,17 @@ from typing import Any
 
 from optimizer import solve
 from optimizer.analysis import Explanation, explain_firm
+from optimizer.catalog import text
 from optimizer.money import yuan
 from optimizer.rules import program_label
-from ui.commands.common import EXIT_INPUT, EXIT_OK, exit_code, print_json, scenario_from
+from ui.commands.common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    add_lang,
+    exit_code,
+    print_json,
+    scenario_from,
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -24,12 +32,12 @@ def add_parser(sub: Any) -> None:
     p.add_argument("scenario", nargs="?", help="scenario workbook (default: Shenzhen 2024)")
     p.add_argument("firm_id", help="the firm's id (firm_id / 企业编号)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the output")
+    add_lang(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario = scenario_from(args.scenario)
+    scenario = scenario_from(args.scenario, args.lang)
     result = solve(scenario)
     if not result.optimal:
         if args.json:
@@ -42,10 +50,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         explanation = explain_firm(result, args.firm_id)
     except KeyError:
-        message = f"no firm with id {args.firm_id!r} in {scenario.name}"
-        print(f"error: {message}", file=sys.stderr)
+        fields = {"firm_id": repr(args.firm_id), "scenario": scenario.name}
+        message = text("cli.unknown_firm", args.lang, **fields)
+        print(text("cli.error", args.lang, message=message), file=sys.stderr)
         if args.json:
-            print_json({"status": "invalid_input", "message": message})
+            print_json({"status": "invalid_input", "code": "cli.unknown_firm",
+                        "message": text("cli.unknown_firm", "en", **fields),
+                        "message_zh": text("cli.unknown_firm", "zh", **fields)})
         return EXIT_INPUT
     if args.json:
         print_json(explanation_json(explanation, scenario.name))
@@ -55,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def explanation_json(e: Explanation, scenario: str) -> dict[str, Any]:
-    """The ``explain --json`` object: firm_id, reason, yuan per program, both sentences."""
+    """The ``explain --json`` object: firm_id, reason, yuan per program, both sentences,
+    and every route by which the firm could have been funded, with its cut-off."""
     return {
         "firm_id": e.firm_id,
         "reason": str(e.reason),
@@ -71,6 +83,7 @@ def explanation_json(e: Explanation, scenario: str) -> dict[str, Any]:
         "row": e.row,
         "score": e.score,
         "threshold": e.threshold,
+        "routes": [offer.to_dict() for offer in e.routes],
     }
 
 

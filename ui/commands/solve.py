@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from inputs.builtin import DEFAULT_SCENARIO_PATH
 from inputs.store.decisions import record_solve
 from inputs.store.resolve import source_sha256
 from optimizer import Result, solve
+from optimizer.catalog import text
 from optimizer.money import Lang, share, yuan
 from optimizer.rules import group_label, program_label, rule_name
-from ui.commands.common import exit_code, print_json, scenario_from
+from ui.commands.common import add_lang, check_out, exit_code, print_json, scenario_from, write_out
 
 STATUS_ZH = {"optimal": "最优", "infeasible": "不可行", "error": "求解失败"}
 CLASS_ZH = {"startup": "初创", "small": "小型", "medium": "中型", "large": "大型"}
@@ -23,25 +23,26 @@ def add_parser(sub: Any) -> None:
     p.add_argument("scenario", nargs="?", help="scenario workbook (.xlsx) or firms table (.csv)")
     p.add_argument("--out", help="write the Excel report to this file")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the output")
+    add_lang(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario = scenario_from(args.scenario)
+    out = check_out(args.out)
+    scenario = scenario_from(args.scenario, args.lang)
     result = solve(scenario)
     record_solve(args.scenario, result)  # one decision-log record per solve
-    if args.out:
+    if out:
         from ui.report import build_report
 
         digest = source_sha256(args.scenario or DEFAULT_SCENARIO_PATH)
-        Path(args.out).write_bytes(build_report(result, lang=args.lang, source_sha256=digest))
+        write_out(out, build_report(result, lang=args.lang, source_sha256=digest))
     if args.json:
         print_json(result_json(result))
     else:
         print(summary(result, args.lang))
-        if args.out:
-            print(("报告已写入 " if args.lang == "zh" else "report written to ") + args.out)
+        if out:
+            print(text("cli.report_written", args.lang, path=args.out))
     return exit_code(result.status)
 
 

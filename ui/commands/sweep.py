@@ -11,15 +11,24 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from inputs.builtin import DEFAULT_SCENARIO_PATH
 from inputs.store.resolve import source_sha256
 from optimizer import solve
 from optimizer.analysis import Frontier, sweep
+from optimizer.analysis.frontier import SHARE_RULES, sweepable
 from optimizer.money import share, yuan
-from ui.commands.common import EXIT_INPUT, EXIT_OK, print_json, scenario_from
+from ui.commands.common import (
+    EXIT_OK,
+    CliError,
+    add_lang,
+    check_out,
+    finite,
+    print_json,
+    scenario_from,
+    write_out,
+)
 
 #: Most points a sweep may have (a typo in --step must not start 10⁶ solves).
 MAX_POINTS = 1000
@@ -35,7 +44,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--to", dest="stop", type=float, required=True, help="last value")
     p.add_argument("--step", type=float, required=True, help="step between values (> 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the output")
+    add_lang(p)
     p.add_argument("--out", help="write the Excel report with the frontier sheet to this file")
     p.set_defaults(run=run)
 
@@ -45,51 +54,55 @@ def sweep_values(start: float, stop: float, step: float) -> list[float]:
 
     Raises
     ------
-    ValueError
-        When the step is not positive, the range runs backwards or has too many points.
+    CliError
+        When a bound is not finite, the step is not positive, the range runs
+        backwards or has too many points.
     """
+    finite(start, "--from")
+    finite(stop, "--to")
+    finite(step, "--step")
     if not step > 0:
-        raise ValueError(f"--step must be > 0, got {step:g}")
+        raise CliError("cli.step_positive", got=f"{step:g}")
     if stop < start:
-        raise ValueError(f"--to ({stop:g}) must not be below --from ({start:g})")
+        raise CliError("cli.range_backwards", start=f"{start:g}", stop=f"{stop:g}")
     count = int((stop - start) / step + 1e-9) + 1
     if count > MAX_POINTS:
-        raise ValueError(f"{count} points is too many (at most {MAX_POINTS}); use a larger --step")
+        raise CliError("cli.too_many_points", count=f"{count:,}", limit=MAX_POINTS)
     return [round(start + k * step, 10) for k in range(count)]
 
 
+def check_rule(rule: str, rules: list[str], values: list[float]) -> None:
+    """Refuse a rule that cannot be swept, or values outside its range, before any solve."""
+    if rule not in rules:
+        raise CliError("cli.sweep_rule", rule=repr(rule), allowed=", ".join(rules))
+    for value in values:
+        if rule in SHARE_RULES and not 0 <= value <= 1:
+            raise CliError("cli.sweep_share", rule=rule, got=f"{value:g}")
+        if rule.startswith("budget.") and value < 0:
+            raise CliError("cli.sweep_budget", rule=rule, got=f"{value:g}")
+
+
 def run(args: argparse.Namespace) -> int:
-    try:
-        values = sweep_values(args.start, args.stop, args.step)
-    except ValueError as err:
-        return _invalid(str(err), args.json)
-    scenario = scenario_from(args.scenario)
+    values = sweep_values(args.start, args.stop, args.step)
+    out = check_out(args.out)
+    scenario = scenario_from(args.scenario, args.lang)
+    check_rule(args.rule, sweepable(scenario), values)
     bar = _progress if sys.stderr.isatty() else None
-    try:
-        frontier = sweep(scenario, args.rule, values, progress=bar)
-    except ValueError as err:
-        return _invalid(str(err), args.json)
+    frontier = sweep(scenario, args.rule, values, progress=bar)
     if bar:
         sys.stderr.write("\n")
-    if args.out:
+    if out:
         from ui.report import build_report
 
         digest = source_sha256(args.scenario or DEFAULT_SCENARIO_PATH)
         data = build_report(solve(scenario), lang=args.lang, source_sha256=digest,
                             frontier=frontier)
-        Path(args.out).write_bytes(data)
+        write_out(out, data)
     if args.json:
         print_json(frontier.to_dict())
     else:
         print(table(frontier, args.lang))
     return EXIT_OK
-
-
-def _invalid(message: str, as_json: bool) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    if as_json:
-        print_json({"status": "invalid_input", "message": message})
-    return EXIT_INPUT
 
 
 def _progress(done: int, total: int) -> None:

@@ -1,0 +1,193 @@
+"""Guards before parsing: size, zip bombs, far-away cells, passwords — refused with which
+limit, how far over, and what to do, in both languages; never allocated."""
+
+from __future__ import annotations
+
+import io
+import resource
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import msoffcrypto.format.ooxml
+import pytest
+
+from inputs import InputError, read_scenario
+from inputs.guard import MAX_FILE_BYTES, MAX_MEMBERS, guard_workbook
+from tests.inputs.hostile import far_cell_workbook, set_cell_xml, with_sheet_xml, zip_bomb
+
+
+def refused(data: bytes, name: str = "h.xlsx") -> InputError:
+    with pytest.raises(InputError) as caught:
+        read_scenario(data, name)
+    return caught.value
+
+
+def test_a_file_over_the_size_limit_says_by_how_much() -> None:
+    err = refused(b"PK\x03\x04" + bytes(MAX_FILE_BYTES + 2**20))
+    assert err.code == "input.guard.file_size"
+    assert "over the limit of 50.0 MB by 1.0 MB" in err.render("en")
+    assert "超过上限 50.0 MB（超出 1.0 MB）" in err.render("zh")
+
+
+@pytest.mark.parametrize("honest", [True, False])
+def test_a_3mb_zip_bomb_of_3gb_is_refused_without_unpacking(honest: bool) -> None:
+    bomb = zip_bomb(3 * 2**30, honest=honest)
+    assert len(bomb) < 4 * 2**20
+    err = refused(bomb)
+    if honest:  # the directory says 3 GB: refused before anything is unpacked
+        assert err.code == "input.guard.unpacked"
+        assert "unpacks to 3,071.0 MB, over the limit of 400.0 MB by 2,671.0 MB" in str(err)
+        assert "解压后有 3,071.0 MB" in err.render("zh")
+    else:  # the directory lies: unpacking stops at the declared size and the CRC fails
+        assert err.code == "input.guard.part"
+        assert "xl/worksheets/sheet1.xml" in str(err) and "zip bomb" in str(err)
+        assert "压缩炸弹" in err.render("zh")
+
+
+def test_a_highly_compressed_part_is_refused_by_its_ratio() -> None:
+    err = refused(zip_bomb(300 * 2**20))
+    assert err.code == "input.guard.ratio"
+    assert "over the limit of 200:1" in str(err) and "超过上限 200:1" in err.render("zh")
+
+
+def test_peak_memory_of_the_zip_bomb_stays_small() -> None:
+    """In a fresh process: building the 3 GB bomb and reading it stays far below 1 GiB."""
+    code = textwrap.dedent("""
+        import resource
+        from inputs import InputError, read_scenario
+        from tests.inputs.hostile import zip_bomb
+        for honest in (True, False):
+            try:
+                read_scenario(zip_bomb(3 * 2**30, honest=honest), "bomb.xlsx")
+            except InputError as err:
+                print(err.code)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    *codes, peak = done.stdout.split()
+    assert codes == ["input.guard.unpacked", "input.guard.part"]
+    assert int(peak) < 1024, f"peak {peak} MiB"
+
+
+@pytest.mark.parametrize("dimension", [True, False])
+def test_a_stray_far_away_cell_is_reported_never_allocated(small_bytes: bytes,
+                                                           dimension: bool) -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    err = refused(far_cell_workbook(small_bytes, "XFD1048576", dimension=dimension))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KiB
+    assert err.sheet == "firms"
+    if dimension:
+        assert err.code == "input.guard.dimension"
+        assert "declares its data up to XFD1048576" in str(err)
+        assert "声明的数据范围到 XFD1048576" in err.render("zh")
+    else:
+        assert err.code in {"input.guard.far_row", "input.guard.far_cell"}
+        assert "1048576" in str(err) and "Ctrl+End" in err.render("zh")
+
+
+def test_a_far_column_in_a_near_row_is_reported(small_bytes: bytes) -> None:
+    data = set_cell_xml(small_bytes, "B5", '<c r="XFD5" t="n"><v>1</v></c>')
+    err = refused(data)
+    assert (err.code, err.fields["ref"]) == ("input.guard.far_cell", "XFD5")
+    assert "has a cell at XFD5" in str(err) and "在 XFD5 有一个远离表格的单元格" in err.render("zh")
+
+
+def test_too_many_parts(small_bytes: bytes) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for i in range(MAX_MEMBERS + 5):
+            archive.writestr(f"x/{i}.xml", b"<x/>")
+    err = refused(out.getvalue())
+    assert err.code == "input.guard.members" and "by 5" in str(err)
+
+
+def test_a_password_protected_workbook_says_so(small_bytes: bytes) -> None:
+    out = io.BytesIO()
+    msoffcrypto.format.ooxml.OOXMLFile(io.BytesIO(small_bytes)).encrypt("secret", out)
+    err = refused(out.getvalue())
+    assert err.code == "input.file.encrypted"
+    assert "protected by a password" in str(err) and "密码" in err.render("zh")
+
+
+def test_a_good_workbook_passes_the_guard(small_bytes: bytes) -> None:
+    scan = guard_workbook(small_bytes, "good.xlsx")
+    assert set(scan.parts) == {"firms", "policy"}
+    assert scan.unreadable("firms") == {}
+
+
+def test_formulas_and_errors_are_found_only_where_they_are(small_bytes: bytes) -> None:
+    data = set_cell_xml(small_bytes, "E5", '<c r="E5"><f>SUM(X1:X2)</f><v></v></c>')
+    data = with_sheet_xml(data, lambda xml: xml)  # rezipped: still the same cells
+    scan = guard_workbook(data, "f.xlsx")
+    found = scan.unreadable("firms")
+    assert list(found) == ["E5"] and found["E5"].detail == "=SUM(X1:X2)"
+
+
+@pytest.fixture(scope="module")
+def ods_bytes(tmp_path_factory: pytest.TempPathFactory, small_bytes: bytes) -> bytes:
+    """The small scenario converted to OpenDocument by a real LibreOffice."""
+    folder = tmp_path_factory.mktemp("ods")
+    (folder / "small.xlsx").write_bytes(small_bytes)
+    subprocess.run(["soffice", "--headless", "--convert-to", "ods", "--outdir", str(folder),
+                    str(folder / "small.xlsx")], check=True, capture_output=True, timeout=180)
+    return (folder / "small.ods").read_bytes()
+
+
+@pytest.mark.office
+def test_an_ods_from_libreoffice_passes_with_its_padding(ods_bytes: bytes, small) -> None:
+    assert b'number-columns-repeated="16375"' in zipfile.ZipFile(
+        io.BytesIO(ods_bytes)).read("content.xml")  # LibreOffice pads rows with empty cells
+    assert read_scenario(ods_bytes, "small.ods").digest == small.digest
+
+
+@pytest.mark.office
+def test_an_ods_row_repeated_a_million_times_is_refused(ods_bytes: bytes) -> None:
+    def edit(name: str, content: bytes) -> bytes:
+        if name != "content.xml":
+            return content
+        return content.replace(b"<table:table-row ",
+                               b'<table:table-row table:number-rows-repeated="1000000" ', 2)
+
+    from tests.inputs.hostile import rezip
+
+    err = refused(rezip(ods_bytes, edit), "big.ods")
+    assert err.code == "input.guard.ods_repeat"
+    assert "1,000,000 times, over the limit of 200,001" in str(err)
+
+
+@pytest.mark.office
+def test_a_far_cell_in_a_legacy_xls_is_refused_before_python_objects(tmp_path, small_bytes):
+    """An .xls has no zip to guard: its grid (≤ 65,536 × 256) is checked before it is read."""
+    book = __import__("openpyxl").load_workbook(io.BytesIO(small_bytes))
+    book["firms"]["IV65536"] = 1
+    book.save(tmp_path / "far.xlsx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path),
+                    str(tmp_path / "far.xlsx")], check=True, capture_output=True, timeout=180)
+    err = refused((tmp_path / "far.xls").read_bytes(), "far.xls")
+    assert err.code == "input.guard.table"
+    assert "has 65,536 rows and 256 columns, over the limit" in str(err)
+    assert "超过上限" in err.render("zh")
+
+
+def test_too_many_cells_are_refused_before_calamine_reads_them(small_bytes: bytes,
+                                                               monkeypatch) -> None:
+    """The count of ``<c>`` elements is checked while the sheet streams (limit lowered here:
+    a sheet over the real 4,000,000 would take a minute to build)."""
+    from inputs import guard
+
+    monkeypatch.setattr(guard, "MAX_CELLS", 100)
+    err = refused(small_bytes)
+    assert (err.code, err.sheet) == ("input.guard.cells", "firms")
+    assert err.fields["limit"] == "100" and int(err.fields["over"].replace(",", "")) > 0
+    assert "cells, over the limit of 100 by" in str(err) and "超过上限 100" in err.render("zh")
+
+
+def test_cells_without_an_address_are_refused(small_bytes: bytes) -> None:
+    """calamine places such cells by counting, so their extent cannot be checked first."""
+    data = set_cell_xml(small_bytes, "B5", '<c t="inlineStr"><is><t>x</t></is></c>')
+    err = refused(data)
+    assert (err.code, err.sheet) == ("input.guard.no_address", "firms")
+    assert "without an address" in str(err) and "没有写明地址" in err.render("zh")
