@@ -103,7 +103,9 @@ class Forbidden(StoreError):
     def __init__(self, user: str, role: str, action: str) -> None:
         super().__init__("auth.forbidden", user=user, role=role, action=action)
 
-    def text(self, lang: Lang = "zh") -> str:
+    def what(self, lang: Lang = "zh") -> str:
+        if "role" not in self.fields:  # still being built (the base class asks first)
+            return super().what(lang)
         role = text(f"auth.role.{self.fields['role']}", lang)
         action = text(f"auth.action.{self.fields['action']}", lang)
         return text(self.code, lang, user=self.fields["user"], role=role, action=action)
