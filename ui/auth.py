@@ -211,6 +211,7 @@ def role_from_claims(claims: dict[str, Any], claim: str) -> Role | None:
 def sign_out() -> None:
     found = current()
     SS.clear()
+    st.query_params.clear()  # the next person at this browser starts on fresh work
     if found is not None and found.via == VIA_OIDC:
         st.logout()
 
