@@ -127,7 +127,7 @@ def parse_policy_sheet(raw: pd.DataFrame, *, file: str | None = None) -> Policy:
             raise error("input.policy.program_name", key, rows[key], "key", program=program)
     for required in ("model", "training"):
         if required not in programs:
-            raise error("input.policy.required_budget", f"budget.{required}", None)
+            raise error("policy.required_budget", f"budget.{required}", None)
     items: list[tuple[str, Any]] = []
     for key, value in values.items():
         parsed = _policy_value(key, value, set(programs))
@@ -137,19 +137,16 @@ def parse_policy_sheet(raw: pd.DataFrame, *, file: str | None = None) -> Policy:
         items.append((key, parsed))
     for program in programs:
         if program not in DEFAULT_RATES and f"rate.{program}" not in values:
-            raise error("input.policy.required_rate", f"rate.{program}", None, program=program)
+            raise error("policy.required_rate", f"rate.{program}", None, program=program)
     try:
         return Policy.from_items(items)
-    except PolicyError as err:  # a rule this layer does not know yet: still located and coded
-        row = rows.get(err.key)
-        return _raise(error("input.policy.other", err.key, row, detail=err.message))
+    except PolicyError as err:  # a rule this layer does not check itself: its own code, located
+        column = "key" if err.code in _KEY_PROBLEMS else "value"
+        raise error(err.code, err.key, rows.get(err.key), column, **err.fields) from None
 
 
-_KEY_PROBLEMS = {"input.policy.unknown", "input.policy.no_budget", "input.policy.size_class"}
-
-
-def _raise(err: InputError) -> Policy:
-    raise err
+#: Codes about the key itself (the ``key`` column is at fault, not the ``value``).
+_KEY_PROBLEMS = {"policy.unknown", "policy.no_budget", "policy.size_class"}
 
 
 def _policy_value(key: str, value: Any, programs: set[str]) -> Any:
@@ -160,16 +157,16 @@ def _policy_value(key: str, value: Any, programs: set[str]) -> Any:
     if head in ("rate", "cap") and rest and key != "cap.total":
         program, _, size_class = rest.partition(".")
         if program not in programs:
-            return Problem("input.policy.no_budget", {"program": program})
+            return Problem("policy.no_budget", {"program": program})
         if size_class and (head == "cap" or size_class not in _CLASS_WORDS):
-            return Problem("input.policy.size_class", {"got": show(size_class),
+            return Problem("policy.size_class", {"got": show(size_class),
                                                        "allowed": ", ".join(SIZE_CLASSES)})
         return _number(value, 0.0, 1.0, percent=True) if head == "rate" else _number(value, 0.0)
     if key == "cap.total":
         return _number(value, 0.0)
     if head == "min_score" and rest:
         if rest not in _CLASS_WORDS:
-            return Problem("input.policy.size_class", {"got": show(rest),
+            return Problem("policy.size_class", {"got": show(rest),
                                                        "allowed": ", ".join(SIZE_CLASSES)})
         return _number(value, 0.0, 100.0)
     if key in _SHARES:
@@ -185,9 +182,11 @@ def _policy_value(key: str, value: Any, programs: set[str]) -> Any:
     if key == "leximin.districts":
         if value == "":
             return "no"
-        flag = label_cell(value, YES_NO_LABELS, "yes or no (是/否)")
-        return flag if isinstance(flag, Problem) else ("yes" if flag else "no")
-    return Problem("input.policy.unknown", {})
+        flag = label_cell(value, YES_NO_LABELS, "")  # its own sentence: policy.yes_no
+        if isinstance(flag, Problem):
+            return Problem("policy.yes_no", {"got": show(value)})
+        return "yes" if flag else "no"
+    return Problem("policy.unknown", {})
 
 
 def _number(value: Any, low: float, high: float = math.inf, *,
@@ -208,7 +207,7 @@ def _number(value: Any, low: float, high: float = math.inf, *,
 def _tiers(value: Any) -> str | Problem:
     """``"0.5:1, 1:0.5"``: shares rising to 1, weights not rising (returns diminish)."""
     if not isinstance(value, str):
-        return "" if is_blank(value) else Problem("input.policy.tiers", {"got": show(value)})
+        return "" if is_blank(value) else Problem("policy.tiers", {"got": show(value)})
     text = normal_text(value)
     if not text:
         return ""
@@ -218,11 +217,11 @@ def _tiers(value: Any) -> str | Problem:
         share_text, sep, weight_text = part.partition(":")
         share, weight = _number(share_text, 0.0, 1.0), _number(weight_text, 0.0)
         if not sep or isinstance(share, Problem) or isinstance(weight, Problem):
-            return Problem("input.policy.tiers", {"got": show(text)})
+            return Problem("policy.tiers", {"got": show(text)})
         shares.append(share)
         weights.append(weight)
     if any(b <= a for a, b in pairwise(shares)) or shares[-1] != 1:
-        return Problem("input.policy.tier_rise", {"got": show(text)})
+        return Problem("policy.tier_rise", {"got": show(text)})
     if any(b > a for a, b in pairwise(weights)):
-        return Problem("input.policy.tier_weights", {"got": show(text)})
+        return Problem("policy.tier_weights", {"got": show(text)})
     return text

@@ -3,7 +3,8 @@
 A :class:`Policy` is immutable and hashable. It converts to and from the
 ``key``/``value`` rows of a scenario's ``policy`` sheet (the contract in the
 README); :func:`Policy.from_items` raises :class:`PolicyError` naming the key
-that is wrong, and :mod:`inputs` adds the sheet and row.
+that is wrong, with a catalog code and fields (rendered at the edge with
+:meth:`PolicyError.text`), and :mod:`inputs` adds the sheet and row.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from itertools import pairwise
 from typing import Any
+
+from optimizer import catalog
+from optimizer.catalog import Lang
 
 #: Default subsidy rates of the two Shenzhen programs (other programs need ``rate.P``).
 DEFAULT_RATES: dict[str, float] = {"model": 0.3, "training": 0.5}
@@ -70,7 +74,7 @@ class PolicyKey:
                 return cls(head, program, _size_class(key, size_class) if size_class else None)
         if head == "min_score" and rest:
             return cls(head, size_class=_size_class(key, rest))
-        raise PolicyError(key, "unknown policy key (see the README for the allowed keys)")
+        raise PolicyError(key, "policy.unknown")
 
     def __str__(self) -> str:
         parts = [self.kind, self.program, self.size_class]
@@ -86,20 +90,47 @@ class Objective(StrEnum):
 
 
 class PolicyError(ValueError):
-    """A policy key or value that is not allowed.
+    """A policy key or value that is not allowed: the key, a catalog code and its fields.
 
     Parameters
     ----------
     key
         The policy key at fault (as written, or the key that is missing).
-    message
-        What is wrong, in plain words.
+    code
+        The catalog key of what is wrong, e.g. ``"policy.tier_rise"``.
+    **fields
+        The values the sentence names (``got``, ``program``, ...), already shown as text.
+
+    Examples
+    --------
+    >>> err = PolicyError("rate.corpus", "policy.required_rate", program="corpus")
+    >>> str(err)
+    'rate.corpus: is required for program corpus'
+    >>> err.text("zh")
+    '券种 corpus 必须设置此项'
     """
 
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"{key}: {message}")
+    def __init__(self, key: str, code: str, **fields: str) -> None:
         self.key = key
-        self.message = message
+        self.code = code
+        self.fields: dict[str, str] = dict(fields)
+        super().__init__(f"{key}: {self.message}")
+
+    def text(self, lang: Lang = "zh") -> str:
+        """What is wrong (without the key), in ``lang``."""
+        return catalog.text(self.code, lang, **self.fields)
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English (for callers that predate the codes)."""
+        return self.text("en")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_policy_error, (self.key, self.code, self.fields))
+
+
+def _policy_error(key: str, code: str, fields: dict[str, str]) -> PolicyError:
+    return PolicyError(key, code, **fields)
 
 
 @dataclass(frozen=True)
@@ -202,7 +233,7 @@ class Policy:
         for raw_key, value in items:
             key = str(raw_key).strip()
             if key in seen:
-                raise PolicyError(key, "appears twice")
+                raise PolicyError(key, "policy.twice")
             seen[key] = value
         return _parse(seen)
 
@@ -212,9 +243,14 @@ def format_tiers(tiers: Iterable[tuple[float, float]]) -> str:
     return ", ".join(f"{share:g}:{weight:g}" for share, weight in tiers)
 
 
+def _shown(value: Any) -> str:
+    """A value as quoted in a message."""
+    return repr(value)
+
+
 def _number(key: str, value: Any, low: float, high: float = math.inf) -> float:
     if isinstance(value, bool):
-        raise PolicyError(key, f"must be a number, got {value!r}")
+        raise PolicyError(key, "input.number.not_number", got=_shown(value))
     text = str(value).strip().replace(",", "")
     scale = 1.0
     if text.endswith("%"):
@@ -222,10 +258,14 @@ def _number(key: str, value: Any, low: float, high: float = math.inf) -> float:
     try:
         number = float(text) * scale
     except ValueError:
-        raise PolicyError(key, f"must be a number, got {value!r}") from None
-    if not math.isfinite(number) or not low <= number <= high:
-        shown = f"between {low:g} and {high:g}" if high < math.inf else f"≥ {low:g}"
-        raise PolicyError(key, f"must be {shown}, got {value!r}")
+        raise PolicyError(key, "input.number.not_number", got=_shown(value)) from None
+    if not math.isfinite(number):
+        raise PolicyError(key, "input.number.not_finite", got=_shown(value))
+    if not low <= number <= high:
+        if high < math.inf:
+            raise PolicyError(key, "input.number.range", low=f"{low:g}", high=f"{high:g}",
+                              got=_shown(value))
+        raise PolicyError(key, "input.number.min", low=f"{low:g}", got=_shown(value))
     return number
 
 
@@ -235,13 +275,14 @@ def _yes_no(key: str, value: Any) -> bool:
         return True
     if text in {"no", "n", "false", "0", "否", ""}:
         return False
-    raise PolicyError(key, f"must be yes or no, got {value!r}")
+    raise PolicyError(key, "policy.yes_no", got=_shown(value))
 
 
 def _size_class(key: str, name: str) -> str:
     name = _CLASS_ALIASES.get(name, name)
     if name not in SIZE_CLASSES:
-        raise PolicyError(key, f"unknown size class {name!r} (use {', '.join(SIZE_CLASSES)})")
+        raise PolicyError(key, "policy.size_class", got=_shown(name),
+                          allowed=", ".join(SIZE_CLASSES))
     return name
 
 
@@ -254,14 +295,14 @@ def parse_tiers(key: str, value: Any) -> tuple[tuple[float, float], ...]:
     for part in text.replace(";", ",").split(","):
         share_text, sep, weight_text = part.partition(":")
         if not sep:
-            raise PolicyError(key, f"each tier is share:weight, got {part.strip()!r}")
+            raise PolicyError(key, "policy.tiers", got=_shown(text))
         tiers.append((_number(key, share_text, 0, 1), _number(key, weight_text, 0)))
     shares = [s for s, _ in tiers]
     weights = [w for _, w in tiers]
     if any(b <= a for a, b in pairwise(shares)) or shares[-1] != 1:
-        raise PolicyError(key, f"tier shares must rise and end at 1, got {text!r}")
+        raise PolicyError(key, "policy.tier_rise", got=_shown(text))
     if any(b > a for a, b in pairwise(weights)):
-        raise PolicyError(key, f"tier weights must not rise (returns diminish), got {text!r}")
+        raise PolicyError(key, "policy.tier_weights", got=_shown(text))
     return tuple(tiers)
 
 
@@ -272,11 +313,11 @@ def _parse(values: Mapping[str, Any]) -> Policy:
     programs = {p for p, _ in budgets}
     for required in ("model", "training"):
         if required not in programs:
-            raise PolicyError(str(PolicyKey("budget", required)), "is required (yuan in the pool)")
+            raise PolicyError(str(PolicyKey("budget", required)), "policy.required_budget")
 
     def program_of(key: str, program: str | None) -> str:
         if program not in programs:
-            raise PolicyError(key, f"program {program!r} has no budget.{program} key")
+            raise PolicyError(key, "policy.no_budget", program=str(program))
         return program
 
     rates: list[tuple[str, float]] = []
@@ -303,8 +344,8 @@ def _parse(values: Mapping[str, Any]) -> Policy:
         elif k.kind == "objective":
             text = str(value).strip().lower()
             if text not in set(Objective):
-                allowed = ", ".join(Objective)
-                raise PolicyError(key, f"must be one of {allowed}, got {value!r}")
+                raise PolicyError(key, "input.labels.bad", allowed=", ".join(Objective),
+                                  got=_shown(value))
             fields["objective"] = Objective(text)
         elif k.kind == "returns.tiers":
             fields["tiers"] = parse_tiers(key, value)
@@ -312,7 +353,7 @@ def _parse(values: Mapping[str, Any]) -> Policy:
             fields["leximin_districts"] = _yes_no(key, value)
     for program in programs:
         if program not in DEFAULT_RATES and program not in dict(rates):
-            raise PolicyError(f"rate.{program}", f"is required for program {program!r}")
+            raise PolicyError(f"rate.{program}", "policy.required_rate", program=program)
     return Policy(
         budgets=tuple(budgets),
         rates=tuple(rates),

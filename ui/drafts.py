@@ -20,7 +20,15 @@ from typing import Any
 
 import streamlit as st
 
-from inputs.store import LogEntry, Store, VersionRef, open_store
+from inputs.store import (
+    LogEntry,
+    Store,
+    StoreError,
+    VersionRef,
+    open_store,
+    parse_ref,
+)
+from optimizer import Scenario
 from ui import session as model
 from ui.session import Session, Solver
 
@@ -34,6 +42,20 @@ ID = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 def store() -> Store:
     """The store (``VOUCHER_OPT_DB``, else the SQLite file under ``$XDG_DATA_HOME``)."""
     return open_store()
+
+
+def open_ref(text: str) -> tuple[Scenario, VersionRef]:
+    """The stored version ``store:NAME[@N]`` names (the latest without ``@N``), and its ref.
+
+    Raises
+    ------
+    inputs.store.StoreError
+        For a malformed reference, an unknown or deleted name or an unknown version.
+    """
+    ref = parse_ref(text)
+    if ref is None:
+        raise StoreError("store.bad_ref", ref=text)
+    return store().load(ref.name, ref.version)
 
 
 def valid_id(draft_id: str) -> bool:

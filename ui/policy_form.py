@@ -2,7 +2,8 @@
 
 Each field shows a one-line explanation under it. Values are typed in 万元,
 percent and scores (:mod:`ui.policy_values`); a value the policy refuses is
-shown under its field, and so is an infeasibility finding about its rule.
+shown under its field in the session's language (:meth:`PolicyError.text`), and so
+is an infeasibility finding about its rule.
 The session holds the form's values as typed; each widget's ``on_change``
 copies its value there. Widget keys carry the working scenario's
 ``form_gen``, so loading a scenario gives fresh widgets holding its values.
@@ -16,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from optimizer import Finding, Objective, Policy, PolicyError
+from optimizer.catalog import text
 from optimizer.policy import SIZE_CLASSES
 from ui import fmt, state
 from ui.i18n import lang, t
@@ -43,6 +45,15 @@ def read_policy(programs: tuple[str, ...]) -> tuple[Policy | None, PolicyError |
     """The policy the form holds now, or the error that stops it."""
     working = state.session().working
     return working.policy, working.policy_error
+
+
+def sync(programs: tuple[str, ...]) -> None:
+    """Copy every drawn field's value into the session (before Solve: its own callback may
+    run before a field's ``on_change`` when both arrive in one rerun)."""
+    for field in fields(programs):
+        key = widget_key(field.key)
+        if key in SS:
+            state.session().set_field(field.key, SS[key])
 
 
 def _copy(field_key: str, key: str) -> None:
@@ -91,7 +102,7 @@ def note(field: Field) -> str:
 
 def _widget(field: Field, value: Any) -> Any:
     key, text, hint = widget_key(field.key), label(field), note(field)
-    copy = {"on_change": _copy, "args": (field.key, key)}
+    copy: dict[str, Any] = {"on_change": _copy, "args": (field.key, key)}
     if field.kind in ("wan", "wan_opt"):
         return st.number_input(text, min_value=0.0, value=value, step=100.0, format="%.0f",
                                key=key, help=hint, **copy,
@@ -139,8 +150,8 @@ def _messages(row: Sequence[Field], error: PolicyError | None,
     """Under a row of fields, across its width: what is wrong with any of them."""
     for field in row:
         if error is not None and error.key == field.key:
-            st.error(f"{label(field)}：{error.message}" if lang() == "zh"
-                     else f"{label(field)}: {error.message}", icon=":material/warning:")
+            st.error(text("input.line.key", lang(), key=label(field), what=error.text(lang())),
+                     icon=":material/warning:")
         for finding in _findings_for(field, findings):
             st.error(finding.text(lang()), icon=":material/block:")
 
@@ -194,5 +205,6 @@ def render(programs: tuple[str, ...], findings: Sequence[Finding] = ()) -> Polic
             else:
                 new |= _grid(chosen, values, error, findings)
     if error is not None and error.key not in new:
-        st.error(f"{error.key}: {error.message}", icon=":material/warning:")
+        st.error(text("input.line.key", lang(), key=error.key, what=error.text(lang())),
+                 icon=":material/warning:")
     return error

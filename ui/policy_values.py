@@ -117,7 +117,8 @@ def policy_from(values: Mapping[str, Any], programs: tuple[str, ...]) -> Policy:
     Raises
     ------
     optimizer.PolicyError
-        Naming the key whose value is not allowed (e.g. tiers that rise).
+        Naming the key whose value is not allowed (e.g. tiers that rise), with a
+        catalog code: the form shows it with ``error.text(lang)``, never ``message``.
     """
     return Policy.from_items(items_from(values, programs))
 

@@ -219,6 +219,8 @@ class Session:
         self.working.check()
         self.working.source = Source(file, sha256, self.working.key() or "")
         self.working.base = base
+        # the last solve was of another scenario: no changes are shown against it
+        self.solved = None
         self.previous = None
         self.upload_error = None
         self.changed()

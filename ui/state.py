@@ -22,8 +22,9 @@ import streamlit as st
 
 from inputs import InputError, load_scenario
 from inputs.builtin import DEFAULT_SCENARIO_PATH, FAIR_SCENARIO_PATH
-from inputs.store import VersionRef
+from inputs.store import VersionRef, is_store_ref
 from optimizer import Result, Scenario, solve
+from ui import drafts
 from ui.session import Session, Solved, WhatIf
 
 SS = st.session_state
@@ -88,9 +89,16 @@ def _from_file() -> Session:
     boot_error: InputError | None = None
     if path:
         try:
-            scenario, sha = read_file(Path(path))
-            made = Session.open(scenario, file=Path(path).name, sha256=sha)
+            if is_store_ref(path):  # `voucher-opt ui store:NAME[@N]`
+                scenario, ref = drafts.open_ref(path)
+                made = Session.open(Scenario(scenario.firms, scenario.policy, ref.name),
+                                    file=f"store:{ref.name}@{ref.version}", sha256=None)
+                made.working.base = ref
+            else:
+                scenario, sha = read_file(Path(path))
+                made = Session.open(scenario, file=Path(path).name, sha256=sha)
             made.solve(solve_cached)
+            drafts.log_solve(made)
             return made
         except InputError as err:
             boot_error = err
@@ -98,12 +106,11 @@ def _from_file() -> Session:
     made = Session.open(scenario, file=DEFAULT_SCENARIO_PATH.name, sha256=sha)
     made.boot_error = boot_error
     made.solve(solve_cached)
+    drafts.log_solve(made)
     return made
 
 
 def _bootstrap() -> Session:
-    from ui import drafts  # the store is opened only when a session starts
-
     draft_id = str(st.query_params.get(DRAFT_PARAM, "") or "")
     made = drafts.restore(draft_id, solve_cached) if draft_id else None
     if made is None:
@@ -137,8 +144,6 @@ def load(scenario: Scenario, *, file: str, sha256: str | None,
     s = session()
     s.load(scenario, file=file, sha256=sha256, base=base)
     s.solve(solve_cached)
-    from ui import drafts
-
     drafts.log_solve(s)
 
 
@@ -151,11 +156,7 @@ def solve_now() -> Solved | None:
     s = session()
     solved = s.solve(solve_cached)
     if solved is not None:
-        from ui import drafts
-
         drafts.log_solve(s)
     return solved
 
 
-def memo_metrics_key(solved: Solved) -> str:
-    return solved.key

@@ -31,7 +31,9 @@ def picked(code: str, options: Sequence[str], default: str | None = None) -> str
     value = state.session().view.get(code)
     if value in options:
         return str(value)
-    return default if default in options else options[0]
+    if default is not None and default in options:
+        return default
+    return options[0]
 
 
 def _copy(code: str, key: str, options: Sequence[str],

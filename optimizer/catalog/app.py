@@ -465,8 +465,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # -- session, drafts and results kept
     "app.app.draft": ("草稿编号：{draft}（自动保存，可用本页网址找回）",
                       "Draft {draft} (saved as you work; this address brings it back)"),
-    "app.app.stale": ("规则或名单已修改，尚未求解。",
-                      "Rules or firms changed since the last solve."),
+    "app.app.stale": ("有尚未求解的修改", "Changes not solved yet"),
     "app.app.unsolved": ("尚未求解。", "Not solved yet."),
     "app.nav.library": ("方案库", "Library"),
     "app.compare.blocked": ("企业名单或政策规则有错误，改正后才能保存。",

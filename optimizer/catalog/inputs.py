@@ -94,15 +94,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "could be either of two sheets, {first} and {second}; delete or rename one of them"),
     "input.sheet.empty": ("为空（需要表头行）", "is empty (it needs a header row)"),
     "input.sheet.no_rows": ("没有企业数据行", "has no firm rows"),
-    # the policy sheet
+    # the policy sheet (what is wrong with a key or its value: policy.* in policy.py)
     "input.policy.header": ("需要包含 key（键）和 value（值）两列的表头行",
                             "needs a header row with the columns key and value"),
     "input.policy.key_blank": ("为空，但该行有值", "is blank but the row has a value"),
     "input.policy.twice": ("重复出现（第 {first} 行已有）", "appears twice (also in row {first})"),
-    "input.policy.unknown": ("未知的政策参数（允许的参数见 README）",
-                             "unknown policy key (see the README for the allowed keys)"),
-    "input.policy.no_budget": ("券种 {program} 没有对应的 budget.{program} 资金池参数",
-                               "program {program} has no budget.{program} key"),
     "input.policy.reserved": (
         "券种名 {program} 是保留字（与表格的列名冲突）；请换一个名称。保留字：{reserved}",
         "the program name {program} is reserved (it is a column name); choose another. "
@@ -111,18 +107,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "券种名 {program} 只能由小写英文字母、数字和下划线组成，并以字母开头",
         "the program name {program} must be lower-case letters, digits and underscores, "
         "starting with a letter"),
-    "input.policy.size_class": ("未知的企业规模 {got}（可用：{allowed}）",
-                                "unknown size class {got} (use {allowed})"),
-    "input.policy.required_budget": ("必填（资金池金额，元）", "is required (yuan in the pool)"),
-    "input.policy.required_rate": ("券种 {program} 必须设置此项",
-                                   "is required for program {program}"),
-    "input.policy.tiers": ("每一档应写作 比例:权重，用逗号分隔；实际为 {got}",
-                           "must be tiers written share:weight, separated by commas; got {got}"),
-    "input.policy.tier_rise": ("各档比例应递增并以 1 结束，实际为 {got}",
-                               "tier shares must rise and end at 1, got {got}"),
-    "input.policy.tier_weights": ("各档权重不应递增（收益递减），实际为 {got}",
-                                  "tier weights must not rise (returns diminish), got {got}"),
-    "input.policy.other": ("取值不被接受（{detail}）", "is not accepted ({detail})"),
     # files
     "input.file.missing": ("文件不存在（{path}）", "no such file ({path})"),
     "input.file.unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),

@@ -45,7 +45,7 @@ def test_message_is_one_line() -> None:
 
 
 def test_a_policy_error_starts_with_its_key() -> None:
-    err = InputError("input.policy.required_budget", file="x.xlsx", sheet="policy",
+    err = InputError("policy.required_budget", file="x.xlsx", sheet="policy",
                      key="budget.training")
     assert str(err) == "x.xlsx: sheet 'policy' budget.training: is required (yuan in the pool)"
     assert err.render("zh") == "x.xlsx：工作表“policy”budget.training：必填（资金池金额，元）"

@@ -36,7 +36,8 @@ def _labels(at: AppTest) -> list[str]:
         texts += [w.label for w in at.get(kind)]
     for kind in ("selectbox", "radio"):
         for widget in at.get(kind):
-            if widget.key not in ("lookup_pick",):
+            if widget.key not in ("lookup_pick",) and not str(widget.key).startswith(
+                    ("diff_name.", "forget_pick")):  # firm and scenario names are data
                 texts += [str(o) for o in widget.options]
     return texts
 

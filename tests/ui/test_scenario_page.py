@@ -54,7 +54,7 @@ def test_policy_error_is_shown_at_its_field_and_blocks_solve(app: AppTest) -> No
     app.text_input(key=f"pol{gen}.returns.tiers").set_value("0.5:1, 1:2").run()
     assert not app.exception
     assert app.button(key="solve").disabled
-    assert any("weights must not rise" in e.value for e in app.error)
+    assert any("各档权重不应递增" in e.value for e in app.error)
     app.text_input(key=f"pol{gen}.returns.tiers").set_value("0.5:1, 1:0.5").run()
     assert not app.button(key="solve").disabled
     solve(app)

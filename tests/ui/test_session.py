@@ -66,8 +66,10 @@ def test_an_upload_replaces_the_firm_list_entirely(session: Session, shenzhen: S
     session.load(small(shenzhen), file="firms.csv", sha256=None)
     assert len(session.working.firms) == 3 and session.working.name == "csv_gbk"
     assert session.working.firms_gen > gen  # the editor is mounted afresh
+    assert session.solved is None  # the old solve was of other firms
     solved = session.solve(solver)
     assert solved is not None and len(solved.scenario.firms) == 3
+    assert session.previous is None  # so no change is shown against it
 
 
 def test_save_what_if_saves_what_is_on_screen(session: Session) -> None:

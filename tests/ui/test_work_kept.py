@@ -139,7 +139,8 @@ def test_library_save_open_rename_duplicate_delete_undo_diff_log(app: AppTest) -
                for m in app.markdown)
     tables = [d.value for d in app.dataframe]
     cells = next(t for t in tables if "列" in t.columns)
-    assert list(cells.iloc[0][["企业编号", "列"]]) == [S(app).working.firms["firm_id"][0], "score"]
+    assert list(cells.iloc[0][["企业编号", "列"]]) == [S(app).working.firms["firm_id"][0],
+                                                     "评审得分（score）"]
     assert float(cells.iloc[0]["之后"]) == 99.0
     policy = next(t for t in tables if "参数" in t.columns)
     assert list(policy["参数"]) == ["startup_floor"]
@@ -162,3 +163,23 @@ def test_library_save_open_rename_duplicate_delete_undo_diff_log(app: AppTest) -
     app.button(key="library_undo").click().run()
     assert any(e.label.startswith("改名后 ·") for e in app.expander)
     assert not app.exception
+
+
+def test_opens_a_stored_version_given_at_start(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from inputs.builtin import fair_scenario
+    from ui import drafts
+
+    ref = drafts.store().save_version("开机方案", fair_scenario())
+    drafts.store().save_version("开机方案", fair_scenario())
+    monkeypatch.setenv("VOUCHER_OPT_SCENARIO", f"store:开机方案@{ref.version}")
+    at = open_app()
+    assert not at.exception
+    assert S(at).working.name == "开机方案"
+    assert S(at).working.base == ref
+    assert S(at).solved is not None and S(at).solved.scenario.policy.startup_floor == 0.35
+    entry = drafts.store().log(limit=1)[0]
+    assert (entry.scenario_name, entry.version) == ("开机方案", ref.version)
+    monkeypatch.setenv("VOUCHER_OPT_SCENARIO", "store:没有这个方案")
+    at = open_app()
+    assert S(at).working.name == "shenzhen-2024"
+    assert any("没有这个方案" in e.value for e in at.error)

@@ -26,6 +26,7 @@ from ui.i18n import t
 SS = st.session_state
 WAN = 1e4
 SAVE_NAME = "save_name"
+NOTE = "compare_note"  # what the last click on Save did, shown once
 
 
 @dataclass(frozen=True)
@@ -44,18 +45,17 @@ def _save() -> None:
     name = str(SS.get(SAVE_NAME, "")).strip() or t("compare.default_name",
                                                    n=len(session.what_ifs) + 1)
     if session.working.scenario() is None:
-        session.view["compare_note"] = "blocked"
+        SS[NOTE] = ("blocked", "")
         return
     if session.is_stale():
         state.solve_now()  # save what is on screen: solve it first
     outcome = session.save_what_if(name, state.solve_cached)
     if isinstance(outcome, str):
-        session.view["compare_note"] = outcome
+        SS[NOTE] = (outcome, name)
         return
     drafts.save_what_if(session, outcome)
     SS[SAVE_NAME] = ""
-    session.view["compare_note"] = "saved"
-    session.view["compare_saved"] = name
+    SS[NOTE] = ("saved", name)
 
 
 def _forget() -> None:
@@ -185,10 +185,9 @@ with st.container(border=True):
                  width="stretch")
     if session.is_stale():
         st.caption(t("compare.will_solve"))
-    note = session.view.pop("compare_note", None)
+    note, saved_name = SS.pop(NOTE, (None, ""))
     if note == "saved":
-        st.success(t("compare.saved", name=session.view.get("compare_saved", "")),
-                   icon=":material/save:")
+        st.success(t("compare.saved", name=saved_name), icon=":material/save:")
     elif note == "blocked":
         st.warning(t("compare.blocked"), icon=":material/warning:")
     elif note == "infeasible":

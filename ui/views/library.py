@@ -19,6 +19,7 @@ from inputs.store.access import Action
 from optimizer import Scenario
 from optimizer.diff import ScenarioDiff
 from ui import auth, drafts, fmt, state, widgets
+from ui.errors import column_name
 from ui.i18n import t
 
 SS = st.session_state
@@ -172,7 +173,7 @@ def show_diff(diff: ScenarioDiff) -> None:
     if cells:
         st.markdown(f"**{t('library.diff.cells')}**")
         st.dataframe(pd.DataFrame([{
-            t("library.diff.firm"): c.firm_id, t("library.diff.column"): c.column,
+            t("library.diff.firm"): c.firm_id, t("library.diff.column"): column_name(c.column),
             t("library.diff.before"): _value(c.before), t("library.diff.after"): _value(c.after),
         } for c in cells]), hide_index=True, width="stretch")
 

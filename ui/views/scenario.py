@@ -23,6 +23,8 @@ SS = st.session_state
 
 @auth.guarded(Action.SOLVE)
 def _solve_clicked() -> None:
+    policy_form.sync(state.session().working.programs)
+    editing.absorb_live()
     working = state.session().working
     if working.scenario() is None:
         return
