@@ -20,8 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run ui/app.py` puts only ui/ on the path
     sys.path.insert(0, str(ROOT))
 
-from ui import drafts, fmt, state  # noqa: E402
+from inputs.store.access import Action  # noqa: E402
+from ui import auth, drafts, fmt, state  # noqa: E402
 from ui.i18n import LANG_NAMES, LANGS, t  # noqa: E402
+from ui.i18n import term as auth_words  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "views"
 #: A local icon: an office without internet must not wait for a favicon.
@@ -31,7 +33,10 @@ ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_option("client.showErrorDetails", "none")
 st.set_option("client.toolbarMode", "viewer")
 st.set_page_config(page_title="算力券 · Voucher allocation", page_icon=str(ICON), layout="wide")
+actor = auth.gate()  # off loopback: the sign-in page, and nothing else, until someone signs in
 session = state.session()
+if "lang_after_signin" in st.session_state:
+    session.set_lang(st.session_state.pop("lang_after_signin"))
 if state.DRAFT_PARAM not in st.query_params:  # e.g. after following a page link
     st.query_params[state.DRAFT_PARAM] = session.draft_id
 
@@ -54,6 +59,8 @@ NAV = (  # (page, icon): the file in ui/views/ and its URL path share the name
     ("report", ":material/download:"),
     ("rounds", ":material/event_repeat:"),
     ("library", ":material/folder_open:"),
+    ("approval", ":material/approval:"),
+    *((("audit", ":material/policy:"),) if actor.may(Action.READ_AUDIT) else ()),
 )
 pages = [st.Page(PAGES / f"{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name,
                  default=name == "scenario") for name, icon in NAV]
@@ -75,10 +82,16 @@ with st.sidebar:
     if session.what_ifs:
         st.caption(t("app.saved", n=len(session.what_ifs)))
     st.caption(t("app.draft", draft=session.draft_id))
+    st.caption(auth_words("auth.ui.signed_in", name=actor.name,
+                          role=auth_words(f"auth.role.{actor.role}")))
+    if auth.required():
+        st.button(auth_words("auth.ui.sign_out"), key="sign_out", on_click=auth.sign_out,
+                  icon=":material/logout:")
     failed = drafts.writer().failed.get(session.draft_id)
     if failed:
         st.warning(t("app.draft_failed", error=failed), icon=":material/sync_problem:")
 
+auth.show_refusal()
 try:
     page.run()
 finally:  # also after st.stop() or st.rerun() in a page

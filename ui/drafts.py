@@ -25,7 +25,6 @@ from inputs.store import (
     Store,
     StoreError,
     VersionRef,
-    log_entry,
     open_store,
     parse_ref,
 )
@@ -161,6 +160,12 @@ def autosave(session: Session) -> bool:
     """Queue the draft for writing when the session changed since it was last queued."""
     if SS.get(SAVED_KEY) == session.revision or not session.draft_id:
         return False
+    from inputs.store.access import Action
+    from ui import auth
+
+    signed_in = auth.current()
+    if signed_in is not None and not signed_in.may(Action.SAVE):
+        return False  # a viewer's tab never writes a draft (nor overwrites a shared one)
     writer().put(session.draft_id, model.snapshot(session))
     SS[SAVED_KEY] = session.revision
     return True
@@ -209,8 +214,11 @@ def log_solve(session: Session) -> None:
     base: VersionRef | None = session.working.base
     version = base.version if base is not None and base.digest == solved.scenario.digest \
         else None
-    store().log_solve(log_entry(solved.result, scenario_name=solved.scenario.name,
-                                version=version, user=user()))
+    from inputs.store.access import Action
+    from ui import auth
+
+    if auth.may(Action.SOLVE):  # a viewer opening a stored version reads it: no decision
+        auth.service().record_solve(solved.result, solved.scenario.name, version)
 
 
 def log_row(entry: LogEntry) -> dict[str, Any]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import streamlit as st
 
 from inputs import InputError, parse_firms_csv_text, read_scenario, write_scenario, write_template
 from inputs.scenario_io import decode_csv
+from inputs.store.access import Action
+from inputs.store.service import Service
 from optimizer import Scenario
-from ui import state
+from ui import auth, state
 from ui.errors import show_input_error
 from ui.i18n import t
 
@@ -29,6 +32,7 @@ def read_upload(data: bytes, file: str) -> Scenario:
     return read_scenario(data, file)
 
 
+@auth.guarded(Action.SOLVE)
 def _on_upload() -> None:
     upload = SS.get(UPLOAD_KEY)
     if upload is None:
@@ -42,8 +46,12 @@ def _on_upload() -> None:
     state.load(scenario, file=upload.name, sha256=hashlib.sha256(data).hexdigest())
 
 
-def _scenario_bytes(scenario: Scenario) -> bytes:
-    return write_scenario(scenario)
+def _scenario_bytes(scenario: Scenario, service: Service | None = None) -> bytes:
+    data = write_scenario(scenario)
+    if service is not None:  # the download is an export: it goes into the audit log
+        service.exported("scenario", scenario.name, scenario_digest=scenario.digest,
+                         sha256=hashlib.sha256(data).hexdigest())
+    return data
 
 
 def render() -> None:
@@ -59,8 +67,11 @@ def render() -> None:
     with right:
         scenario = state.session().working.scenario()
         name = f"{state.session().working.name}.xlsx"
+        # the service is taken now: the download runs outside this script run
+        service = auth.service() if auth.current() is not None else None
         st.download_button(
-            t("files.download"), data=(lambda s=scenario: _scenario_bytes(s)) if scenario else b"",
+            t("files.download"),
+            data=functools.partial(_scenario_bytes, scenario, service) if scenario else b"",
             file_name=name, mime=XLSX_MIME, disabled=scenario is None, key="download_scenario",
             icon=":material/download:", width="stretch", help=t("files.download.help"))
         st.download_button(

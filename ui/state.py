@@ -148,7 +148,11 @@ def load(scenario: Scenario, *, file: str, sha256: str | None,
 
 
 def solve_now() -> Solved | None:
-    """Solve the working scenario and write the decision log."""
+    """Solve the working scenario and write the decision log (roles that may solve only)."""
+    from inputs.store.access import Action
+    from ui import auth
+
+    auth.service().require(Action.SOLVE)
     s = session()
     solved = s.solve(solve_cached)
     if solved is not None:

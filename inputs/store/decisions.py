@@ -75,6 +75,7 @@ def record_solve(source: str | Path | None, result: Result) -> bool:
     returned.
     """
     from inputs.store.db import open_store
+    from inputs.store.service import Service, command_line_actor
 
     ref = parse_ref(source) if source is not None else None
     try:
@@ -84,9 +85,10 @@ def record_solve(source: str | Path | None, result: Result) -> bool:
         else:
             name = ref.name
             version = ref.version or store.find_version(ref.name, result.scenario.digest)
-        store.log_solve(log_entry(result, scenario_name=name, version=version))
+        Service(store, command_line_actor()).record_solve(result, name, version)
     except StoreError as err:
         print(f"warning: the decision log was not written: {err}\n"
               f"警告：决策记录未能写入：{err.text('zh')}", file=sys.stderr)
         return False
     return True
+

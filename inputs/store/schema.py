@@ -82,6 +82,54 @@ decision_log = sa.Table(
 )
 
 
+# -- who did what (schema 4): users, sign-in throttling, decisions, the audit trail ---------
+
+users = sa.Table(
+    "users", METADATA,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+)
+sign_in_throttle = sa.Table(
+    "sign_in_throttle", METADATA,
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=False),
+)
+decisions = sa.Table(
+    "decisions", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("scenario_id", sa.Integer, sa.ForeignKey("scenarios.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("scenario_digest", sa.String(64), nullable=False),
+    sa.Column("result_digest", sa.String(64), nullable=False),
+    sa.Column("result_data", sa.Text, nullable=False),
+    sa.Column("figures", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("submitted_by", sa.String(200), nullable=False),
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("decided_by", sa.String(200), nullable=True),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("audit_seq", sa.Integer, nullable=True),
+)
+audit_log = sa.Table(
+    "audit_log", METADATA,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False, index=True),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("details", sa.Text, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+
 # -- migrations -----------------------------------------------------------------------
 
 
@@ -164,6 +212,108 @@ def _v3(conn: Connection) -> None:
     m.tables["decision_log"].create(conn)
 
 
+def _v4(conn: Connection) -> None:
+    """Users, sign-in throttling, decisions and the audit trail; guards in the database.
+
+    Triggers make versions and the audit log append-only and a decided
+    (approved or rejected) decision unchangeable, so even SQL typed by hand
+    cannot alter them without first dropping a trigger; the audit log's hash
+    chain shows it when someone does.
+    """
+    m = sa.MetaData()
+    sa.Table("scenarios", m, sa.Column("id", sa.Integer, primary_key=True))
+    made = [
+        sa.Table(
+            "users", m,
+            sa.Column("name", sa.String(200), primary_key=True),
+            sa.Column("role", sa.String(16), nullable=False),
+            sa.Column("password_hash", sa.Text, nullable=True),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        ),
+        sa.Table(
+            "sign_in_throttle", m,
+            sa.Column("key", sa.String(300), primary_key=True),
+            sa.Column("failures", sa.Integer, nullable=False),
+            sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=False),
+        ),
+        sa.Table(
+            "decisions", m,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("scenario_id", sa.Integer, sa.ForeignKey("scenarios.id"), nullable=False),
+            sa.Column("version", sa.Integer, nullable=False),
+            sa.Column("scenario_digest", sa.String(64), nullable=False),
+            sa.Column("result_digest", sa.String(64), nullable=False),
+            sa.Column("result_data", sa.Text, nullable=False),
+            sa.Column("figures", sa.Text, nullable=False),
+            sa.Column("note", sa.Text, nullable=False),
+            sa.Column("submitted_by", sa.String(200), nullable=False),
+            sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("status", sa.String(16), nullable=False),
+            sa.Column("decided_by", sa.String(200), nullable=True),
+            sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+            sa.Column("comment", sa.Text, nullable=True),
+            sa.Column("audit_seq", sa.Integer, nullable=True),
+        ),
+        sa.Table(
+            "audit_log", m,
+            sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+            sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+            sa.Column("actor", sa.String(200), nullable=False),
+            sa.Column("role", sa.String(16), nullable=False),
+            sa.Column("action", sa.String(32), nullable=False, index=True),
+            sa.Column("target", sa.Text, nullable=False),
+            sa.Column("details", sa.Text, nullable=False),
+            sa.Column("prev_hash", sa.String(64), nullable=False),
+            sa.Column("hash", sa.String(64), nullable=False),
+        ),
+    ]
+    for table in made:
+        table.create(conn)
+    for statement in GUARDS.get(conn.dialect.name, ()):
+        conn.execute(sa.text(statement))
+
+
+#: The database-level guards of schema 4 (trigger names are ``guard_*``).
+GUARDS: dict[str, tuple[str, ...]] = {
+    "sqlite": (
+        "CREATE TRIGGER guard_versions_update BEFORE UPDATE ON versions "
+        "BEGIN SELECT RAISE(ABORT, 'versions are append-only'); END",
+        "CREATE TRIGGER guard_versions_delete BEFORE DELETE ON versions "
+        "BEGIN SELECT RAISE(ABORT, 'versions are append-only'); END",
+        "CREATE TRIGGER guard_audit_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+        "CREATE TRIGGER guard_audit_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+        "CREATE TRIGGER guard_decisions_update BEFORE UPDATE ON decisions "
+        "WHEN OLD.status <> 'submitted' OR NEW.scenario_id IS NOT OLD.scenario_id "
+        "OR NEW.version IS NOT OLD.version OR NEW.scenario_digest IS NOT OLD.scenario_digest "
+        "OR NEW.result_digest IS NOT OLD.result_digest "
+        "OR NEW.result_data IS NOT OLD.result_data "
+        "BEGIN SELECT RAISE(ABORT, 'a decided decision cannot change'); END",
+        "CREATE TRIGGER guard_decisions_delete BEFORE DELETE ON decisions "
+        "BEGIN SELECT RAISE(ABORT, 'decisions are never deleted'); END",
+    ),
+    "postgresql": (
+        "CREATE FUNCTION guard_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION '% on % is refused: %', TG_OP, TG_TABLE_NAME, TG_ARGV[0]; END $$",
+        "CREATE TRIGGER guard_versions BEFORE UPDATE OR DELETE ON versions "
+        "FOR EACH ROW EXECUTE FUNCTION guard_refuse('versions are append-only')",
+        "CREATE TRIGGER guard_audit BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION guard_refuse('the audit log is append-only')",
+        "CREATE TRIGGER guard_decisions_delete BEFORE DELETE ON decisions "
+        "FOR EACH ROW EXECUTE FUNCTION guard_refuse('decisions are never deleted')",
+        "CREATE TRIGGER guard_decisions_update BEFORE UPDATE ON decisions FOR EACH ROW "
+        "WHEN (OLD.status <> 'submitted' OR NEW.scenario_id IS DISTINCT FROM OLD.scenario_id "
+        "OR NEW.version IS DISTINCT FROM OLD.version "
+        "OR NEW.scenario_digest IS DISTINCT FROM OLD.scenario_digest "
+        "OR NEW.result_digest IS DISTINCT FROM OLD.result_digest "
+        "OR NEW.result_data IS DISTINCT FROM OLD.result_data) "
+        "EXECUTE FUNCTION guard_refuse('a decided decision cannot change')",
+    ),
+}
+
+
 def _add_column(conn: Connection, table: str, column: sa.Column[object]) -> None:
     kind = column.type.compile(dialect=conn.dialect)
     quote = conn.dialect.identifier_preparer.quote
@@ -177,7 +327,7 @@ def _add_column(conn: Connection, table: str, column: sa.Column[object]) -> None
 
 
 #: Migration k (1-based) brings the schema from version k-1 to k.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)
 CURRENT = len(MIGRATIONS)
 
 

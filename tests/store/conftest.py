@@ -48,3 +48,20 @@ def store(store_url: str) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def shenzhen() -> Scenario:
     return default_scenario()
+
+
+def drop_guards(store: Store, table: str) -> None:
+    """Remove the triggers that refuse UPDATE and DELETE on ``table`` (as a database owner can).
+
+    Tests that simulate damage done outside the app call this first.
+    """
+    import sqlalchemy as sa
+
+    with store.engine.begin() as conn:
+        if store.sqlite:
+            names = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                         "AND tbl_name = :t"), {"t": table}).scalars().all()
+            for name in names:
+                conn.execute(sa.text(f'DROP TRIGGER "{name}"'))
+        else:
+            conn.execute(sa.text(f'ALTER TABLE "{table}" DISABLE TRIGGER USER'))

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from inputs.shenzhen import generate
 from inputs.store import StoreError, codec, default_url, open_store, schema
 from inputs.store.db import Store
+from tests.store.conftest import drop_guards
 
 
 def test_a_version_1_database_is_upgraded_and_keeps_its_data(store_url: str) -> None:
@@ -33,7 +34,7 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_data(store_url: str) -> 
 
     store = open_store(store_url)
     try:
-        assert store.schema_version == schema.CURRENT == 3
+        assert store.schema_version == schema.CURRENT == 4
         [info] = store.versions("旧方案")
         assert (info.version, info.user, info.note, info.n_firms) == (1, "old-user", "", 25)
         assert info.saved_at == datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
@@ -64,6 +65,7 @@ def test_a_damaged_version_is_reported_not_returned(store_url: str) -> None:
     try:
         scenario = generate(25, seed=3)
         store.save_version("sz", scenario)
+        drop_guards(store, "versions")  # damage from outside: the triggers would refuse it
         other = codec.encode_scenario(scenario.with_policy(
             scenario.policy.with_values(large_cap=0.5)))
         with store.engine.begin() as conn:

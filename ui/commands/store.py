@@ -4,6 +4,12 @@
 - ``store list [--all] [--json]``: scenarios, each with its count of versions and latest.
 - ``store log [--limit N] [--name NAME] [--json]``: the decision log, newest first.
 - ``store export REF OUT.xlsx``: a stored version as a scenario workbook.
+- ``store verify [--json]``: check the audit log's hash chain; name the first
+  broken entry and exit 1 when it is broken.
+- ``store backup FILE``: every table into one zip file (portable between
+  SQLite and PostgreSQL).
+- ``store restore FILE``: a backup into an empty store (e.g. a new
+  ``VOUCHER_OPT_DB``); the audit chain is checked before anything is kept.
 
 REF is ``store:NAME`` (the latest version) or ``store:NAME@N`` (version N,
 from 1); the ``store:`` prefix may be left out here. The database is the
@@ -24,7 +30,7 @@ from inputs import load_scenario, write_scenario
 from inputs.store import LogEntry, ScenarioInfo, VersionInfo, parse_ref
 from inputs.store.refs import PREFIX
 from optimizer.catalog import Lang, as_lang, text
-from ui.commands.common import EXIT_OK, clean, print_json
+from ui.commands.common import EXIT_ERROR, EXIT_OK, clean, print_json
 
 if TYPE_CHECKING:
     from inputs.store import Store
@@ -64,10 +70,27 @@ def add_parser(sub: Any) -> None:
     common(q, as_json=False)
     q.set_defaults(run=run_export)
 
+    q = actions.add_parser("verify", help="check the audit log's hash chain")
+    common(q)
+    q.set_defaults(run=run_verify)
+
+    q = actions.add_parser("backup", help="write the whole store to a zip file")
+    q.add_argument("file", help="the backup to write (.zip)")
+    common(q)
+    q.set_defaults(run=run_backup)
+
+    q = actions.add_parser("restore", help="restore a backup into an empty store")
+    q.add_argument("file", help="a backup written by store backup")
+    common(q)
+    q.set_defaults(run=run_restore)
+
 
 def run_save(args: argparse.Namespace) -> int:
+    from inputs.store.service import Service
+    from ui.commands.users import admin
+
     scenario = load_scenario(args.file)
-    ref = _store().save_version(args.name, scenario, note=args.note)
+    ref = Service(_store(), admin()).save_version(args.name, scenario, note=args.note)
     if args.json:
         print_json({"name": ref.name, "version": ref.version, "digest": ref.digest,
                     "scenario_id": ref.scenario_id, "n_firms": len(scenario.firms),
@@ -136,6 +159,48 @@ def run_export(args: argparse.Namespace) -> int:
     scenario = _store().load_version(ref.name, ref.version)
     Path(args.out).write_bytes(write_scenario(scenario))
     print(text("store.exported", as_lang(args.lang), ref=str(ref), path=args.out))
+    return EXIT_OK
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from inputs.store import audit
+
+    check = audit.verify(_store())
+    lang = as_lang(args.lang)
+    if args.json:
+        print_json({"ok": check.ok, "count": check.count, "head": check.head,
+                    "broken": check.broken, "reason": check.reason or None})
+    elif check.ok:
+        print(text("audit.verified", lang, count=check.count, head=check.head))
+    else:
+        print(text(f"audit.broken.{check.reason}", lang, seq=check.broken, count=check.count),
+              file=sys.stderr)
+    return EXIT_OK if check.ok else EXIT_ERROR
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from inputs.store import backup
+
+    manifest = backup.backup(_store(), Path(args.file))
+    rows = sum(manifest["rows"].values())
+    if args.json:
+        print_json({"path": args.file, **manifest})
+    else:
+        print(text("backup.written", as_lang(args.lang), path=args.file, rows=f"{rows:,}",
+                   head=(manifest["audit_head"] or "-")[:16]))
+    return EXIT_OK
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from inputs.store import backup
+    from ui.commands.users import admin
+
+    manifest = backup.restore(_store(), admin(), Path(args.file))
+    rows = sum(manifest["rows"].values())
+    if args.json:
+        print_json({"path": args.file, **manifest})
+    else:
+        print(text("backup.restored", as_lang(args.lang), path=args.file, rows=f"{rows:,}"))
     return EXIT_OK
 
 

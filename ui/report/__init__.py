@@ -26,7 +26,7 @@ rows of the allocations and firms sheets are streamed (see
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,6 +71,7 @@ def build_report(
     compared: Sequence[Result] = (),
     frontier: Frontier | None = None,
     run_at: datetime | None = None,
+    stamp: Mapping[str, str] | None = None,
 ) -> bytes:
     """Build the officer's report workbook for ``result``.
 
@@ -92,6 +93,11 @@ def build_report(
     run_at
         The time printed in the audit block (default: now). It is the only
         cell that differs between two reports of the same input.
+    stamp
+        The approval stamp when ``result`` is the result of a decision
+        (:meth:`inputs.store.approvals.Decision.stamp`): who submitted and
+        who approved, when, and the digests, shown in the summary and the
+        audit block.
 
     Returns
     -------
@@ -102,7 +108,7 @@ def build_report(
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
     when = run_at if run_at is not None else datetime.now(UTC).astimezone()
     figures = gather(result, lang=lang, source_sha256=source_sha256, compared=compared,
-                     frontier=frontier, run_at=when)
+                     frontier=frontier, run_at=when, stamp=stamp)
     workbook = Workbook(write_only=True)
     streamed = _add_sheets(workbook, figures)
     streamed += add_scenario_sheets(workbook, result.scenario)

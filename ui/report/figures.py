@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,6 +57,9 @@ class Figures:
         When the report was made.
     source_sha256
         SHA-256 of the input file, when the caller knows it.
+    stamp
+        The approval stamp of the decision this result is (see
+        :meth:`inputs.store.approvals.Decision.stamp`), or None.
     """
 
     result: Result
@@ -70,6 +73,7 @@ class Figures:
     frontier: Frontier | None
     run_at: datetime
     source_sha256: str | None
+    stamp: Mapping[str, str] | None = None
 
     @property
     def optimal(self) -> bool:
@@ -81,7 +85,8 @@ def _measured(result: Result) -> Metrics | None:
 
 
 def gather(result: Result, *, lang: Lang, source_sha256: str | None,
-           compared: Sequence[Result], frontier: Frontier | None, run_at: datetime) -> Figures:
+           compared: Sequence[Result], frontier: Frontier | None, run_at: datetime,
+           stamp: Mapping[str, str] | None = None) -> Figures:
     """Run the analyses the report needs on ``result`` (and the compared results)."""
     optimal = result.optimal
     baselines = compare_baselines(result.scenario, result) if optimal else []
@@ -99,6 +104,7 @@ def gather(result: Result, *, lang: Lang, source_sha256: str | None,
         frontier=frontier,
         run_at=run_at,
         source_sha256=source_sha256,
+        stamp=stamp,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from optimizer.catalog import text
@@ -107,10 +108,30 @@ def _audit(grid: Grid, figures: Figures, lang: Lang) -> int:
     objective = num(result.objective, COUNT) if result.optimal else txt("-")
     grid.add(txt(text("report.objective_value", lang)), objective,
              txt(text("report.unit.points", lang)))
+    if figures.stamp is not None:
+        _stamp_block(grid, figures.stamp, lang)
     grid.add(txt(text("report.software", lang), "bold"))
     for software, version in versions():
         grid.add(txt(software), txt(version))
     return run_at
+
+
+def _stamp_line(grid: Grid, stamp: Mapping[str, str], lang: Lang) -> None:
+    """One sentence under the status: the decision, who submitted it and who decided it."""
+    status = stamp["status"]
+    grid.add(txt(text("stamp.decision", lang)),
+             txt(text(f"stamp.line.{status}", lang, **stamp), "bold", spill=True))
+
+
+def _stamp_block(grid: Grid, stamp: Mapping[str, str], lang: Lang) -> None:
+    """The stamp's fields in the audit block."""
+    for key in ("decision_id", "status", "scenario", "submitted_by", "submitted_at", "note",
+                "decided_by", "decided_at", "comment", "scenario_digest", "result_digest",
+                "audit_hash"):
+        value = stamp.get("decision" if key == "decision_id" else key) or "-"
+        if key == "status":
+            value = text(f"decision.status.{value}", lang)
+        grid.add(txt(text(f"stamp.{key}", lang)), txt(value, spill=True))
 
 
 def write_summary(ws: Any, figures: Figures) -> int:
@@ -126,6 +147,8 @@ def write_summary(ws: Any, figures: Figures) -> int:
     grid.add(txt(text("report.status", lang)), txt(status, "bold" if result.optimal else "warn"))
     objective = objective_label(result.scenario.policy.objective, lang)
     grid.add(txt(text("report.objective_kind", lang)), txt(objective, spill=True))
+    if figures.stamp is not None:
+        _stamp_line(grid, figures.stamp, lang)
     grid.blank()
     if figures.metrics is not None:
         _key_figures(grid, figures, lang)

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from inputs.store.access import Action
 from optimizer.analysis.baselines import compare_baselines
 from optimizer.analysis.metrics import Metrics
-from ui import charts, drafts, figures, fmt, state, widgets
+from ui import auth, charts, drafts, figures, fmt, state, widgets
 from ui.i18n import t
 
 SS = st.session_state
@@ -38,6 +39,7 @@ class Column:
     firms_digest: str
 
 
+@auth.guarded(Action.SAVE)
 def _save() -> None:
     session = state.session()
     name = str(SS.get(SAVE_NAME, "")).strip() or t("compare.default_name",

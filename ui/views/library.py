@@ -15,9 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from inputs.store import ScenarioInfo, VersionRef
+from inputs.store.access import Action
 from optimizer import Scenario
 from optimizer.diff import ScenarioDiff
-from ui import drafts, fmt, state, widgets
+from ui import auth, drafts, fmt, state, widgets
 from ui.errors import column_name
 from ui.i18n import t
 
@@ -29,6 +30,7 @@ def _note(kind: str, **fields: Any) -> None:
     SS["library_note"] = (kind, fields)
 
 
+@auth.guarded(Action.SAVE)
 def _save() -> None:
     session = state.session()
     scenario = session.working.scenario()
@@ -36,8 +38,7 @@ def _save() -> None:
     if scenario is None or not name:
         _note("blocked")
         return
-    ref = drafts.store().save_version(name, Scenario(scenario.firms, scenario.policy, name),
-                                      user=drafts.user(),
+    ref = auth.service().save_version(name, Scenario(scenario.firms, scenario.policy, name),
                                       note=str(SS.get("library_note_text") or ""))
     if ref.digest == scenario.digest:
         session.working.base = ref  # the work is now exactly this version
@@ -54,6 +55,7 @@ def _open(name: str, version: int) -> None:
     _note("opened", name=name, version=version)
 
 
+@auth.guarded(Action.SAVE)
 def _rename(name: str) -> None:
     new = str(SS.get(f"rename.{name}") or "").strip()
     if new and new != name:
@@ -61,18 +63,21 @@ def _rename(name: str) -> None:
         _note("renamed", name=name, new=new)
 
 
+@auth.guarded(Action.SAVE)
 def _duplicate(name: str) -> None:
     new = str(SS.get(f"rename.{name}") or "").strip() or t("library.copy_of", name=name)
     ref = drafts.store().duplicate(name, new)
     _note("duplicated", name=name, new=ref.name)
 
 
+@auth.guarded(Action.SAVE)
 def _delete(name: str) -> None:
     drafts.store().delete(name)
     _note("deleted", name=name)
     state.session().view["library_undo"] = name
 
 
+@auth.guarded(Action.SAVE)
 def _undelete(name: str) -> None:
     drafts.store().undelete(name)
     state.session().view.pop("library_undo", None)
@@ -197,7 +202,7 @@ with st.container(border=True):
     b.text_input(t("library.save_note"), key="library_note_text")
     c.button(t("library.save"), key="library_save", on_click=_save, type="primary",
              width="stretch", icon=":material/save:",
-             disabled=session.working.scenario() is None)
+             disabled=session.working.scenario() is None or not auth.may(Action.SAVE))
     if session.working.scenario() is None:
         st.caption(t("library.blocked"))
 

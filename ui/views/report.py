@@ -7,16 +7,30 @@ and the last frontier sweep.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import streamlit as st
 
-from ui import state, widgets
-from ui.i18n import LANG_NAMES, LANGS, lang, t
+from inputs.store import VersionRef
+from inputs.store.approvals import Decision
+from optimizer import Result
+from ui import auth, state, widgets
+from ui.i18n import LANG_NAMES, LANGS, lang, t, term
 from ui.report import build_report
 
 SS = st.session_state
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _decision_of(base: VersionRef | None, result: Result) -> Decision | None:
+    """The decision on the stored version this result was solved from, when it is that result."""
+    if base is None or base.digest != result.scenario.digest:
+        return None
+    from inputs.store.approvals import for_version
+
+    found = for_version(auth.service().store, base.name, base.version)
+    return found if found is not None and found.matches(result) else None
 
 
 def file_name(name: str, report_lang: str) -> str:
@@ -67,9 +81,21 @@ with st.container(border=True):
     result = solved.result
     suffix = "-previous" if solved is not last else ""
 
+    decision = _decision_of(session.working.base, result)
+    if decision is not None:
+        st.caption(term(f"stamp.line.{decision.status}", **decision.stamp()))
+
+    service = auth.service()  # taken now: the download runs outside this script run
+
     def build() -> bytes:
-        return build_report(result, lang=report_lang, source_sha256=sha, compared=compared,
-                            frontier=frontier)
+        data = build_report(result, lang=report_lang, source_sha256=sha, compared=compared,
+                            frontier=frontier,
+                            stamp=decision.stamp() if decision is not None else None)
+        service.exported("report", solved.scenario.name,
+                                scenario_digest=result.scenario.digest,
+                                decision=decision.id if decision is not None else None,
+                                sha256=hashlib.sha256(data).hexdigest())
+        return data
 
     st.download_button(t("report.download"), data=build, mime=XLSX_MIME, type="primary",
                        file_name=file_name(solved.scenario.name + suffix, report_lang),

@@ -13,13 +13,15 @@ import hashlib
 
 import streamlit as st
 
-from ui import editing, figures, files_panel, firms_editor, fmt, policy_form, state
+from inputs.store.access import Action
+from ui import auth, editing, figures, files_panel, firms_editor, fmt, policy_form, state
 from ui.i18n import lang, t
 from ui.session import SECTIONS
 
 SS = st.session_state
 
 
+@auth.guarded(Action.SOLVE)
 def _solve_clicked() -> None:
     policy_form.sync(state.session().working.programs)
     editing.absorb_live()
@@ -111,7 +113,8 @@ with side:
         blocked.append(t("solve.blocked.table"))
     if working.policy_error is not None:
         blocked.append(t("solve.blocked.policy", key=working.policy_error.key))
-    st.button(t("solve.button"), type="primary", disabled=bool(blocked), key="solve",
+    st.button(t("solve.button"), type="primary", key="solve",
+              disabled=bool(blocked) or not auth.may(Action.SOLVE),
               on_click=_solve_clicked, icon=":material/calculate:", width="stretch")
     st.caption(t("solve.note"))
     _status(blocked)
