@@ -44,7 +44,8 @@ def widget_key(field_key: str) -> str:
 def current_values(programs: tuple[str, ...]) -> dict[str, Any]:
     """The form's values as typed (the session holds them; widgets only show them)."""
     form = state.session().working.form
-    return {f.key: form.get(f.key) for f in fields(programs)}
+    # a draft saved before the redemption section has none of its keys: show the defaults
+    return {f.key: form[f.key] if f.key in form else form_default(f) for f in fields(programs)}
 
 
 def read_policy(programs: tuple[str, ...]) -> tuple[Policy | None, PolicyError | None]:

@@ -121,9 +121,10 @@ def fairness_section(solved: Solved) -> None:
 
 def redemption_sentence(risk: PoolRisk) -> str:
     """发放X，预计兑付Y，超支概率Z — the sentence of the command line and the report."""
-    return text("redemption.summary", lang(), program=fmt.program(risk.program),
+    said = text("redemption.summary", lang(), program=fmt.program(risk.program),
                 issued=fmt.money(risk.issued), spend=fmt.money(risk.expected_spend),
                 risk=fmt.pct(risk.p_overspend))
+    return said[:1].upper() + said[1:]  # "Model vouchers: issue ..." in English
 
 
 def spending_chart(risk: PoolRisk) -> None:
