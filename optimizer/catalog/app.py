@@ -134,8 +134,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.field.redemption.samples": ("兑付率样本数", "Sampled rates"),
     "app.field.redemption.seed": ("随机种子", "Seed"),
     "app.note.redemption_class": (
-        "发放给{cls}的额度中预计实际兑付的比例；100% 为全部兑付。",
-        "Expected share of a {cls}'s issued vouchers that is redeemed; 100%: all of it.",
+        "预计兑付占发放额的比例；100% 为全额兑付。",
+        "Expected share of what is issued that is redeemed; 100%: all.",
     ),
     "app.note.redemption_program_class": (
         "仅用于{program}；留空则按{cls}兑付率。",

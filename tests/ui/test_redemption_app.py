@@ -78,7 +78,7 @@ def test_rates_and_risk_set_in_the_form_solve_and_read_in_both_languages(app: Ap
     assert app.number_input(key=f"pol{gen}.redemption.startup").value == 60.0
     assert app.number_input(key=f"pol{gen}.redemption.sd").value == 10.0
     assert app.slider(key=f"pol{gen}.overspend_risk").value == 2.0
-    assert "Expected share of a startup's issued vouchers" in " ".join(
+    assert "Expected share of what is issued that is redeemed" in " ".join(
         c.value for c in app.caption)
     assert not S(app).is_stale()
 
