@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from inputs.errors import InputError, column_letter
-from inputs.scenario_sheets import COLUMN_LABELS
+from inputs.scenario_sheets import COLUMN_LABELS, OVERRIDE_LABELS, column_label
+from optimizer.overrides import KINDS, override_columns
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, PROGRAM_ZH, SIZE_CLASS_ZH, request_column
 
 #: Sheet names accepted for the two sheets (after stripping and lower-casing).
@@ -27,6 +28,8 @@ SHEET_ALIASES: dict[str, tuple[str, ...]] = {
 #: Firms columns that must be present (request columns are required per program).
 REQUIRED_COLUMNS: tuple[str, ...] = ("firm_id", "size_class", "district", "score")
 #: Firms columns that may be left out: name (""), basic_research (no), applied_on.
+#: The override columns (``fixed.P``, ``min.P``, ``max.P``, ``exclude``, ``note``)
+#: are optional too (:func:`optimizer.overrides.override_columns`).
 OPTIONAL_COLUMNS: tuple[str, ...] = ("name", "basic_research", APPLIED_ON)
 
 #: Policy sheet headers: canonical → accepted names. ``note`` is read and ignored.
@@ -34,6 +37,14 @@ POLICY_HEADERS: dict[str, tuple[str, ...]] = {
     "key": ("key", "键", "参数"),
     "value": ("value", "值"),
     "note": ("note", "说明", "备注"),
+}
+
+#: Columns of a ledger of lapsed vouchers (``voucher-opt round next --lapsed``):
+#: canonical name → accepted headers (English, Chinese).
+LEDGER_HEADERS: dict[str, tuple[str, ...]] = {
+    "firm_id": ("firm_id", "企业编号"),
+    "program": ("program", "券种"),
+    "lapsed": ("lapsed", "失效金额"),
 }
 
 #: Size-class labels (normalised) → canonical size class.
@@ -66,6 +77,11 @@ def normalise_header(value: Any) -> str:
     return "_".join(text.replace("-", " ").split())
 
 
+#: The first part of an override amount header, in English or Chinese (``fixed``, ``固定额``).
+_OVERRIDE_KINDS: frozenset[str] = frozenset(
+    {*KINDS, *(normalise_header(zh) for zh in OVERRIDE_LABELS.values())})
+
+
 def header_unit(value: Any) -> str | None:
     """The unit suffix of a header (``"元"``, ``"万元"``, ...), or None.
 
@@ -81,7 +97,7 @@ def header_unit(value: Any) -> str | None:
 @dataclass(frozen=True)
 class HeaderMap:
     """Where each canonical firms column is (0-based), the headers as found, and the
-    request columns whose amounts are in 万元 (multiplied by 10,000 when read)."""
+    amount columns (requests, override amounts) are in 万元 (multiplied by 10,000 when read)."""
 
     positions: dict[str, int]
     found: dict[str, str]
@@ -117,6 +133,11 @@ def map_header(header: list[Any], programs: Sequence[str], *, file: str | None,
     for j, cell in enumerate(header):
         column = aliases.get(normalise_header(cell))
         if column is None:
+            stray = _stray_override(cell, aliases, programs)
+            if stray is not None:  # a commitment must never be dropped as an unknown column
+                raise InputError("input.header.override_program", file=file, sheet=sheet, row=1,
+                                 cell=f"{column_letter(j)}1", header=str(cell).strip(),
+                                 programs=", ".join(programs), closest=stray)
             continue  # unknown extra columns are allowed and ignored
         if column in positions:
             raise InputError("input.header.twice", file=file, sheet=sheet, row=1, column=column,
@@ -125,7 +146,7 @@ def map_header(header: list[Any], programs: Sequence[str], *, file: str | None,
         positions[column] = j
         found[column] = str(cell).strip()
         if header_unit(cell) in _WAN_UNITS:
-            if not column.endswith("_request"):
+            if not is_amount_column(column):
                 raise InputError("input.header.wan_not_money", file=file, sheet=sheet, row=1,
                                  column=column, cell=f"{column_letter(j)}1", header=found[column])
             wan.add(column)
@@ -142,19 +163,43 @@ def map_header(header: list[Any], programs: Sequence[str], *, file: str | None,
     return HeaderMap(positions, found, frozenset(wan))
 
 
+def _stray_override(cell: Any, aliases: dict[str, str], programs: Sequence[str]) -> str | None:
+    """For a header shaped like an override amount (``fixed.P``, ``固定额.P``) whose program
+    the policy lacks: the closest override column (``"-"`` if none); otherwise None."""
+    normal = normalise_header(cell)
+    kind, dot, program = normal.partition(".")
+    if not (dot and program and kind in _OVERRIDE_KINDS):
+        return None
+    known = [h for h, c in aliases.items() if c.partition(".")[0] in KINDS]
+    match = difflib.get_close_matches(normal, known, n=1, cutoff=0.5)
+    return both_names(aliases[match[0]]) if match else "-"
+
+
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
 
 
+def is_amount_column(column: str) -> bool:
+    """Whether a canonical firms column holds yuan: a request or an override amount
+    (``fixed.P``, ``min.P``, ``max.P``), so that a ``（万元）`` header scales it."""
+    return column.endswith("_request") or column.partition(".")[0] in KINDS
+
+
 def firm_columns(programs: Iterable[str]) -> tuple[str, ...]:
     """Every canonical firms column a scenario with ``programs`` can use."""
-    return (*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in programs))
+    programs = tuple(programs)
+    return (*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in programs),
+            *override_columns(programs))
 
 
 def zh_name(column: str) -> str | None:
     """The Chinese header of a canonical firms column, or None (generic programs)."""
     if column in COLUMN_LABELS:
         return COLUMN_LABELS[column][0]
+    if column in LEDGER_HEADERS:  # the ledger's own columns, named in its errors
+        return LEDGER_HEADERS[column][1]
+    if column.partition(".")[0] in OVERRIDE_LABELS:
+        return column_label(column)[0]
     program = column.removesuffix("_request")
     if program != column and program in PROGRAM_ZH:
         return f"{PROGRAM_ZH[program]}申请额"
@@ -175,6 +220,9 @@ def firm_header_aliases(programs: Iterable[str]) -> dict[str, str]:
         zh = zh_name(column)
         if zh:
             aliases[normalise_header(zh)] = column
+        kind, dot, program = column.partition(".")
+        if dot and kind in OVERRIDE_LABELS:  # 固定额.training as well as 固定额.训力券
+            aliases[normalise_header(f"{OVERRIDE_LABELS[kind]}.{program}")] = column
     return aliases
 
 

@@ -5,8 +5,9 @@
 typed table that :class:`optimizer.scenario.Scenario` expects. Each column is
 read by one typed cell parser (:mod:`inputs.cells`; ids by :mod:`inputs.ids`);
 the first bad cell in reading order (row, then column) becomes one
-:class:`~inputs.errors.InputError`. A request column whose header says
-``（万元）`` is multiplied by 10,000 and a warning says so.
+:class:`~inputs.errors.InputError`. An amount column (a request, or an override
+amount ``fixed.P``/``min.P``/``max.P``) whose header says ``（万元）`` is
+multiplied by 10,000 and a warning says so.
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ from inputs.columns import (
     YES_NO_LABELS,
     both_names,
     closest_header,
+    firm_columns,
     map_header,
 )
 from inputs.errors import InputError, InputWarning, column_letter
 from inputs.guard import Unreadable
 from inputs.ids import firm_id, id_key
-from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS, request_column
+from optimizer.overrides import EXCLUDE, KINDS, NOTE, override_column
+from optimizer.scenario import APPLIED_ON, request_column
 from optimizer.units import WAN
 
 
@@ -182,7 +185,9 @@ def validate_firms(
         Columns ``FIRM_COLUMNS``, then ``applied_on`` if given, then one
         ``{program}_request`` per program; ``firm_id``, ``name`` and ``district``
         str (``name`` "" when blank), ``size_class`` canonical str, ``score`` and
-        requests float, ``basic_research`` bool, ``applied_on`` datetime64[ns].
+        requests float, ``basic_research`` bool, ``applied_on`` datetime64[ns];
+        then the override columns given (``fixed.P``/``min.P``/``max.P`` float,
+        NaN when blank; ``exclude`` bool; ``note`` str, "" when blank).
     """
     missing = _missing_columns(table, programs, sheet)
     if missing:
@@ -223,7 +228,7 @@ def _in_order(table: pd.DataFrame, programs: Sequence[str], file: str | None,
               sheet: str | None) -> tuple[pd.DataFrame, _Where]:
     """The table's known columns in sheet order, and where its rows are (row i: sheet row i+2)."""
     table = table.reset_index(drop=True)
-    expected = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in programs)]
+    expected = firm_columns(programs)
     order = {c: i for i, c in enumerate(c for c in expected if c in table.columns)}
     where = _Where(np.arange(len(table)) + 2, {}, order, file, sheet)
     return table[list(order)].astype(object), where
@@ -291,7 +296,7 @@ class _Column:
     def numbers(self, low: float, high: float = np.inf, scale: float = 1.0) -> np.ndarray:
         if self.types <= {float, int}:
             values = np.asarray(self.values, dtype=float)  # the fast path: a numeric column
-            bad = ~np.isfinite(values)
+            bad = ~np.isfinite(values) & ~self.blank  # NaN is a blank cell, flagged if required
             if bad.any():
                 position = int(np.flatnonzero(bad)[0])
                 self.flag(position, Problem("input.number.not_finite",
@@ -331,6 +336,8 @@ def _validate(table: Mapping[str, Any] | pd.DataFrame, where: _Where, programs: 
         firms[column] = firms[column].astype(str)
     for column in ("score", *(request_column(p) for p in programs)):
         firms[column] = firms[column].astype(float)
+    if NOTE in firms.columns:
+        firms[NOTE] = firms[NOTE].astype(str)
     return firms
 
 
@@ -362,6 +369,7 @@ def _check(table: Mapping[str, Any] | pd.DataFrame, programs: Sequence[str], whe
     for program in programs:
         column = request_column(program)
         out[column] = checks[column].numbers(0, scale=WAN if column in wan else 1.0)
+    _check_overrides(checks, out, programs, wan)
 
     problems = [c.problem for c in checks.values() if c.problem is not None]
     problems.sort(key=lambda p: (p.position, where.order.get(p.column, 0)))
@@ -385,3 +393,26 @@ def _flag_repeated_ids(check: _Column, ids: list[Any], where: _Where) -> None:
                                                 "first_row": str(row), "id_key": key}))
             return
 
+
+def _check_overrides(checks: Mapping[str, _Column], out: dict[str, Any],
+                     programs: Sequence[str], wan: frozenset[str]) -> None:
+    """The optional override columns, read by the same cell parser as the rest.
+
+    Amounts (``fixed.P``, ``min.P``, ``max.P``) like requests: ≥ 0, ``¥``/``元``/
+    thousands separators/full-width digits accepted, ambiguous numbers refused,
+    a ``（万元）`` header scaled (blank: no override); ``exclude`` yes/no (blank:
+    no); ``note`` text, trimmed like names ("" when blank). Only columns present
+    in the sheet come out, so a table without them is exactly as before.
+    Whether the overrides fit the rules is the optimizer's pre-check
+    (:mod:`optimizer.override_diagnosis`), not a cell error.
+    """
+    for kind in KINDS:
+        for program in programs:
+            column = override_column(kind, program)
+            if column in checks:
+                out[column] = checks[column].numbers(0, scale=WAN if column in wan else 1.0)
+    if EXCLUDE in checks:
+        out[EXCLUDE] = [bool(f) for f in checks[EXCLUDE].labels(YES_NO_LABELS,
+                                                               "yes or no (是/否)")]
+    if NOTE in checks:
+        out[NOTE] = [t or "" for t in checks[NOTE].texts()]

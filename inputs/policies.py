@@ -19,6 +19,7 @@ import pandas as pd
 from inputs.cells import Problem, amount_cell, is_blank, label_cell, normal_text, show
 from inputs.columns import YES_NO_LABELS, normalise_header, policy_header_aliases
 from inputs.errors import InputError, column_letter
+from optimizer.overrides import EXCLUDE, NOTE
 from optimizer.policy import DEFAULT_RATES, SIZE_CLASSES, Objective, Policy, PolicyError
 from optimizer.scenario import APPLIED_ON, FIRM_COLUMNS
 
@@ -65,9 +66,12 @@ def fair_policy() -> Policy:
 # -- the policy sheet ---------------------------------------------------------------
 
 #: Program names a policy may not use: they would collide with a firms or result column
-#: (``budget.score`` would overwrite the scores; ``cap.total`` is the whole-firm cap).
+#: (``budget.score`` would overwrite the scores; ``cap.total`` is the whole-firm cap;
+#: ``budget.note`` would put money in the firms' notes). The per-program override
+#: columns (``fixed.P``, ``min.P``, ``max.P``) and ``reserve.P`` take any other name:
+#: a program name has no dot, so ``fixed.P`` never reads as another column.
 RESERVED_PROGRAMS: frozenset[str] = frozenset(
-    {"total", "score", *FIRM_COLUMNS, APPLIED_ON, "upper", "amount", "limit"})
+    {"total", "score", *FIRM_COLUMNS, APPLIED_ON, EXCLUDE, NOTE, "upper", "amount", "limit"})
 _PROGRAM = re.compile(r"^[a-z][a-z0-9_]*$")
 _SHARES = ("startup_floor", "large_cap", "district_floor", "basic_research_floor")
 _CLASS_WORDS = {**{c: c for c in SIZE_CLASSES}, "初创": "startup", "小型": "small",
@@ -170,6 +174,10 @@ def _policy_value(key: str, value: Any, programs: set[str]) -> Any:
                                                        "allowed": ", ".join(SIZE_CLASSES)})
         return _number(value, 0.0, 100.0)
     if key in _SHARES:
+        return _number(value, 0.0, 1.0, percent=True)
+    if head == "reserve" and rest:
+        if rest not in programs:  # reserve.total, reserve.note: no such pool
+            return Problem("policy.no_budget", {"program": rest})
         return _number(value, 0.0, 1.0, percent=True)
     if key == "objective":
         choice = str(value).strip().lower() if isinstance(value, str) else None

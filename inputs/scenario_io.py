@@ -10,7 +10,7 @@ and save it with :func:`inputs.xlsx_stream.save`.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -211,12 +211,19 @@ def read_sheets(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
 
     Other sheets are not read. Position ``(i, j)`` is cell row ``i + 1``, column ``j + 1``.
     """
+    return read_workbook_sheets(data, filename,
+                                lambda names: list(locate_sheets(names, filename).values()))
+
+
+def read_workbook_sheets(data: bytes, filename: str,
+                         pick: Callable[[list[str]], list[str]]) -> dict[str, pd.DataFrame]:
+    """The raw cells of the sheets ``pick`` chooses among the workbook's sheet names
+    (bytes already passed by :func:`inputs.guard.guard_workbook`); each is size-checked."""
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
-        located = locate_sheets(names, filename)
         sheets = {}
-        for name in located.values():
+        for name in pick(names):
             sheet = book.get_sheet_by_name(name)
             end = sheet.end  # checked before any Python object is made (.xls has no zip)
             if end is not None:

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 
 from inputs.xlsx_stream import GENERAL, Column, StreamedSheet, declare, text_cell
 from optimizer.catalog import Lang, has, text
+from optimizer.overrides import EXCLUDE, NOTE, override_columns
 from optimizer.scenario import (
     APPLIED_ON,
     FIRM_COLUMNS,
@@ -39,6 +40,8 @@ COLUMN_HEADERS_ZH: dict[str, str] = {
     "score": "评审得分",
     "basic_research": "基础研究",
     APPLIED_ON: "申请日期",
+    EXCLUDE: "排除",
+    NOTE: "备注",
 }
 
 
@@ -56,6 +59,8 @@ def both(key: str, zh: dict[str, str] | None = None, en: dict[str, str] | None =
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
     column: (zh, both(f"sheet.column.{column}")) for column, zh in COLUMN_HEADERS_ZH.items()
 }
+#: Chinese header of each per-program override kind (``固定额.训力券`` for ``fixed.training``).
+OVERRIDE_LABELS: dict[str, str] = {"fixed": "固定额", "min": "下限", "max": "上限"}
 
 #: Characters that make a spreadsheet treat typed text as a formula.
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@")
@@ -72,6 +77,11 @@ def column_label(column: str) -> tuple[str | None, str]:
     """The Chinese header and a short zh/en meaning of a canonical firms column."""
     if column in COLUMN_LABELS:
         return COLUMN_LABELS[column]
+    kind, dot, rest = column.partition(".")
+    if dot and kind in OVERRIDE_LABELS:
+        name = PROGRAM_ZH.get(rest, rest)
+        return (f"{OVERRIDE_LABELS[kind]}.{name}",
+                both(f"sheet.column.{kind}", {"program": name}, {"program": rest}))
     program = column.removesuffix("_request")
     if program != column:
         zh = PROGRAM_ZH.get(program)
@@ -132,7 +142,8 @@ def add_scenario_sheets(workbook: Any, scenario: Scenario) -> list[StreamedSheet
 def firms_columns(scenario: Scenario) -> list[Column]:
     """The columns of the ``firms`` sheet, in canonical order (English headers)."""
     firms = scenario.firms
-    order = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in scenario.programs)]
+    order = [*FIRM_COLUMNS, APPLIED_ON, *(request_column(p) for p in scenario.programs),
+             *override_columns(scenario.programs)]
     columns = []
     for name in (c for c in order if c in firms.columns):
         values, number_format = _column_values(firms[name])
@@ -185,7 +196,7 @@ def _column_values(series: pd.Series) -> tuple[np.ndarray, str | None]:
     Numbers come as floats (NaN for blanks), text as objects (None for blanks).
     """
     name = str(series.name)
-    if name == "basic_research":
+    if name in ("basic_research", EXCLUDE):
         flags = series.astype("boolean").fillna(False).to_numpy(dtype=bool)
         return np.where(flags, "yes", "no").astype(object), None
     if name == APPLIED_ON or pd.api.types.is_datetime64_any_dtype(series):
@@ -193,7 +204,8 @@ def _column_values(series: pd.Series) -> tuple[np.ndarray, str | None]:
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         numbers = series.to_numpy(dtype=float, copy=True)
         numbers[~np.isfinite(numbers)] = np.nan
-        return numbers, MONEY_FORMAT if name.endswith("_request") else GENERAL
+        is_money = name.endswith("_request") or name.partition(".")[0] in OVERRIDE_LABELS
+        return numbers, MONEY_FORMAT if is_money else GENERAL
     objects = series.astype(object)
     blank = (objects.isna() | objects.eq("")).to_numpy()
     values = objects.to_numpy(dtype=object, copy=True)

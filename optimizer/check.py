@@ -4,8 +4,11 @@ It does not look at the LP, nor at the rule classes that build it: per-firm
 limits are recomputed here firm by firm from the policy, and every pool, cap,
 set-aside and floor — and what each set-aside and floor needs — is re-derived
 here from the contract in the README, so a wrong ``need()`` in
-:mod:`optimizer.rules` is not shared by the LP and its check. Tests run it on
-every solution they produce.
+:mod:`optimizer.rules` is not shared by the LP and its check. Officers'
+overrides are read from each firm's own cells (``fixed.P``, ``min.P``,
+``max.P``, ``exclude``), and a pool's room this round (its budget less
+``reserve.P`` of what is left after the commitments) is worked out here
+again. Tests run it on every solution they produce.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from optimizer.overrides import firm_bounds
 from optimizer.policy import Policy
 from optimizer.redemption import cvar, sample_rates
 from optimizer.rules import TOLERANCE_YUAN, Violation
@@ -42,7 +46,9 @@ def check_allocation(scenario: Scenario, amounts: np.ndarray) -> list[Violation]
     """Every way ``amounts`` (yuan, firms × programs) breaks the scenario's rules.
 
     An empty list means the allocation is feasible: within every firm's
-    limits, every pool, every cap and every floor, to within one yuan.
+    limits and overrides (fixed awards, ``min.P``/``max.P``, exclusions, read
+    from the row's own cells), every pool (less its reserve), every cap and
+    every floor, to within one yuan.
     """
     policy = scenario.policy
     programs = scenario.programs
@@ -53,6 +59,7 @@ def check_allocation(scenario: Scenario, amounts: np.ndarray) -> list[Violation]
     records: list[dict[str, Any]] = scenario.firms.to_dict("records")  # type: ignore[assignment]
     got: dict[tuple[str, str], list[float]] = defaultdict(list)  # (group, program) → amounts
     eligible: dict[tuple[str, str], list[float]] = defaultdict(list)  # … → limits
+    committed: dict[str, list[float]] = defaultdict(list)  # program → lower bounds
     for i, firm in enumerate(records):
         fid, size_class = str(firm["firm_id"]), str(firm["size_class"])
         groups = ["all", f"class.{size_class}", f"district.{firm['district']}"]
@@ -61,11 +68,13 @@ def check_allocation(scenario: Scenario, amounts: np.ndarray) -> list[Violation]
         total = 0.0
         for j, program in enumerate(programs):
             a = float(amounts[i, j])
-            upper = firm_upper(policy, firm, program)
+            lower, upper = firm_bounds(firm, program, firm_upper(policy, firm, program))
             total += a
-            if a < -TOLERANCE_YUAN or a > upper + TOLERANCE_YUAN + 1e-9 * upper:
+            committed[program].append(lower)
+            if (a < lower - TOLERANCE_YUAN - 1e-9 * lower
+                    or a > upper + TOLERANCE_YUAN + 1e-9 * upper):
                 out.append(Violation("upper", fid, f"firm {fid} gets {yuan(a)} of {program}, "
-                                                   f"allowed 0 to {yuan(upper)}"))
+                                                   f"allowed {yuan(lower)} to {yuan(upper)}"))
             for g in groups:
                 got[g, program].append(a)
                 eligible[g, program].append(upper)
@@ -81,18 +90,21 @@ def check_allocation(scenario: Scenario, amounts: np.ndarray) -> list[Violation]
              if model.active else None)
     for program, budget in policy.budgets:
         spent = fsum(got, "all", program)
+        # this round pays its commitments and (1 − reserve) of what is left after them
+        left = max(budget - math.fsum(committed[program]), 0.0)
+        room = budget - policy.reserve(program) * left
         if rates is not None and model.modelled(program):
-            # issued may exceed the pool; the CVaR of sampled spending may not
+            # issued may exceed the pool; the CVaR of sampled spending may not exceed its room
             columns = model.indices(program)
             issued = np.array([fsum(got, f"class.{model.groups[g].size_class}", program)
                                for g in columns])
             risk = cvar(rates[:, columns] @ issued, policy.overspend_risk)
-            if risk > budget + _slack(budget):
+            if risk > room + _slack(room):
                 out.append(Violation("redemption", program, f"pool {program}: CVaR of spending "
-                                                            f"{yuan(risk)} above {yuan(budget)}"))
-        elif spent > budget + _slack(budget):
+                                                            f"{yuan(risk)} above {yuan(room)}"))
+        elif spent > room + _slack(room):
             out.append(Violation("budget", program, f"pool {program} pays {yuan(spent)}, "
-                                                    f"more than its {yuan(budget)}"))
+                                                    f"more than its {yuan(room)}"))
         # startup set-aside: min(φ × budget.p, what startups are eligible for in p)
         need = min(policy.startup_floor * budget, fsum(eligible, "class.startup", program))
         have = fsum(got, "class.startup", program)

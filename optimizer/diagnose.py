@@ -2,9 +2,11 @@
 
 Two steps. :func:`precheck` asks every rule for the arithmetic that needs no
 solver (:meth:`~optimizer.rules.Rule.prechecks`: a floor that needs more than
-the pools hold). :func:`diagnose` re-solves with every fairness row made
-elastic (a penalised slack of yuan) and names the rules that had to give, by
-how much, and the rows they ran into — each rule names itself.
+the pools hold), after the officers' overrides that contradict the rules
+(:func:`optimizer.override_diagnosis.precheck`, which asks every rule too).
+:func:`diagnose` re-solves with every fairness row made elastic (a penalised
+slack of yuan) and names the rules that had to give, by how much, and the rows
+they ran into — each rule names itself.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import numpy as np
 
 from optimizer.catalog import Lang, text
 from optimizer.model import AllocationModel
+from optimizer.override_diagnosis import precheck as override_precheck
+from optimizer.override_diagnosis import pressing
 from optimizer.result import Finding
 from optimizer.rows import AuxVariable, RowKey
 from optimizer.rules import SHORTFALL_YUAN, Context, Row, Rule
@@ -26,8 +30,13 @@ __all__ = ["SHORTFALL_YUAN", "diagnose", "precheck"]
 
 
 def precheck(ctx: Context, rules: Sequence[Rule]) -> list[Finding]:
-    """Conflicts that arithmetic alone proves, before any LP is built."""
-    return [finding for rule in rules for finding in rule.prechecks(ctx)]
+    """Conflicts that arithmetic alone proves, before any LP is built.
+
+    Overrides that contradict the rules come first (they are the officer's own
+    entries, and the LP could not even be stated with them).
+    """
+    findings = override_precheck(ctx, rules)
+    return findings + [finding for rule in rules for finding in rule.prechecks(ctx)]
 
 
 def diagnose(ctx: Context, rules: Sequence[Rule], rows: Sequence[Row],
@@ -61,7 +70,7 @@ def diagnose(ctx: Context, rules: Sequence[Rule], rows: Sequence[Row],
             texts.append(_sentence(rule, gaps, need, gap_total, blockers, lang))
         findings.append(Finding((key, *sorted({b[2] for b in blockers})), texts[0], texts[1],
                                 gap_total))
-    return findings
+    return findings + pressing(ctx.scenario, ctx.limits.lower)
 
 
 def _sentence(rule: Rule, gaps: list[tuple[Row, float]], need: float, gap_total: float,

@@ -47,6 +47,9 @@ HIGHS_OPTIONS: dict[str, Any] = {"solver": "ipm", "presolve": "off", "run_crosso
 #: A ≥ row whose contribution to a pair's reduced cost is below this (objective
 #: points per yuan) does not decide the pair.
 ROUTE_TOLERANCE = 1e-7
+#: ``Outcome.decided`` of a pair held at its lower bound (an officer's fixed award or
+#: minimum): the override funded it, not the pool nor a group's row.
+HELD = -3
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,10 +96,11 @@ class Outcome:
         Elastic models only: row key → yuan by which the row was relaxed.
     decided
         Firms × programs, recorded from the duals of this solve: -2 where the
-        pair got nothing, -1 where it pays for itself at the margins of the
-        ``≤`` rows it is in (the general pool), else the index in
-        ``route_keys`` of the ``≥`` row that contributes most to its reduced
-        cost (the set-aside, floor or level that funded it).
+        pair got nothing, -3 where it is held at an officer's fixed award or
+        minimum (its lower bound: :data:`HELD`), -1 where it pays for itself
+        at the margins of the ``≤`` rows it is in (the general pool), else the
+        index in ``route_keys`` of the ``≥`` row that contributes most to its
+        reduced cost (the set-aside, floor or level that funded it).
     last_weight
         Firms × programs: the objective weight of the pair's last yuan, in
         tie-broken score points (score × tier weight).
@@ -162,6 +166,13 @@ class AllocationModel:
         tier_list = list(tiers) or [(1.0, 1.0)]
         n_pairs = len(pair_firm)
         pair_upper = upper[pair_firm, pair_program] / SCALE
+        # overrides (fixed awards, min.P) are lower bounds, filled tier by tier in order:
+        # the tiers' weights fall, so an optimum fills the earlier tiers first anyway
+        lower = ctx.limits.lower
+        pair_lower = (lower[pair_firm, pair_program] / SCALE if lower.size
+                      else np.zeros(n_pairs))
+        has_lower = bool((pair_lower > 0).any())
+        self._pair_lower = pair_lower
         self.prob = pulp.LpProblem("allocation", pulp.LpMaximize)
         add = self.prob.add_variable
         self._columns: list[pulp.LpVariable] = []
@@ -174,6 +185,11 @@ class AllocationModel:
             tier = list(self.prob.add_variable_dict(f"a{k}", range(n_pairs), 0.0, 0.0).values())
             for var, bound in zip(tier, (pair_upper * width).tolist(), strict=True):
                 var.upBound = bound
+            if has_lower:
+                floor = np.clip(pair_lower - pair_upper * (tier_share - width), 0.0,
+                                pair_upper * width)
+                for c in np.flatnonzero(floor > 0).tolist():
+                    tier[c].lowBound = float(floor[c])
             self._columns += tier
             objective.update(zip(tier, (weights[pair_firm] * tier_weight).tolist(), strict=True))
         self._n_pairs = n_pairs
@@ -412,6 +428,11 @@ class AllocationModel:
         tolerance = ROUTE_TOLERANCE * np.maximum(price, 1.0)
         general = weight >= price - tolerance
         route = np.where(general | (best_row < 0), -1, best_row)
+        # a pair at its lower bound (a fixed award, or sitting on its min.P) was funded by
+        # the override, whatever the duals say of its last yuan
+        lower = self._pair_lower
+        held = (lower > 0) & (by_tier.sum(axis=0) <= lower * (1 + 1e-7) + 1e-9)
+        route = np.where(held, HELD, route)
         route = np.where(funded.any(axis=0), route, -2)
         decided = np.full(shape, -2, dtype=np.int64)
         decided[self._pair_firm, self._pair_program] = route

@@ -38,8 +38,9 @@ SINGLE_KEYS: tuple[str, ...] = (
 #: ``redemption.sd``, ``redemption.sd.CLASS``, ``redemption.samples``, ``redemption.seed``).
 REDEMPTION_KINDS: tuple[str, ...] = (
     "redemption", "redemption.sd", "redemption.samples", "redemption.seed", "overspend_risk")
-#: Kinds of key that name a program (``budget.P``, ``cap.P``; ``rate.P`` and ``rate.P.CLASS``).
-PROGRAM_KINDS: tuple[str, ...] = ("budget", "rate", "cap")
+#: Kinds of key that name a program (``budget.P``, ``cap.P``, ``reserve.P``; ``rate.P`` and
+#: ``rate.P.CLASS``).
+PROGRAM_KINDS: tuple[str, ...] = ("budget", "rate", "cap", "reserve")
 
 
 @dataclass(frozen=True, order=True)
@@ -54,6 +55,8 @@ class PolicyKey:
     ('budget.model', 'min_score.large')
     >>> PolicyKey.parse("cap.total").kind
     'cap.total'
+    >>> PolicyKey.parse("reserve.training")
+    PolicyKey(kind='reserve', program='training', size_class=None)
     """
 
     kind: str
@@ -73,7 +76,7 @@ class PolicyKey:
         if key in SINGLE_KEYS:
             return cls(key)
         head, _, rest = key.partition(".")
-        if head in ("budget", "cap") and rest and "." not in rest:
+        if head in ("budget", "cap", "reserve") and rest and "." not in rest:
             return cls(head, program=rest)
         if head == "rate" and rest:
             program, _, size_class = rest.partition(".")
@@ -182,6 +185,9 @@ class Policy:
     overspend_risk: float = 0.05
     redemption_samples: int = 1000
     redemption_seed: int = 0
+    #: ``(program, share)``: the share of what a pool has left after commitments
+    #: (fixed awards) that this round holds back for later rounds.
+    reserves: tuple[tuple[str, float], ...] = ()
 
     # -- reading ---------------------------------------------------------------
     @property
@@ -229,6 +235,9 @@ class Policy:
         """Every (program, size class) group's redemption rate."""
         return model_of((p, c, *self.redemption_rate(p, c))
                         for p in self.programs for c in SIZE_CLASSES)
+    def reserve(self, program: str) -> float:
+        """Share of ``program``'s pool, after commitments, held back for later rounds."""
+        return dict(self.reserves).get(program, 0.0)
 
     def with_values(self, **changes: Any) -> Policy:
         """A copy with some fields changed (a what-if)."""
@@ -265,6 +274,7 @@ class Policy:
                                     ("redemption.seed", "redemption_seed", 0)):
             if getattr(self, field) != default:
                 items.append((key, getattr(self, field)))
+        items += [(str(PolicyKey("reserve", p)), v) for p, v in self.reserves]
         return items
 
     @classmethod
@@ -370,6 +380,7 @@ def _parse(values: Mapping[str, Any]) -> Policy:
 
     rates: list[tuple[str, float]] = []
     caps: list[tuple[str, float]] = []
+    reserves: list[tuple[str, float]] = []
     min_scores: list[tuple[str, float]] = []
     fields: dict[str, Any] = {}
     for key, k in keys.items():
@@ -385,6 +396,8 @@ def _parse(values: Mapping[str, Any]) -> Policy:
             fields["cap_total"] = _number(key, value, 0)
         elif k.kind == "cap":
             caps.append((program_of(key, k.program), _number(key, value, 0)))
+        elif k.kind == "reserve":
+            reserves.append((program_of(key, k.program), _number(key, value, 0, 1)))
         elif k.kind == "min_score":
             min_scores.append((str(k.size_class), _number(key, value, 0, 100)))
         elif k.kind in ("startup_floor", "large_cap", "district_floor", "basic_research_floor"):
@@ -409,6 +422,7 @@ def _parse(values: Mapping[str, Any]) -> Policy:
         rates=tuple(rates),
         caps=tuple(caps),
         min_scores=tuple(min_scores),
+        reserves=tuple(r for r in reserves if r[1] > 0),
         **fields,
     )
     _check_redemption(policy)

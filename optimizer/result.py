@@ -34,18 +34,27 @@ class Status(StrEnum):
         return text(f"status.{self.value}", lang)
 
 
+#: The key of the route of the money that officers' fixed awards and minimums hold in
+#: place (variable bounds, not a row of any rule).
+OVERRIDE_ROUTE = RowKey("override")
+
+
 @dataclass(frozen=True)
 class Route:
     """A way money reached firms, recorded while solving.
 
     The general pool of a program funds firms whose own score pays for the money
     at the pool's margin; a binding ``≥`` row (a set-aside, a floor, a max-min
-    level) funds members of its group below that margin.
+    level) funds members of its group below that margin; an officer's fixed
+    award or minimum (key :data:`OVERRIDE_ROUTE`) funds its firm whatever its
+    score. A firm held at its override is funded through that route only, so it
+    lowers neither the pool's cut-off nor a group's.
 
     Attributes
     ----------
     key
-        The deciding row, or None for a program's general pool.
+        The deciding row, None for a program's general pool, or
+        :data:`OVERRIDE_ROUTE`.
     program
         The general pool's program (None for a row, which may span programs).
     programs
@@ -71,6 +80,16 @@ class Route:
     @property
     def general(self) -> bool:
         return self.key is None
+
+    @property
+    def override(self) -> bool:
+        """Money an officer's fixed award or minimum held in place (no rule's row)."""
+        return self.key == OVERRIDE_ROUTE
+
+    @property
+    def by_row(self) -> bool:
+        """Funded through a binding ``≥`` row of a rule (a set-aside, a floor, a level)."""
+        return self.key is not None and not self.override
 
 
 @dataclass(frozen=True)

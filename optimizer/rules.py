@@ -11,6 +11,12 @@ Adding a rule means adding one class here, one line in :func:`rules_for` (or an
 entry in :data:`SHARE_RULES` for a rule set by one share) and its words in
 :mod:`optimizer.catalog.rules`.
 
+Officers' overrides (:mod:`optimizer.overrides`: fixed awards, ``min.P``,
+``max.P``, exclusions) are variable bounds, not rows; every rule counts them
+like any other award. A rule that fixed awards and minimums can break says
+so itself, before any LP is built (:meth:`Rule.commitment_prechecks`, words
+``override.rule.<key>`` in :mod:`optimizer.catalog.overrides`).
+
 Rows are stated over the allocation ``a[i, p]`` in yuan (:class:`~optimizer.rows.Row`):
 any coefficients, plus auxiliary variables the rule declares in :meth:`Rule.variables`.
 """
@@ -27,6 +33,8 @@ import numpy as np
 
 from optimizer.bounds import Limits, firm_limits
 from optimizer.catalog import Lang, text
+from optimizer.override_diagnosis import OVERRIDE_YUAN, Field, held_finding, money, program_field
+from optimizer.overrides import available
 from optimizer.redemption import CvarProgram, RedemptionModel, cvar_programs
 from optimizer.result import Finding
 from optimizer.rows import AuxVariable, Row, RowKey, Sense
@@ -96,6 +104,22 @@ def program_label(program: str, lang: Lang) -> str:
     return PROGRAM_ZH.get(program, program) if lang == "zh" else program
 
 
+def pool_room(ctx: Context, program: int, budget: float | None = None) -> float:
+    """What pool ``program`` may pay this round: its ``budget`` (the policy's by default),
+    less ``reserve.P`` of what is left after the commitments
+    (:func:`optimizer.overrides.available`)."""
+    p, budget_p = ctx.scenario.policy.budgets[program]
+    budget = budget_p if budget is None else budget
+    commitments = float(ctx.limits.committed[program]) if ctx.limits.committed.size else 0.0
+    return available(budget, ctx.scenario.policy.reserve(p), commitments)
+
+
+def _held(ctx: Context, mask: np.ndarray, program: int | None = None) -> float:
+    """Yuan the fixed awards and minimums of the masked firms hold (in one or all programs)."""
+    lower = ctx.limits.lower
+    return math.fsum((lower[mask] if program is None else lower[mask, program]).ravel())
+
+
 def _short(have: float, need: float) -> bool:
     return have < need - TOLERANCE_YUAN - 1e-7 * abs(need)
 
@@ -154,6 +178,24 @@ class Rule:
         :class:`RedemptionRisk`); they are in the LP but not in ``Result.rows``.
         """
         return True
+    def commitment_prechecks(self, ctx: Context) -> list[Finding]:
+        """What the officers' fixed awards and minimums (``ctx.limits.lower``) leave this
+        rule unable to meet, by arithmetic alone (none by default).
+
+        Asked by :func:`optimizer.override_diagnosis.precheck` when a scenario
+        has overrides; a finding names the firms and amounts
+        (:func:`~optimizer.override_diagnosis.held_finding`).
+        """
+        return []
+
+    def _held_finding(self, ctx: Context, shortfall: float, mask: np.ndarray,
+                      program: int | None = None, **fields: Field) -> list[Finding]:
+        """This rule's ``override.rule.<key>`` finding, or none within the tolerance."""
+        if shortfall <= OVERRIDE_YUAN:
+            return []
+        if program is not None:
+            fields["program"] = program_field(ctx.scenario.programs[program])
+        return [held_finding(ctx, self.key, shortfall, mask, program, **fields)]
 
     # -- its groups ------------------------------------------------------------------
     def members(self, ctx: Context, group: str) -> np.ndarray:
@@ -211,8 +253,18 @@ class PoolBudget(Rule):
     def rows(self, ctx: Context) -> list[Row]:
         everyone = np.ones(ctx.n_firms, dtype=bool)
         programs = ctx.scenario.programs
-        return [Row(RowKey(self.key, p), *ctx.pairs(everyone, programs.index(p)), Sense.LE, b)
+        return [Row(RowKey(self.key, p), *ctx.pairs(everyone, programs.index(p)), Sense.LE,
+                    pool_room(ctx, programs.index(p), b))
                 for p, b in self.budgets]
+
+    def commitment_prechecks(self, ctx: Context) -> list[Finding]:
+        everyone = np.ones(ctx.n_firms, dtype=bool)
+        out: list[Finding] = []
+        for j, (_, budget) in enumerate(self.budgets):
+            held, room = _held(ctx, everyone, j), pool_room(ctx, j, budget)
+            out += self._held_finding(ctx, held - room, everyone, j, held=money(held),
+                                      room=money(room))
+        return out
 
     def describe(self, lang: Lang) -> str:
         space = "" if lang == "zh" else " "  # 训力券5亿元 / training ¥500.0M
@@ -226,9 +278,10 @@ class PoolBudget(Rule):
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         return [
-            Violation(self.key, p, f"pool {p} pays {yuan(spent)}, more than its {yuan(b)}")
+            Violation(self.key, p, f"pool {p} pays {yuan(spent)}, more than its {yuan(room)}")
             for p, b in self.budgets
-            if _over(spent := math.fsum(amounts[:, ctx.scenario.programs.index(p)]), b)
+            if _over(spent := math.fsum(amounts[:, j := ctx.scenario.programs.index(p)]),
+                     room := pool_room(ctx, j, b))
         ]
 
 
@@ -262,6 +315,16 @@ class FirmTotalCap(Rule):
 
     def blocker_phrase(self, row: Row, lang: Lang) -> str:
         return text("diagnose.blocker.cap.total", lang)
+
+    def commitment_prechecks(self, ctx: Context) -> list[Finding]:
+        held = ctx.limits.lower.sum(axis=1)
+        ids = ctx.scenario.firms["firm_id"].astype(str).to_numpy()
+        out: list[Finding] = []
+        for i in np.flatnonzero(held > self.cap_total + OVERRIDE_YUAN):
+            out += self._held_finding(ctx, float(held[i]) - self.cap_total, ids == ids[i],
+                                      firm=str(ids[i]), amount=money(float(held[i])),
+                                      cap=money(self.cap_total))
+        return out
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         totals = amounts.sum(axis=1)
@@ -313,6 +376,17 @@ class StartupSetAside(Rule):
         return _beyond_total_cap(self, need,
                                  math.fsum(ctx.limits.firm_max[self.members(ctx, "")]))
 
+    def commitment_prechecks(self, ctx: Context) -> list[Finding]:
+        others = ~self.members(ctx, "")
+        out: list[Finding] = []
+        for j in range(ctx.n_programs):
+            need, held = self.need(ctx, j), _held(ctx, others, j)
+            room = pool_room(ctx, j) - held
+            out += self._held_finding(ctx, need - room, others, j, share=self.parameter,
+                                      need=money(need), held=money(held),
+                                      room=money(max(room, 0.0)))
+        return out
+
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         startups = self.members(ctx, "")
         out = []
@@ -343,6 +417,15 @@ class LargeFirmCap(Rule):
     def held_phrase(self, group: str, lang: Lang) -> str:
         return text("explain.held.large_cap", lang, share=self.parameter,
                     group=self.group_label(group, lang))
+
+    def commitment_prechecks(self, ctx: Context) -> list[Finding]:
+        large = self.members(ctx, "")
+        out: list[Finding] = []
+        for j, (_, budget) in enumerate(ctx.scenario.policy.budgets):
+            held, cap = _held(ctx, large, j), self.share * budget
+            out += self._held_finding(ctx, held - cap, large, j, share=self.parameter,
+                                      held=money(held), cap=money(cap))
+        return out
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         large = self.members(ctx, "")
@@ -396,6 +479,15 @@ class DistrictFloor(Rule):
                 district)
         return findings
 
+    def commitment_prechecks(self, ctx: Context) -> list[Finding]:
+        # each district needs its floor, or what its own commitments already hold if more
+        per_firm = ctx.limits.lower.sum(axis=1)
+        need = math.fsum(max(n, math.fsum(per_firm[self.members(ctx, d)]))
+                         for d, n in self.needs(ctx).items())
+        room = math.fsum(pool_room(ctx, j) for j in range(ctx.n_programs))
+        return self._held_finding(ctx, need - room, np.ones(ctx.n_firms, dtype=bool),
+                                  share=self.parameter, need=money(need), room=money(room))
+
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         per_firm = amounts.sum(axis=1)
         return [
@@ -429,6 +521,14 @@ class BasicResearchSetAside(Rule):
     def prechecks(self, ctx: Context) -> list[Finding]:
         return _beyond_total_cap(self, self.need(ctx),
                                  math.fsum(ctx.limits.firm_max[ctx.basic_research]))
+
+    def commitment_prechecks(self, ctx: Context) -> list[Finding]:
+        others = ~ctx.basic_research
+        need, held = self.need(ctx), _held(ctx, others)
+        room = math.fsum(pool_room(ctx, j) for j in range(ctx.n_programs)) - held
+        return self._held_finding(ctx, need - room, others, share=self.parameter,
+                                  need=money(need), held=money(held),
+                                  room=money(max(room, 0.0)))
 
     def check(self, ctx: Context, amounts: np.ndarray) -> list[Violation]:
         got, need = math.fsum(amounts[ctx.basic_research].ravel()), self.need(ctx)
@@ -551,7 +651,7 @@ class RedemptionRisk(Rule):
                                aux=((f"redemption.{p}.u.{s}", 1.0), (t, 1.0),
                                     *((y, -r) for y, r in zip(issued, rates, strict=True)))))
             weight = c.weight
-            out.append(Row(RowKey(self.key, p), none, none, Sense.LE, c.budget,
+            out.append(Row(RowKey(self.key, p), none, none, Sense.LE, pool_room(ctx, j, c.budget),
                            aux=((t, 1.0), *((f"redemption.{p}.u.{s}", weight)
                                             for s in range(len(c.rates))))))
         return out

@@ -109,8 +109,11 @@ class Scenario:
     @property
     def digest(self) -> str:
         """SHA-256 of the firms table and the policy: equal inputs, equal digest."""
+        from optimizer.overrides import override_columns  # it imports this module
+
         h = hashlib.sha256()
-        table = self.firms[self.required_columns]
+        overrides = [c for c in override_columns(self.programs) if c in self.firms.columns]
+        table = self.firms[self.required_columns + overrides]
         h.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
         h.update(repr(self.policy.to_items()).encode())
         return h.hexdigest()

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from optimizer.diagnose import diagnose, precheck
-from optimizer.model import AllocationModel, LevelGroup, Outcome
+from optimizer.model import HELD, AllocationModel, LevelGroup, Outcome
 from optimizer.policy import Objective, Policy
-from optimizer.result import Finding, Result, Route, RowReport, Status
+from optimizer.result import OVERRIDE_ROUTE, Finding, Result, Route, RowReport, Status
 from optimizer.rows import RowKey
 from optimizer.rules import (
     SHARE_RULES,
@@ -309,7 +309,10 @@ def _routes(ctx: Context, outcome: Outcome, amounts: np.ndarray,
     :meth:`optimizer.model.AllocationModel._routes`); here each route gets its
     cut-off: the lowest score × tier weight, without the tie-break bonus,
     funded through it. Rows the caller does not report (a neutral rule kept
-    by :class:`Resolver`) cannot bind, so they decide nothing.
+    by :class:`Resolver`) cannot bind, so they decide nothing. Pairs held at
+    an officer's fixed award or minimum go to one route of their own
+    (:data:`~optimizer.result.OVERRIDE_ROUTE`), last: they set no pool's or
+    group's cut-off.
     """
     shape = amounts.shape
     decided = np.full(shape, -1, dtype=np.int64)
@@ -355,12 +358,20 @@ def _routes(ctx: Context, outcome: Outcome, amounts: np.ndarray,
         used = tuple(p for j, p in enumerate(programs) if mask[:, j].any())
         routes.append(Route(key, None, used, float(raw[mask].min()),
                             int(mask.any(axis=1).sum())))
+    mask = found == HELD
+    if mask.any():
+        decided[mask] = len(routes)
+        used = tuple(p for j, p in enumerate(programs) if mask[:, j].any())
+        routes.append(Route(OVERRIDE_ROUTE, None, used, float(raw[mask].min()),
+                            int(mask.any(axis=1).sum())))
     return tuple(routes), decided
 
 
 def _tidy(amounts: np.ndarray, ctx: Context) -> np.ndarray:
-    """Round to fen and clip the solver's 1e-9 noise into [0, upper]."""
-    return np.clip(np.round(amounts, 2), 0.0, ctx.limits.upper)
+    """Round to fen and clip the solver's 1e-9 noise into [lower, upper] (lower: 0 or an
+    override's fixed amount or minimum)."""
+    lower = ctx.limits.lower if ctx.limits.lower.size else 0.0
+    return np.clip(np.round(amounts, 2), lower, ctx.limits.upper)
 
 
 def _impact(scenario: Scenario, amounts: np.ndarray) -> float:

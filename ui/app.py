@@ -52,6 +52,7 @@ NAV = (  # (page, icon): the file in ui/views/ and its URL path share the name
     ("compare", ":material/balance:"),
     ("frontier", ":material/show_chart:"),
     ("report", ":material/download:"),
+    ("rounds", ":material/event_repeat:"),
     ("library", ":material/folder_open:"),
 )
 pages = [st.Page(PAGES / f"{name}.py", title=t(f"nav.{name}"), icon=icon, url_path=name,

@@ -75,6 +75,8 @@ def label(field: Field) -> str:
     program, _, size_class = rest.partition(".")
     if head == "budget":
         return t("field.budget", program=fmt.program_short(program))
+    if head == "reserve":
+        return t("field.reserve", program=fmt.program_short(program))
     if head == "rate" and size_class:
         return t("field.rate_class", cls=fmt.size_class(size_class))
     if head == "rate":
@@ -111,6 +113,8 @@ def note(field: Field) -> str:
     program, _, size_class = rest.partition(".")
     if head == "budget":
         return t("note.budget")
+    if head == "reserve":
+        return t("note.reserve")
     if head == "rate" and size_class:
         return t("note.rate_class", program=fmt.program_short(program))
     if head == "rate":
@@ -169,7 +173,7 @@ def _findings_for(field: Field, findings: Sequence[Finding]) -> list[Finding]:
         return [f for f in findings if "redemption" in f.rules] \
             if field.key == "overspend_risk" else []
     rule = "budget" if field.section == "pools" else field.key
-    if field.section == "pools" and not field.key.endswith(f".{_first_program()}"):
+    if field.section == "pools" and field.key != f"budget.{_first_program()}":
         return []  # pool findings are about all pools: show them once
     return [f for f in findings if rule in f.rules]
 

@@ -56,6 +56,7 @@ FAIRNESS_KEYS: tuple[str, ...] = (
 def fields(programs: tuple[str, ...]) -> list[Field]:
     """Every field of the form for a policy with ``programs``, in display order."""
     out = [Field(f"budget.{p}", "wan", "pools") for p in programs]
+    out += [Field(f"reserve.{p}", "pct", "pools") for p in programs]
     for p in programs:
         out.append(Field(f"rate.{p}", "pct", "rates"))
         out += [Field(f"rate.{p}.{c}", "pct_opt", "rates") for c in SIZE_CLASSES]
@@ -91,6 +92,7 @@ def form_values(policy: Policy) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for p in policy.programs:
         values[f"budget.{p}"] = _round(policy.budget(p) / WAN)
+        values[f"reserve.{p}"] = _round(100 * policy.reserve(p))
         values[f"rate.{p}"] = _round(100 * rates.get(p, DEFAULT_RATES.get(p, 0.0)))
         for c in SIZE_CLASSES:
             specific = rates.get(f"{p}.{c}")

@@ -125,6 +125,23 @@ class Sweep:
 
 
 @dataclass(eq=False)
+class RoundInputs:
+    """The next-round page's inputs, kept while the officer moves between pages.
+
+    Files are kept as uploaded, ``(name, bytes)``, and read again against the
+    previous round on every run (:mod:`inputs.rounds`); ``errors`` holds the
+    problem of a step's last upload (the file kept before it stays).
+    """
+
+    report: tuple[str, bytes] | None = None
+    applicants: tuple[str, bytes] | None = None
+    ledger: tuple[str, bytes] | None = None
+    #: Program → share of its pool held for later rounds (0..1), as typed.
+    reserves: dict[str, float] = field(default_factory=dict)
+    errors: dict[str, InputError] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
 class Working:
     """The scenario being edited, exactly as typed."""
 
@@ -197,6 +214,8 @@ class Session:
     revision: int = 0
     #: Choices of the pages' select boxes and radios, by code (e.g. ``alloc_sort → total``).
     view: dict[str, str] = field(default_factory=dict)
+    #: The next-round page's uploads and reserves (not part of the draft).
+    round: RoundInputs = field(default_factory=RoundInputs)
 
     # -- loading ---------------------------------------------------------------------------
 

@@ -19,6 +19,12 @@ district and basic-research floors): they are what an office does without them.
   the pool is used up (or every claim met).
 
 Amounts are rounded down to the fen, so no pool is ever overspent.
+
+Per-firm overrides (:mod:`optimizer.overrides`) hold here too: every firm
+first gets its lower bound (a fixed award or a ``min.P``), and the rule shares
+out what the round may pay beyond those (the pool less ``reserve.P`` of what
+the commitments leave) against the claims above them, up to ``max.P``; an
+excluded firm claims nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import numpy as np
 
 from optimizer.analysis.metrics import Metrics, measure
 from optimizer.bounds import firm_limits
+from optimizer.overrides import available
 from optimizer.result import Result
 from optimizer.scenario import APPLIED_ON, Scenario
 
@@ -131,11 +138,15 @@ def run_baseline(scenario: Scenario, kind: Baseline | str) -> np.ndarray:
     policy = scenario.policy
     limits = firm_limits(scenario)
     n, n_programs = limits.upper.shape
+    lower = limits.lower
     room = np.full(n, math.inf if policy.cap_total is None else policy.cap_total)
+    room = room - lower.sum(axis=1)
     order = score_order(scenario) if kind is Baseline.RANK_BY_SCORE else application_order(scenario)
     amounts = np.zeros((n, n_programs))
-    for j, (_, budget) in enumerate(policy.budgets):
-        claims = np.minimum(limits.upper[:, j], room)
+    for j, (program, pool) in enumerate(policy.budgets):
+        budget = max(available(pool, policy.reserve(program), float(limits.committed[j]))
+                     - math.fsum(lower[:, j]), 0.0)
+        claims = np.clip(np.minimum(limits.upper[:, j] - lower[:, j], room), 0.0, None)
         if kind is Baseline.PRO_RATA:
             awards = pro_rata(claims, budget)
         elif kind is Baseline.EQUAL_AWARDS:
@@ -143,7 +154,7 @@ def run_baseline(scenario: Scenario, kind: Baseline | str) -> np.ndarray:
         else:
             awards = greedy(claims, budget, order)
         awards = np.floor(np.minimum(awards, claims) * 100.0) / 100.0
-        amounts[:, j] = awards
+        amounts[:, j] = lower[:, j] + awards
         room = room - awards
     return amounts
 

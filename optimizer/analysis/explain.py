@@ -27,6 +27,14 @@ pool of each program it is short in and each route of a group it belongs to —
 with the route's cut-off (the lowest score funded through it), and which
 route came closest (:attr:`Explanation.routes`).
 
+Before all of these, a firm an officer overrode is ``excluded``, ``pinned``
+(a fixed award) or ``bounded`` (at its ``max.P`` below the limit, or held at
+its ``min.P``); see :mod:`optimizer.analysis.override_explain`. Money held
+by a fixed award or a minimum was funded through the override's own route
+(:data:`optimizer.result.OVERRIDE_ROUTE`), which is never offered to an
+appealing firm and sets no pool's or group's cut-off. A firm's note follows
+its sentence, whatever its reason.
+
 Amounts within :data:`FULL_YUAN` of the limit count as full.
 """
 
@@ -38,6 +46,12 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from optimizer.analysis.override_explain import (
+    OverrideReasons,
+    override_reasons,
+    override_sentence,
+    with_note,
+)
 from optimizer.catalog import Lang, text
 from optimizer.result import Result, Route
 from optimizer.rows import RowKey, Sense
@@ -94,6 +108,13 @@ class Reason(StrEnum):
     POOL_CUTOFF = "pool_cutoff"  # the pool ran out above its score
     SET_ASIDE = "set_aside"  # raised by a set-aside or floor
     GROUP_CAP = "group_cap"  # held back by the large-firm cap
+    EXCLUDED = "excluded"  # an officer excluded the firm
+    PINNED = "pinned"  # an officer fixed its award (a commitment)
+    BOUNDED = "bounded"  # held at an officer's max.P or min.P
+
+
+#: Reasons that an officer's override decided.
+OVERRIDE_REASONS = frozenset({Reason.EXCLUDED, Reason.PINNED, Reason.BOUNDED})
 
 
 @dataclass(frozen=True)
@@ -148,6 +169,7 @@ class _Classified:
     raw_next: np.ndarray  # firms × programs: score × tier weight of the next yuan
     full: np.ndarray  # firms × programs: at the limit
     ctx: Context
+    overrides: OverrideReasons  # which override decided a firm, if any
 
 
 def _classify(result: Result) -> _Classified:
@@ -184,7 +206,7 @@ def _classify(result: Result) -> _Classified:
     # set-aside: a pair funded through a route of a group (recorded while solving)
     routes = result.routes
     decided = result.decided if result.decided is not None else np.full(upper.shape, -1)
-    by_row = np.array([r.key is not None for r in routes] + [False])
+    by_row = np.array([r.by_row for r in routes] + [False])
     raised = by_row[decided] & (decided >= 0)
     set_aside = raised.any(axis=1)
     floor_row = np.full(n, "", dtype=object)
@@ -221,7 +243,11 @@ def _classify(result: Result) -> _Classified:
 
     eligible = limits.eligible
     shortfall = upper - amounts
+    overridden = override_reasons(result)
     choices = [
+        (overridden.excluded, Reason.EXCLUDED),
+        (overridden.pinned, Reason.PINNED),
+        (overridden.bounded, Reason.BOUNDED),
         (~eligible, Reason.INELIGIBLE),
         (set_aside, Reason.SET_ASIDE),
         (group_cap, Reason.GROUP_CAP),
@@ -253,8 +279,10 @@ def _classify(result: Result) -> _Classified:
     short = ~full & (binding_pool[None, :] | ~binding_pool.any())
     program[sel] = pick(short, shortfall)[sel]
     row[sel] = [str(RowKey(PoolBudget.key, programs[j])) for j in program[sel]]
+    sel = reason == Reason.BOUNDED.value
+    program[sel] = overridden.program[sel]
     return _Classified(reason, program, row, cutoff, next_weight, threshold, raw_next, full,
-                       ctx)
+                       ctx, overridden)
 
 
 def _offers(result: Result, c: _Classified, i: int) -> tuple[RouteOffer, ...]:
@@ -266,8 +294,8 @@ def _offers(result: Result, c: _Classified, i: int) -> tuple[RouteOffer, ...]:
     levels = dict(result.levels)
     found: list[tuple[Route, float, str, str]] = []
     for route in result.routes:
-        if not short.intersection(route.programs):
-            continue
+        if route.override or not short.intersection(route.programs):
+            continue  # an override is no route another firm could have taken
         if route.key is None:
             if route.size_class is not None and c.ctx.size_class[i] != route.size_class:
                 continue  # another size class's part of a pool under the risk limit
@@ -401,9 +429,10 @@ def _routes_clause(offers: tuple[RouteOffer, ...], weighted: str, lang: Lang) ->
 
 
 def _texts(result: Result, c: _Classified, index: np.ndarray) -> tuple[list[str], list[str]]:
-    """Sentences for the firms at ``index``, in Chinese and in English."""
-    zh_out = [_sentence(result, c, int(i), "zh") for i in index]
-    en_out = [_sentence(result, c, int(i), "en") for i in index]
+    """Sentences for the firms at ``index``, in Chinese and in English, each with its note."""
+    notes = c.overrides.overrides.notes
+    zh_out = [with_note(_sentence(result, c, int(i), "zh"), str(notes[i]), "zh") for i in index]
+    en_out = [with_note(_sentence(result, c, int(i), "en"), str(notes[i]), "en") for i in index]
     return zh_out, en_out
 
 
@@ -425,6 +454,8 @@ def _sentence(result: Result, c: _Classified, i: int, lang: Lang) -> str:
         head = text("explain.head.partial", lang, got=got, limit=most)
     else:
         head = text("explain.head.none", lang)
+    if reason in OVERRIDE_REASONS:
+        return override_sentence(result, c.overrides, i, lang)
     if reason == Reason.INELIGIBLE:
         size_class = str(c.ctx.size_class[i])
         return text("explain.ineligible", lang, score=f"{scenario.firms['score'].iloc[i]:.1f}",

@@ -48,13 +48,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from optimizer.analysis.frontier import RISK
 from optimizer.analysis.metrics import grouped_by
-from optimizer.catalog import text
+from optimizer.catalog import LANGS, Lang, text
+from optimizer.overrides import override_columns, read_overrides
 from optimizer.policy import Objective, Policy, format_tiers
 from optimizer.result import Result
 from optimizer.rules import NEUTRAL_SHARES, SHARE_RULES
@@ -85,7 +86,8 @@ class PriceOfFairness:
     rule
         ``"all"``, a policy key (``startup_floor``, ``large_cap``,
         ``district_floor``, ``basic_research_floor``, ``returns.tiers``) or
-        ``"objective"`` (max-min or leximin).
+        ``"objective"`` (max-min or leximin), or ``"overrides"`` (officers'
+        fixed awards, bounds and exclusions: see :func:`price_of_overrides`).
     impact_lost
         Impact without the rule − impact with it (score × yuan, ≥ 0).
     impact_lost_pct
@@ -115,6 +117,12 @@ class PriceOfFairness:
     impact_with: float = 0.0
     impact_without: float = 0.0
     moved: float = 0.0
+    label_zh: str = ""
+    label_en: str = ""
+
+    def label(self, lang: Lang) -> str:
+        """The rule priced, with its setting ("35%的初创企业专项"), in ``lang``."""
+        return self.label_en if lang == "en" else self.label_zh
 
 
 @dataclass(frozen=True)
@@ -179,8 +187,9 @@ def price_of_fairness(scenario: Scenario, result: Result | None = None) -> list[
     if result is None:
         result = solve(scenario)
     rules = fairness_rules(scenario.policy)
+    overridden = price_of_overrides(scenario, result)
     if not result.optimal or not rules:
-        return []
+        return overridden
     cache: dict[Policy, Result] = {scenario.policy: result}
     base = impact_only(scenario.policy)  # every fairness constraint, plain impact objective
     resolver: Resolver | None = None
@@ -210,7 +219,39 @@ def price_of_fairness(scenario: Scenario, result: Result | None = None) -> list[
         # (status error): such a comparison has no price and is left out
         if fair.optimal and free.optimal:
             out.append(_price(scenario, c.rule, c.parameter, fair, free, by_class, by_district))
-    return out
+    return out + overridden
+
+
+def price_of_overrides(scenario: Scenario, result: Result) -> list[PriceOfFairness]:
+    """What the officers' overrides (fixed awards, bounds, exclusions) cost, as rule ``overrides``.
+
+    The scenario is solved again without its override columns, under the same
+    policy. A reserve (``reserve.P``) is a share of what is left after the
+    commitments, so it depends on the overrides themselves: when the policy has
+    one, both sides are solved without it, and the price is that of the
+    overrides alone (never negative). ``moved`` is the yuan that changed hands
+    between firms (the sum of the gains).
+    """
+    if not result.optimal or not read_overrides(scenario).any:
+        return []
+    plain = scenario.firms.drop(columns=[c for c in override_columns(scenario.programs)
+                                         if c in scenario.firms.columns])
+    policy = scenario.policy.with_values(reserves=())
+    fair = result if policy == scenario.policy else solve(scenario.with_policy(policy))
+    free = solve(Scenario(plain, policy, scenario.name))
+    if not (fair.optimal and free.optimal):
+        return []
+    by_class = grouped_by(scenario.firms["size_class"].astype(str).to_numpy())
+    by_district = grouped_by(scenario.firms["district"].astype(str).to_numpy())
+    price = _price(scenario, "overrides", "", fair, free, by_class, by_district)
+    delta = fair.totals - free.totals
+    moved = math.fsum(delta[delta > 0])
+    shown = f"{price.impact_lost_pct:.1f}%" if price.impact_lost_pct >= 0.1 else (
+        f"{price.impact_lost_pct:.2g}%")
+    count = int((np.abs(delta) > MOVE_YUAN).sum())
+    sentences = [text("override.pof", lang, cost=shown, moved=yuan(moved, lang),
+                      firms=str(count)) for lang in LANGS]
+    return [replace(price, moved=moved, text_zh=sentences[0], text_en=sentences[1])]
 
 
 def _price(scenario: Scenario, rule: str, parameter: str, fair: Result, free: Result,
@@ -227,8 +268,9 @@ def _price(scenario: Scenario, rule: str, parameter: str, fair: Result, free: Re
     moved = math.fsum(v for v in moves.values() if v > 0)
     zh, en = _sentences(rule, parameter, scenario.policy, lost, pct, moves, moved,
                         "districts" if by_district_moves else "size classes")
+    label_zh, label_en = _rule_label(rule, parameter, scenario.policy)
     return PriceOfFairness(rule, lost, pct, by_class, by_district, zh, en, parameter,
-                           fair.objective, free.objective, moved)
+                           fair.objective, free.objective, moved, label_zh, label_en)
 
 
 def _rule_label(rule: str, parameter: str, policy: Policy) -> tuple[str, str]:
@@ -244,7 +286,8 @@ def _rule_label(rule: str, parameter: str, policy: Policy) -> tuple[str, str]:
     if rule == "objective":
         key = f"fairness.objective.{policy.objective}"
     else:
-        key = {"all": "fairness.all", "returns.tiers": "fairness.tiers"}[rule]
+        key = {"all": "fairness.all", "returns.tiers": "fairness.tiers",
+               "overrides": "override.pof.label"}[rule]
     return text(key, "zh", parameter=parameter), text(key, "en", parameter=parameter)
 
 

@@ -160,6 +160,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Seed of the sampled rates; the same seed gives the same result.",
     ),
     "app.field.budget": ("{program}资金池（万元）", "{program} pool (¥10k)"),
+    "app.field.reserve": ("{program}预留（%）", "{program} reserve (%)"),
     "app.field.rate": ("{program}比例（%）", "{program} rate (%)"),
     "app.field.rate_class": ("{cls}（%）", "Rate, {cls} (%)"),
     "app.field.cap": ("{program}单企业上限（万元）", "{program} cap per firm (¥10k)"),
@@ -176,6 +177,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.field.none": ("不设", "none"),
     "app.field.inherit": ("同上", "same"),
     "app.note.budget": ("该券种全年可发放的总额。", "Yuan the program can pay out this year."),
+    "app.note.reserve": (
+        "扣除承诺后留给以后批次的份额。",
+        "The share of the pool, after commitments, kept for later rounds.",
+    ),
     "app.note.rate": (
         "每家企业最多补贴其申请额的这一比例。",
         "The largest share of a request that is paid.",
@@ -400,6 +405,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.reason.pool_cutoff": ("资金池分配完", "Pool ran out"),
     "app.reason.set_aside": ("专项/保底提高", "Raised by set-aside"),
     "app.reason.group_cap": ("受大型企业上限", "Large-firm cap"),
+    "app.reason.excluded": ("已排除", "Excluded"),
+    "app.reason.pinned": ("固定资助", "Fixed award"),
+    "app.reason.bounded": ("按设定上下限", "At a set bound"),
     "app.lookup.query": ("企业编号或名称", "Firm id or name"),
     "app.lookup.placeholder": ("如 SZ00017 或 云智", "e.g. SZ00017 or a name"),
     "app.lookup.hint": (
@@ -624,4 +632,97 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.app.draft_failed": ("草稿未能自动保存（{error}）。请勿关闭页面，可先下载当前方案。",
                              "The draft could not be saved ({error}). Keep this page open; "
                              "you can download the scenario first."),
+    # the next application round (issue 12): the guided step of `voucher-opt round next`
+    "app.nav.rounds": ("下一批次", "Next round"),
+    "app.round.title": ("下一批次申报", "The next application round"),
+    "app.round.intro": (
+        "把上一批次的资助作为承诺带入下一批次：获资助企业按资助额减去失效部分固定资助，"
+        "新申报企业加入，再次申报的企业按企业编号合并、其新申请额计入承诺之上。",
+        "Carries the previous round's awards into the next round as commitments: each "
+        "awardee keeps a fixed award of its award less what lapsed, new applicants are added, "
+        "and a firm applying again is recognised by its id, its new request on top of its "
+        "commitment.",
+    ),
+    "app.round.step1": ("第一步：上一批次", "Step 1: the previous round"),
+    "app.round.previous.pick": ("上一批次来自", "The previous round comes from"),
+    "app.round.previous.solved": ("当前方案的求解结果", "The current scenario's solve"),
+    "app.round.previous.report": ("上一批次的报告工作簿", "The previous round's report workbook"),
+    "app.round.previous.none": (
+        "当前方案还没有可用的分配结果：请先在“方案”页求解，或上传上一批次的报告。",
+        "The current scenario has no allocation yet: solve it on Scenario, or upload the "
+        "previous round's report.",
+    ),
+    "app.round.previous.stale": (
+        "方案在上次求解后有改动；这里使用上次求解的分配（{name}）。",
+        "The scenario changed after the last solve; this uses the last solve's allocation "
+        "({name}).",
+    ),
+    "app.round.previous.summary": (
+        "上一批次：{name}，{funded} 家企业获资助，共{total}。",
+        "Previous round: {name}, {funded} firms funded, {total} in all.",
+    ),
+    "app.round.report.upload": (
+        "上传上一批次的报告（.xlsx）",
+        "Upload the previous round's report (.xlsx)",
+    ),
+    "app.round.report.help": (
+        "求解后在“报告”页下载的工作簿（中文或英文均可）。",
+        "The workbook downloaded from Report after a solve (Chinese or English).",
+    ),
+    "app.round.report.none": ("请上传上一批次的报告。", "Upload the previous round's report."),
+    "app.round.kept": ("正在使用：{file}", "In use: {file}"),
+    "app.round.remove": ("移除", "Remove"),
+    "app.round.step2": ("第二步：新申报企业", "Step 2: the new applicants"),
+    "app.round.applicants.upload": (
+        "新申报企业名单（.xlsx 或 .csv）",
+        "New applicants (.xlsx or .csv)",
+    ),
+    "app.round.applicants.help": (
+        "与方案企业表的列相同（工作簿读其企业工作表）。",
+        "The same columns as a scenario's firms table (a workbook: its firms sheet).",
+    ),
+    "app.round.applicants.none": ("请上传新申报企业名单。", "Upload the new applicants."),
+    "app.round.step3": (
+        "第三步：失效台账（可选）",
+        "Step 3: the ledger of lapsed vouchers (optional)",
+    ),
+    "app.round.ledger.upload": (
+        "失效台账（.xlsx 或 .csv）",
+        "Ledger of lapsed vouchers (.xlsx or .csv)",
+    ),
+    "app.round.ledger.help": (
+        "每行一笔失效：企业编号、券种、失效金额（元）。",
+        "One lapse a row: firm id, program, lapsed amount (yuan).",
+    ),
+    "app.round.ledger.none": ("未上传台账：没有失效金额。", "No ledger: nothing lapsed."),
+    "app.round.step4": ("第四步：各资金池预留", "Step 4: reserve per pool"),
+    "app.round.reserve": ("{program}预留（%）", "{program} reserve (%)"),
+    "app.round.reserve.help": (
+        "扣除承诺后留给以后批次的份额。",
+        "The share of the pool, after commitments, kept for later rounds.",
+    ),
+    "app.round.pools": ("各资金池（万元）", "Pools (¥10k)"),
+    "app.round.col.program": ("券种", "Program"),
+    "app.round.col.budget": ("资金池", "Pool"),
+    "app.round.col.committed": ("已承诺", "Committed"),
+    "app.round.col.lapsed": ("失效退回", "Lapsed and returned"),
+    "app.round.col.available": ("本批次可分配", "Available this round"),
+    "app.round.col.reserve": ("预留", "Held in reserve"),
+    "app.round.firms": (
+        "下一批次共 {firms} 家企业：带入承诺 {carried} 家（其中再次申报 {again} 家），"
+        "新申报 {new} 家。",
+        "The next round has {firms} firms: {carried} carried with their commitments "
+        "({again} of them applying again) and {new} new applicants.",
+    ),
+    "app.round.use": ("以此作为当前方案", "Use this round"),
+    "app.round.use.help": (
+        "下一批次的企业名单和政策替换当前方案（与上传方案文件相同），并立即求解；"
+        "已保存的假设方案保留。",
+        "The next round's firms and policy replace the working scenario (as an upload does) "
+        "and are solved; saved what-ifs are kept.",
+    ),
+    "app.round.used": ("“{name}”已成为当前方案（{firms} 家企业）。",
+                       "“{name}” is now the working scenario ({firms} firms)."),
+    "app.round.to_scenario": ("查看方案", "Open the scenario"),
+    "app.round.next_name": ("{name}-下一批次", "{name}-next round"),
 }

@@ -34,6 +34,19 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "{rule} must be yuan ≥ 0, got {got}"),
     "cli.port_range": ("端口应在 1 到 65535 之间，实际为 {got}",
                        "the port must be between 1 and 65535, got {got}"),
+    "cli.round_store": (
+        "此版本无法从方案库读取上一批次（{ref}）；请传入上一批次的报告工作簿",
+        "the previous round cannot be read from the scenario store in this version ({ref}); "
+        "pass the previous round's report workbook"),
+    "cli.round_reserve": ("{option} 应为 0 到 1 之间的份额（如 0.2 或 20%），实际为 {got}",
+                          "{option} must be a share between 0 and 1 (such as 0.2 or 20%), "
+                          "got {got}"),
+    "cli.round_reserve_form": ("--reserve 应写作 券种=份额（如 corpus=0.2），实际为 {got}",
+                               "--reserve takes P=X (such as corpus=0.2), got {got}"),
+    "cli.round_reserve_program": ("--reserve：券种 {program} 在上一批次没有资金池"
+                                  "（现有：{programs}）",
+                                  "--reserve: program {program} has no pool in the previous "
+                                  "round (programs: {programs})"),
     "cli.unknown_firm": ("{scenario} 中没有编号为 {firm_id} 的企业",
                          "no firm with id {firm_id} in {scenario}"),
 }

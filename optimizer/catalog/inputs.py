@@ -87,6 +87,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "表头 {header} 标为万元，但此列不是金额；请删去单位",
         "the header {header} gives a unit of 10,000 yuan, but this column is not an amount; "
         "remove the unit"),
+    "input.header.override_program": (
+        "调整列 {header} 所指的券种在政策中没有资金池（现有券种：{programs}）；"
+        "最接近的是 {closest}",
+        "the override column {header} names a program the policy has no pool for "
+        "(programs: {programs}); closest: {closest}"),
     "input.sheet.missing": ("缺失（找到的工作表：{found}）",
                             "is missing (sheets found: {found})"),
     "input.sheet.ambiguous": (
@@ -128,6 +133,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "input.csv.encoding": (
         "既不是 UTF-8、UTF-16 也不是 GB18030 编码的文本；请另存为 UTF-8 后再上传",
         "is neither UTF-8, UTF-16 nor GB18030 text; save it as UTF-8 and upload it again"),
+    # application rounds: the previous round's report and the ledger of lapsed vouchers
+    "input.round.no_awards": (
+        "没有分配明细工作表（{sheets}）：它不是已求解批次的报告",
+        "has no allocations sheet ({sheets}): it is not the report of a solved round"),
+    "input.round.unknown_firm": ("企业 {got} 不在该报告的企业工作表中",
+                                 "firm {got} is not in the report's firms sheet"),
+    "input.round.not_awarded": ("企业 {got} 在上一批次没有获得资助，不能有失效金额",
+                                "{got} had no award in the previous round, so nothing of it "
+                                "can lapse"),
+    "input.round.lapsed_too_much": (
+        "该企业此券种累计失效 {lapsed} 元，超过了所获资助 {awarded} 元",
+        "{lapsed} yuan lapsed in all, more than the {awarded} yuan awarded"),
     # guards (limits)
     "input.guard.file_size": (
         "文件大小 {size} MB，超过上限 {limit} MB（超出 {over} MB）；请删去无关的工作表，"

@@ -36,4 +36,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "term.rank_by_score": ("按得分排序", "rank by score"),
     "term.price_of_fairness": ("公平代价", "price of fairness"),
     "term.shadow_price": ("影子价格", "shadow price"),
+    # officers' overrides and rounds
+    "term.override": ("调整", "override"),
+    "term.fixed_award": ("固定资助", "fixed award"),
+    "term.minimum": ("下限", "minimum"),
+    "term.excluded": ("排除", "excluded"),
+    "term.commitment": ("承诺", "commitment"),
+    "term.reserve": ("预留", "reserve"),
+    "term.lapsed": ("失效", "lapsed"),
 }

@@ -35,8 +35,14 @@ HEADERS = {
     "model_request": ["model_request", "模型券申请额", "模型券申请额（元）",
                       "模型券申请额（万元）"],
     "training_request": ["training_request", "训力券申请额", "training_request (yuan)"],
+    # the optional override columns (issue 12): the same cell parser and header rules
+    "fixed.model": ["fixed.model", "固定额.模型券", "固定额.model（万元）"],
+    "max.training": ["max.training", "上限.训力券", "上限.training (yuan)"],
+    "exclude": ["exclude", "排除"],
+    "note": ["note", "备注"],
 }
-OPTIONAL = {"name", "basic_research", "applied_on"}
+OPTIONAL = {"name", "basic_research", "applied_on", "fixed.model", "max.training", "exclude",
+            "note"}
 TEXT = st.text(st.sampled_from(list("AZaz09 ,.-¥元万Ｆ１\u200b\u3000南山区初创小型是否TRUE#/")),
                max_size=8)
 GOOD = {
@@ -54,6 +60,12 @@ GOOD = {
                                st.sampled_from(["¥500,000", "1,500,000", "1500000,5", "1,000,5",
                                                 "１２３４", "inf", "-1", "3e12"])),
     "training_request": st.one_of(st.integers(0, 20_000_000), st.floats(0, 1e7)),
+    "fixed.model": st.one_of(st.none(), st.integers(0, 400_000),
+                             st.sampled_from(["¥50,000", "1500000,5", "1,000,5", "１２３", "-1",
+                                              "x"])),
+    "max.training": st.one_of(st.none(), st.integers(-5, 5_000_000), st.floats(0, 1e6)),
+    "exclude": st.sampled_from(["是", "否", "yes", "", True, False, "maybe"]),
+    "note": TEXT,
 }
 #: Plausible cells only: a clean table (most of these are accepted, so round-trips are tested).
 VALID = {
@@ -68,6 +80,12 @@ VALID = {
     "model_request": st.one_of(st.integers(0, 2_000_000), st.floats(0, 2e6),
                                st.sampled_from(["¥500,000", "1,500,000", "１２３４", "300元"])),
     "training_request": st.one_of(st.integers(0, 20_000_000), st.floats(0, 1e7)),
+    "fixed.model": st.one_of(st.none(), st.integers(0, 300_000),
+                             st.sampled_from(["¥50,000", "１２３", "20元"])),
+    "max.training": st.one_of(st.none(), st.integers(0, 5_000_000), st.floats(0, 1e6)),
+    "exclude": st.sampled_from(["是", "否", "yes", "", True, False, None]),
+    "note": st.one_of(st.none(), st.text(st.sampled_from(list("已于第一轮承诺合规AZ ¥3.0M")),
+                                         max_size=12)),
 }
 
 
@@ -92,7 +110,8 @@ def tables(draw: st.DrawFn, clean: bool = False) -> list[list[Any]]:
     columns = draw(st.permutations(columns))
     header: list[Any] = [draw(st.sampled_from(HEADERS[c])) for c in columns]
     if draw(st.booleans()):
-        header.insert(draw(st.integers(0, len(header))), draw(st.sampled_from(["备注", "x", ""])))
+        extra = draw(st.sampled_from(["内部编号", "x", ""]))  # unknown: ignored
+        header.insert(draw(st.integers(0, len(header))), extra)
     rows = []
     for i in range(draw(st.integers(0 if not clean else 1, 6))):
         if draw(st.integers(0, 7)) == 0:

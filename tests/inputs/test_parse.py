@@ -42,7 +42,7 @@ def test_chinese_headers_and_labels_give_the_same_scenario_as_english() -> None:
 
 def test_columns_dtypes_and_values() -> None:
     scenario = parse_scenario(sheets(
-        ["备注", *ENGLISH],  # an unknown first column shifts nothing but letters
+        ["内部编号", *ENGLISH],  # an unknown first column shifts nothing but letters
         ["x", 1001.0, None, " Small ", "宝安区", 70, 1, 2, None, "2024-05-06"],
         ["y", "SZ2", "", "medium", "龙华区", 0, 0, 0, True, None],
     ), source="here/sz.xlsx")  # fmt: skip
@@ -84,7 +84,7 @@ def test_applied_on_is_optional_and_requests_follow_policy_order() -> None:
 def test_error_cell_letters_follow_the_sheet_position() -> None:
     with pytest.raises(InputError) as caught:
         parse_scenario(sheets(
-            ["备注", "其他", *ENGLISH],
+            ["内部编号", "其他", *ENGLISH],
             ["", "", "A", "", "startup", "南山区", 60, 1, 1, "no", None],
             [None] * 11,
             ["", "", "B", "", "startup", "南山区", 60, 1, -2, "no", None],

@@ -7,21 +7,27 @@ funded through that group's route below the cut-off the firm is told, and no
 firm was funded through the general pool below the general cut-off told.
 Group membership and who was funded below the pool's margin are re-derived
 here from the firms table, the amounts and the duals, not from the routes.
+Money held by an officer's fixed award or minimum (read here from the firm's
+own ``fixed.P``/``min.P`` cells) goes through the override's route only: it
+sets no cut-off and is told to no one.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from inputs.scenario_io import load_scenario
-from optimizer import Result, solve
+from optimizer import Result, Scenario, solve
 from optimizer.analysis import appeal_routes, explain_firm
 from optimizer.rows import RowKey
 from optimizer.solve import tie_broken_scores
+from tests.factory import firm, scenario
 from tests.strategies import scenarios
 
 FAIR = Path(__file__).resolve().parents[2] / "inputs" / "data" / "shenzhen-2024-fair.xlsx"
@@ -40,6 +46,16 @@ def member(result: Result, key: RowKey) -> np.ndarray:
     assert key.rule == "objective", key
     column = "size_class" if kind == "class" else "district"
     return firms[column].astype(str).to_numpy() == name
+
+
+def override_floor(sc: Scenario, i: int, program: str) -> float:
+    """Firm ``i``'s fixed award in ``program``, else its minimum, else 0, from its own cells."""
+    row = sc.firms.iloc[i]
+    for kind in ("fixed", "min"):
+        value = row.get(f"{kind}.{program}")
+        if value is not None and not pd.isna(value):
+            return float(value)
+    return 0.0
 
 
 def check_appeals(result: Result) -> int:
@@ -64,7 +80,10 @@ def check_appeals(result: Result) -> int:
         lowest[k] = min(lowest.get(k, np.inf), scores[i])
         route = result.routes[k]
         pool = max(marginals[f"budget.{programs[j]}"], 0.0)
-        if route.key is None:
+        if route.override:  # an officer's fixed award or minimum holds it, at that amount
+            floor = override_floor(sc, i, programs[j])
+            assert floor > 1.0 and amounts[i, j] <= floor + 1.0, (ids[i], programs[j])
+        elif route.key is None:
             assert route.program == programs[j]
         else:  # funded through a group: the firm is in it, and the row binds
             assert member(result, route.key)[i], (ids[i], route.key)
@@ -80,6 +99,9 @@ def check_appeals(result: Result) -> int:
         short_programs = {programs[j] for j in np.flatnonzero(short[i])}
         for k, route in enumerate(result.routes):
             if not short_programs.intersection(route.programs):
+                continue
+            if route.override:  # an officer's pin is no route another firm could take
+                assert str(route.key) not in offers, ids[i]
                 continue
             if route.key is None:
                 name = f"general.{route.program}"
@@ -118,3 +140,66 @@ def test_appeals_agree_with_random_allocations(sc):
     result = solve(sc)
     if result.optimal:
         check_appeals(result)
+
+
+M = 1e6
+
+
+def test_a_pin_below_the_pool_is_not_the_pools_cut_off():
+    # One training pool of 15M, rate 0.5: A 90 (limit 10M), B 80 (4M), C 70 (3M), D 60
+    # (2M). D is pinned at 1M: A 10M + B 4M + D 1M fill the pool, C gets nothing. The pool
+    # funded scores down to 80 (B); D's 60 was funded by its pin, not by the pool, so C (70)
+    # is told 80 — not "the pool funded scores down to 60", which no firm could appeal to.
+    sc = scenario([
+        firm("A", "large", 90, training=20 * M),
+        firm("B", "medium", 80, training=8 * M),
+        firm("C", "small", 70, training=6 * M),
+        {**firm("D", "small", 60, training=4 * M), "fixed.training": 1 * M},
+    ], budget__model=0, budget__training=15 * M)
+    result = solve(sc)
+    assert [round(a / M, 3) for a in result.amounts[:, 1]] == [10, 4, 0, 1]
+    check_appeals(result)
+    general = next(r for r in result.routes if r.general and r.program == "training")
+    assert general.cut_off == 80 and general.funded == 2
+    pinned = next(r for r in result.routes if r.override)
+    assert pinned.funded == 1 and result.routes[int(result.decided[3, 1])] is pinned
+    c = explain_firm(result, "C")
+    assert c.reason == "pool_cutoff"
+    assert [(o.route, o.cut_off) for o in c.routes] == [("general.training", 80.0)]
+    assert "80.0" in c.text_en and "60" not in c.text_en
+    assert explain_firm(result, "D").reason == "pinned"
+
+
+def test_pins_on_the_fairness_what_if_leave_the_route_cut_offs_alone():
+    # Low scorers pinned or given a minimum: a startup at 50.0 (below every route's
+    # cut-off), a small firm and a medium firm. None of them is funded through the pool
+    # or a set-aside, so no route's cut-off falls to their scores.
+    sc = load_scenario(FAIR)
+    firms = sc.firms.copy()
+    firms["fixed.training"] = np.nan
+    firms["min.model"] = np.nan
+    ids = firms["firm_id"].astype(str)
+    firms.loc[ids == "SZ0233", "fixed.training"] = 0.5 * M  # startup, 50.0
+    scores = firms["score"].to_numpy(dtype=float)
+    classes = firms["size_class"].astype(str).to_numpy()
+    small = firms[(classes == "small") & (scores < 65) & (firms["training_request"] > 2 * M)]
+    medium = firms[(classes == "medium") & (scores < 70) & (firms["model_request"] > 1 * M)]
+    firms.loc[small.index[0], "fixed.training"] = 1 * M
+    firms.loc[medium.index[0], "min.model"] = 0.2 * M
+    pinned = Scenario(firms, sc.policy, sc.name)
+    result = solve(pinned)
+    assert check_appeals(result) > 100
+    override = next(r for r in result.routes if r.override)
+    assert override.funded == 3 and set(override.programs) == {"model", "training"}
+    lowest_pinned = min(scores[ids == "SZ0233"][0], scores[small.index[0]],
+                        scores[medium.index[0]])
+    for route in result.routes:
+        if not route.override:
+            assert route.cut_off > lowest_pinned + 1e-9, route
+    # the startup SZ2434 is told the same routes as without the pins, at cut-offs that
+    # are the lowest scores funded through them
+    routes = {o.route: o for o in explain_firm(result, "SZ2434").routes}
+    assert "override" not in routes
+    assert routes["general.training"].cut_off > 80
+    assert routes["startup_floor.training"].cut_off > 70
+    assert not math.isclose(routes["startup_floor.training"].cut_off, 50.0)

@@ -8,6 +8,7 @@ Sheets, in order (titles in the report's language)::
 
     摘要 Summary            key figures, the policy in words, status, diagnosis, audit
     分配明细 Allocations    one row per firm, 万元, frozen header, filter, data bars, reasons
+    调整与承诺 Overrides     only with overrides: every pinned, bounded or excluded firm, its note
     按企业规模 By size class  table and two column charts
     按区 By district        table and two column charts
     规则 Rules              each rule: binds?, shadow price, price of fairness; every row
@@ -43,6 +44,7 @@ from ui.report.sheets_allocations import write_allocations
 from ui.report.sheets_compare import write_baselines, write_comparison
 from ui.report.sheets_frontier import write_frontier
 from ui.report.sheets_groups import write_groups
+from ui.report.sheets_overrides import has_overrides, write_overrides
 from ui.report.sheets_redemption import write_redemption
 from ui.report.sheets_rules import write_rules
 from ui.report.sheets_summary import write_summary
@@ -51,8 +53,8 @@ __all__ = ["SHEET_KEYS", "build_report", "sheet_title"]
 
 #: Sheet keys in workbook order (``firms`` and ``policy`` follow under those names).
 SHEET_KEYS: tuple[str, ...] = (
-    "summary", "allocations", "by_class", "by_district", "rules", "baselines", "comparison",
-    "frontier",
+    "summary", "allocations", "overrides", "by_class", "by_district", "rules", "baselines",
+    "comparison", "frontier",
 )
 
 
@@ -123,6 +125,8 @@ def _add_sheets(workbook: Any, figures: Figures) -> list[StreamedSheet]:
     streamed = []
     if figures.optimal:
         streamed.append(write_allocations(sheet("allocations"), figures))
+        if has_overrides(figures):
+            write_overrides(sheet("overrides"), figures)
         write_groups(sheet("by_class"), figures, "size_class")
         write_groups(sheet("by_district"), figures, "district")
         write_rules(sheet("rules"), figures)

@@ -71,6 +71,9 @@ def _rule_table(grid: Grid, figures: Figures, lang: Lang) -> None:
                   fairness["returns.tiers"], lang)
     if "all" in fairness:
         _rule_row(grid, text("report.pof_all", lang), "", None, None, fairness["all"], lang)
+    if "overrides" in fairness:
+        _rule_row(grid, text("report.sheet.overrides", lang), "", None, None,
+                  fairness["overrides"], lang)
 
 
 def _row_table(grid: Grid, figures: Figures, lang: Lang) -> None:

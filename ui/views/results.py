@@ -12,7 +12,7 @@ from optimizer.analysis.risk import pool_risks
 from optimizer.analysis.shadow import shadow_prices, split
 from optimizer.catalog import text
 from optimizer.redemption import PoolRisk
-from optimizer.rules import RULE_NAMES, rule_name
+from optimizer.rules import rule_name
 from ui import allocation_table, charts, figures, fmt, state
 from ui.i18n import lang, t, term
 from ui.session import Solved
@@ -98,15 +98,9 @@ def fairness_section(solved: Solved) -> None:
         return
     rows = []
     for p in prices:
-        if p.rule == "all":
-            name = t("pof.all")
-        elif p.rule in RULE_NAMES:
-            name = rule_name(p.rule, lang())
-            name = name[:1].upper() + name[1:]
-        else:
-            name = t(f"field.{p.rule}")
+        name = p.label(lang())  # the rule asks for its own words
         rows.append({
-            t("pof.rule"): f"{name} {p.parameter}".strip(),
+            t("pof.rule"): name[:1].upper() + name[1:],
             t("pof.lost_pct"): p.impact_lost_pct / 100,
             t("pof.lost"): fmt.impact(p.impact_lost),
             t("pof.moved_wan"): p.moved / WAN,
