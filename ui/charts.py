@@ -114,3 +114,26 @@ def frontier(data: pd.DataFrame, current: pd.DataFrame, *, x: str, y: str, x_tit
                                                    fontWeight="bold")
                       .encode(x=f"{x}:Q", y=f"{y}:Q", text=f"{label}:N"))
     return _style(alt.layer(*layers).properties(height=HEIGHT + 80))
+
+
+def spending(data: pd.DataFrame, pool: float, *, x_title: str, y_title: str, pool_label: str,
+             within: str, beyond: str) -> alt.Chart:
+    """A histogram of simulated spending (bars ``low``–``high`` in 万元, ``count`` draws,
+    ``side`` within or beyond the pool), with the pool marked by a red rule."""
+    bars = alt.Chart(data).mark_bar(binSpacing=0).encode(
+        x=alt.X("low:Q", bin="binned", title=x_title, axis=alt.Axis(format=",.0f"),
+                scale=alt.Scale(domain=[min(float(data["low"].min()), pool),
+                                        max(float(data["high"].max()), pool)], nice=False)),
+        x2="high:Q",
+        y=alt.Y("count:Q", title=y_title, axis=alt.Axis(format=",.0f")),
+        color=alt.Color("side:N", title=None, sort=[within, beyond],
+                        scale=alt.Scale(domain=[within, beyond], range=["#90a4ae", LOSS])),
+        tooltip=[alt.Tooltip("low:Q", format=",.0f", title=x_title),
+                 alt.Tooltip("count:Q", format=",", title=y_title)],
+    )
+    mark = pd.DataFrame({"pool": [pool], "label": [pool_label]})
+    rule = alt.Chart(mark).mark_rule(color=LOSS, strokeWidth=2, strokeDash=[5, 3]) \
+        .encode(x="pool:Q")
+    label = alt.Chart(mark).mark_text(align="left", dx=4, dy=-4, color=LOSS, fontWeight="bold") \
+        .encode(x="pool:Q", y=alt.value(8), text="label:N")
+    return _style(alt.layer(bars, rule, label).properties(height=HEIGHT - 40))

@@ -7,6 +7,10 @@ is an infeasibility finding about its rule.
 The session holds the form's values as typed; each widget's ``on_change``
 copies its value there. Widget keys carry the working scenario's
 ``form_gen``, so loading a scenario gives fresh widgets holding its values.
+The redemption section (兑付风险) shows the expected redemption rate per size
+class and the overspend-risk slider ε; rates per program, the spreads per
+class and the sampling sit in an expander below them (drawn on every run, so
+their values stay).
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ from optimizer.catalog import text
 from optimizer.policy import SIZE_CLASSES
 from ui import fmt, state
 from ui.i18n import lang, t
-from ui.policy_values import SECTIONS, Field, fields
+from ui.policy_values import SECTIONS, Field, fields, form_default
 
 SS = st.session_state
 COLUMNS = 3
 WAN = 1e4
+#: The overspend-risk slider: ε in percent (a policy outside this range widens it).
+RISK_RANGE, RISK_STEP, RISK_DEFAULT = (0.5, 50.0), 0.5, 5.0
 
 
 def widget_key(field_key: str) -> str:
@@ -38,7 +44,8 @@ def widget_key(field_key: str) -> str:
 def current_values(programs: tuple[str, ...]) -> dict[str, Any]:
     """The form's values as typed (the session holds them; widgets only show them)."""
     form = state.session().working.form
-    return {f.key: form.get(f.key) for f in fields(programs)}
+    # a draft saved before the redemption section has none of its keys: show the defaults
+    return {f.key: form[f.key] if f.key in form else form_default(f) for f in fields(programs)}
 
 
 def read_policy(programs: tuple[str, ...]) -> tuple[Policy | None, PolicyError | None]:
@@ -80,7 +87,24 @@ def label(field: Field) -> str:
         return t("field.cap", program=fmt.program_short(program))
     if head == "min_score":
         return t("field.min_score", cls=fmt.size_class(rest))
+    if head == "redemption":
+        return _redemption_text("field", field.key)
     return t(f"field.{field.key}")
+
+
+def _redemption_text(kind: str, key: str) -> str:
+    """Label or note of a ``redemption.CLASS``, ``redemption.P.CLASS`` or ``redemption.sd.CLASS``
+    field; the others (``redemption.sd``, ``.samples``, ``.seed``) have their own words."""
+    parts = key.split(".")[1:]
+    if parts[-1] in SIZE_CLASSES:
+        cls = fmt.size_class(parts[-1])
+        if parts[0] == "sd":
+            return t(f"{kind}.redemption_sd_class", cls=cls)
+        if len(parts) == 2:
+            return t(f"{kind}.redemption_program_class", program=fmt.program_short(parts[0]),
+                     cls=cls)
+        return t(f"{kind}.redemption_class", cls=cls)
+    return t(f"{kind}.{key}")
 
 
 def note(field: Field) -> str:
@@ -101,6 +125,8 @@ def note(field: Field) -> str:
         return t("note.cap")
     if head == "min_score":
         return t("note.min_score", cls=fmt.size_class(rest))
+    if head == "redemption":
+        return _redemption_text("note", field.key)
     return t(f"note.{field.key}")
 
 
@@ -115,6 +141,19 @@ def _widget(field: Field, value: Any) -> Any:
         return st.number_input(text, min_value=0.0, max_value=100.0, value=value, step=1.0,
                                format="%.1f", key=key, help=hint, **copy,
                                placeholder=t("field.inherit") if field.kind == "pct_opt" else None)
+    if field.kind in ("pct_full", "pct_zero"):
+        return st.number_input(text, min_value=0.0, max_value=100.0, value=value, step=1.0,
+                               format="%.1f", key=key, help=hint, **copy)
+    if field.kind == "risk":
+        shown = RISK_DEFAULT if value is None else float(value)
+        return st.slider(text, min_value=min(RISK_RANGE[0], shown),
+                         max_value=max(RISK_RANGE[1], shown), value=shown, step=RISK_STEP,
+                         format="%.1f%%", key=key, help=hint, **copy)
+    if field.kind == "count":
+        return st.number_input(text, min_value=1, value=value, step=100, format="%d",
+                               key=key, help=hint, **copy)
+    if field.kind == "seed":
+        return st.text_input(text, value=value or "", key=key, help=hint, **copy)
     if field.kind == "score":
         return st.number_input(text, min_value=0.0, max_value=100.0, value=value, step=1.0,
                                format="%.0f", key=key, help=hint, **copy)
@@ -130,6 +169,9 @@ def _widget(field: Field, value: Any) -> Any:
 
 
 def _findings_for(field: Field, findings: Sequence[Finding]) -> list[Finding]:
+    if field.section == "redemption":  # about the risk rule as a whole: shown at ε
+        return [f for f in findings if "redemption" in f.rules] \
+            if field.key == "overspend_risk" else []
     rule = "budget" if field.section == "pools" else field.key
     if field.section == "pools" and field.key != f"budget.{_first_program()}":
         return []  # pool findings are about all pools: show them once
@@ -189,6 +231,31 @@ def _rates(programs: tuple[str, ...], chosen: Sequence[Field], values: dict[str,
     return out
 
 
+def _redemption(programs: tuple[str, ...], chosen: Sequence[Field], values: dict[str, Any],
+                error: PolicyError | None, findings: Sequence[Finding]) -> dict[str, Any]:
+    """Rates per size class, then ε and the spread; per program, per class sds and the
+    sampling in an expander (drawn every run, only folded)."""
+    by_key = {f.key: f for f in chosen}
+    out = _row([by_key[f"redemption.{c}"] for c in SIZE_CLASSES], values, len(SIZE_CLASSES),
+               error, findings)
+    risk, sd = by_key["overspend_risk"], by_key["redemption.sd"]
+    for column, field in zip(st.columns([2, 1]), (risk, sd), strict=True):
+        with column:
+            out[field.key] = _field(field, values[field.key])
+    _messages((risk, sd), error, findings)
+    more = [f for f in chosen if f.key not in out]
+    detailed = any(values[f.key] not in (None, "", form_default(f)) for f in more)
+    with st.expander(t("redemption.more"), expanded=detailed):
+        for p in programs:
+            out |= _row([by_key[f"redemption.{p}.{c}"] for c in SIZE_CLASSES], values,
+                        len(SIZE_CLASSES), error, findings)
+        out |= _row([by_key[f"redemption.sd.{c}"] for c in SIZE_CLASSES], values,
+                    len(SIZE_CLASSES), error, findings)
+        out |= _row([by_key["redemption.samples"], by_key["redemption.seed"]], values,
+                    len(SIZE_CLASSES), error, findings)
+    return out
+
+
 def render(programs: tuple[str, ...], findings: Sequence[Finding] = ()) -> PolicyError | None:
     """Draw the form; store its values; return the error that stops the policy, if any."""
     values = current_values(programs)
@@ -201,6 +268,8 @@ def render(programs: tuple[str, ...], findings: Sequence[Finding] = ()) -> Polic
             chosen = [f for f in all_fields if f.section == section]
             if section == "rates":
                 new |= _rates(programs, chosen, values, error, findings)
+            elif section == "redemption":
+                new |= _redemption(programs, chosen, values, error, findings)
             elif section == "objective":
                 for column, field in zip(st.columns([3, 3, 2]), chosen, strict=True):
                     with column:

@@ -1,10 +1,13 @@
 """The policy form's fields and their values in the units an officer types.
 
 Pools and caps are typed in 万元, rates and shares in percent, thresholds as
-scores. :func:`form_values` turns a :class:`~optimizer.Policy` into these
-values and :func:`policy_from` turns them back into policy-sheet rows, which
-:meth:`Policy.from_items` checks (the app never re-validates a policy itself).
-No Streamlit here, so the round trip is tested directly.
+scores. The redemption section types expected redemption rates, their
+standard deviation and the overspend risk ε in percent as well; a field left
+at its default (100% redeemed, sd 0) writes no policy row, so a policy without
+a redemption model stays exactly as it was. :func:`form_values` turns a
+:class:`~optimizer.Policy` into these values and :func:`policy_from` turns them
+back into policy-sheet rows, which :meth:`Policy.from_items` checks (the app
+never re-validates a policy itself). No Streamlit here, so the round trip is tested directly.
 """
 
 from __future__ import annotations
@@ -28,10 +31,13 @@ class Field:
         The policy key it sets, e.g. ``"budget.model"`` or ``"rate.training.startup"``.
     kind
         ``wan`` (万元, required), ``wan_opt`` (万元, blank = none), ``pct`` (%),
-        ``pct_opt`` (%, blank = inherit), ``score`` (0–100), ``objective``,
-        ``tiers`` (text) or ``flag`` (yes/no).
+        ``pct_opt`` (%, blank = inherit), ``pct_full`` (%, 100 = no row),
+        ``pct_zero`` (%, 0 = no row), ``risk`` (ε in %, a slider), ``count``
+        (a whole number), ``seed`` (a whole number typed as text), ``score``
+        (0–100), ``objective``, ``tiers`` (text) or ``flag`` (yes/no).
     section
-        ``pools``, ``rates``, ``caps``, ``thresholds``, ``fairness`` or ``objective``.
+        ``pools``, ``rates``, ``caps``, ``thresholds``, ``fairness``, ``redemption``
+        or ``objective``.
     """
 
     key: str
@@ -39,7 +45,9 @@ class Field:
     section: str
 
 
-SECTIONS: tuple[str, ...] = ("pools", "rates", "caps", "thresholds", "fairness", "objective")
+SECTIONS: tuple[str, ...] = (
+    "pools", "rates", "caps", "thresholds", "fairness", "redemption", "objective",
+)  # fmt: skip
 FAIRNESS_KEYS: tuple[str, ...] = (
     "startup_floor", "large_cap", "district_floor", "basic_research_floor",
 )  # fmt: skip
@@ -56,11 +64,25 @@ def fields(programs: tuple[str, ...]) -> list[Field]:
     out.append(Field("cap.total", "wan_opt", "caps"))
     out += [Field(f"min_score.{c}", "score", "thresholds") for c in SIZE_CLASSES]
     out += [Field(k, "pct", "fairness") for k in FAIRNESS_KEYS]
+    out += redemption_fields(programs)
     out += [
         Field("objective", "objective", "objective"),
         Field("returns.tiers", "tiers", "objective"),
         Field("leximin.districts", "flag", "objective"),
     ]
+    return out
+
+
+def redemption_fields(programs: tuple[str, ...]) -> list[Field]:
+    """The redemption section: rates per class (and per program), sds, ε and the sampling."""
+    out = [Field(f"redemption.{c}", "pct_full", "redemption") for c in SIZE_CLASSES]
+    out += [Field("overspend_risk", "risk", "redemption"),
+            Field("redemption.sd", "pct_zero", "redemption")]
+    for p in programs:
+        out += [Field(f"redemption.{p}.{c}", "pct_opt", "redemption") for c in SIZE_CLASSES]
+    out += [Field(f"redemption.sd.{c}", "pct_opt", "redemption") for c in SIZE_CLASSES]
+    out += [Field("redemption.samples", "count", "redemption"),
+            Field("redemption.seed", "seed", "redemption")]
     return out
 
 
@@ -85,7 +107,29 @@ def form_values(policy: Policy) -> dict[str, Any]:
     values["objective"] = str(policy.objective)
     values["returns.tiers"] = format_tiers(policy.tiers)
     values["leximin.districts"] = policy.leximin_districts
+    return values | _redemption_values(policy)
+
+
+def _redemption_values(policy: Policy) -> dict[str, Any]:
+    means, sds = dict(policy.redemption), dict(policy.redemption_sd)
+    values: dict[str, Any] = {}
+    for c in SIZE_CLASSES:
+        values[f"redemption.{c}"] = _round(100 * means.get(c, 1.0))
+        specific = sds.get(c)
+        values[f"redemption.sd.{c}"] = None if specific is None else _round(100 * specific)
+        for p in policy.programs:
+            mean = means.get(f"{p}.{c}")
+            values[f"redemption.{p}.{c}"] = None if mean is None else _round(100 * mean)
+    values["redemption.sd"] = _round(100 * sds.get("", 0.0))
+    values["overspend_risk"] = _round(100 * policy.overspend_risk)
+    values["redemption.samples"] = policy.redemption_samples
+    values["redemption.seed"] = str(policy.redemption_seed)
     return values
+
+
+def form_default(field: Field) -> Any:
+    """The value a redemption field has when the policy says nothing of it (None: blank)."""
+    return _redemption_values(Policy(budgets=())).get(field.key)
 
 
 def items_from(values: Mapping[str, Any], programs: tuple[str, ...]) -> list[tuple[str, Any]]:
@@ -101,6 +145,13 @@ def items_from(values: Mapping[str, Any], programs: tuple[str, ...]) -> list[tup
             if value is None and field.kind == "pct_opt":
                 continue
             items.append((field.key, round(float(value if value is not None else 0) / 100, 10)))
+        elif field.kind in ("pct_full", "pct_zero", "risk"):
+            default = {"pct_full": 100.0, "pct_zero": 0.0}.get(field.kind)
+            if value is not None and float(value) != default:
+                items.append((field.key, round(float(value) / 100, 10)))
+        elif field.kind in ("count", "seed"):
+            if str(value if value is not None else "").strip():
+                items.append((field.key, value))
         elif field.kind == "score":
             items.append((field.key, float(value if value is not None else 0)))
         elif field.kind == "objective":

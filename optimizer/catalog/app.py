@@ -117,6 +117,48 @@ TEXTS: dict[str, tuple[str, str]] = {
         "在所有规则之内，资金按此目标分配。",
         "Within all rules, money goes where this objective says.",
     ),
+    "app.section.redemption": ("兑付风险", "Redemption"),
+    "app.section.redemption.note": (
+        "券在使用后兑付，部分发放额不会兑付：可按预计兑付率多发，"
+        "超支风险不超过 ε；全部为100%时不启用。",
+        "Vouchers are paid after use and some issued money is never redeemed: issue more, "
+        "with at most ε risk of overspending; all at 100% switches this off.",
+    ),
+    "app.redemption.more": ("按券种细分、标准差与抽样", "By program, spread per class, sampling"),
+    "app.field.redemption_class": ("{cls}兑付率（%）", "Redeemed, {cls} (%)"),
+    "app.field.redemption_program_class": ("{program}·{cls}兑付率（%）",
+                                           "{program}, {cls}: redeemed (%)"),
+    "app.field.redemption_sd_class": ("{cls}兑付率标准差（百分点）", "Spread, {cls} (pp)"),
+    "app.field.redemption.sd": ("兑付率标准差（百分点）", "Spread of the rates (pp)"),
+    "app.field.overspend_risk": ("超支风险 ε", "Overspend risk ε"),
+    "app.field.redemption.samples": ("兑付率样本数", "Sampled rates"),
+    "app.field.redemption.seed": ("随机种子", "Seed"),
+    "app.note.redemption_class": (
+        "预计兑付占发放额的比例；100% 为全额兑付。",
+        "Expected share of what is issued that is redeemed; 100%: all.",
+    ),
+    "app.note.redemption_program_class": (
+        "仅用于{program}；留空则按{cls}兑付率。",
+        "For {program} only; blank: the {cls} rate.",
+    ),
+    "app.note.redemption_sd_class": (
+        "留空则按上面的兑付率标准差。", "Blank: the spread above."),
+    "app.note.redemption.sd": (
+        "各组兑付率围绕预计值的波动；0 为确定按预计值兑付。",
+        "How far each group's rate may stray from its expected value; 0: certain.",
+    ),
+    "app.note.overspend_risk": (
+        "允许兑付额超过资金池的概率；越小，发放越保守。",
+        "Allowed chance that a pool's spending exceeds it; smaller issues less.",
+    ),
+    "app.note.redemption.samples": (
+        "优化时使用的兑付率样本数；越多越准，求解越慢。",
+        "Sampled rates the optimisation uses; more is tighter but slower.",
+    ),
+    "app.note.redemption.seed": (
+        "兑付率抽样的随机种子；种子相同，结果相同。",
+        "Seed of the sampled rates; the same seed gives the same result.",
+    ),
     "app.field.budget": ("{program}资金池（万元）", "{program} pool (¥10k)"),
     "app.field.reserve": ("{program}预留（%）", "{program} reserve (%)"),
     "app.field.rate": ("{program}比例（%）", "{program} rate (%)"),
@@ -307,6 +349,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app.results.lorenz": ("洛伦兹曲线", "Lorenz curve"),
     "app.results.binding": ("起约束作用的规则与影子价格", "Binding rules and shadow prices"),
     "app.results.pof": ("公平代价", "Price of fairness"),
+    "app.results.redemption": ("兑付风险", "Redemption risk"),
+    "app.results.redemption.note": (
+        "分配金额均为发放额；兑付额来自{draws}次独立模拟，允许的超支风险 ε＝{risk}。",
+        "Allocated amounts are issued; spending comes from {draws} independent simulated "
+        "draws, with ε = {risk} allowed.",
+    ),
+    "app.results.redemption.quantiles": (
+        "兑付额95%分位{p95}，99%分位{p99}；资金池{budget}。",
+        "Spending: {p95} at the 95th percentile, {p99} at the 99th; pool {budget}.",
+    ),
+    "app.chart.spend_wan": ("模拟兑付额（万元）", "Simulated spending (¥10k)"),
+    "app.chart.pool": ("资金池", "Pool"),
     "app.results.table": ("分配明细", "Allocation"),
     "app.results.lookup": ("企业查询：为什么是这个金额？", "Firm lookup: why this amount?"),
     "app.chart.coverage": ("覆盖率（所获/可获）", "Coverage (got / could get)"),

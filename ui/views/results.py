@@ -8,10 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from optimizer.analysis.fairness import price_of_fairness
+from optimizer.analysis.risk import pool_risks
 from optimizer.analysis.shadow import shadow_prices, split
+from optimizer.catalog import text
+from optimizer.redemption import PoolRisk
 from optimizer.rules import rule_name
 from ui import allocation_table, charts, figures, fmt, state
-from ui.i18n import lang, t
+from ui.i18n import lang, t, term
 from ui.session import Solved
 
 WAN = 1e4
@@ -110,8 +113,47 @@ def fairness_section(solved: Solved) -> None:
         st.markdown(f"- {p.text_zh if lang() == 'zh' else p.text_en}")
 
 
+def redemption_sentence(risk: PoolRisk) -> str:
+    """发放X，预计兑付Y，超支概率Z — the sentence of the command line and the report."""
+    said = text("redemption.summary", lang(), program=fmt.program(risk.program),
+                issued=fmt.money(risk.issued), spend=fmt.money(risk.expected_spend),
+                risk=fmt.pct(risk.p_overspend))
+    return said[:1].upper() + said[1:]  # "Model vouchers: issue ..." in English
+
+
+def spending_chart(risk: PoolRisk) -> None:
+    """The histogram of the pool's simulated spending, the part above the pool in red."""
+    within, beyond = term("redemption.within"), term("redemption.beyond")
+    rows = [{"low": low / WAN, "high": high / WAN, "count": count,
+             "side": beyond if (low + high) / 2 > risk.budget else within}
+            for low, high, count in zip(risk.edges, risk.edges[1:], risk.counts, strict=False)]
+    st.altair_chart(charts.spending(
+        pd.DataFrame(rows), risk.budget / WAN, x_title=t("chart.spend_wan"),
+        y_title=term("redemption.bar_count"), pool_label=t("chart.pool"), within=within,
+        beyond=beyond), width="stretch")
+
+
+def redemption_section(solved: Solved) -> None:
+    """Per pool: issue X to spend Y with Z risk, the 95th/99th percentiles, and the
+    distribution of simulated spending against the pool (an independent Monte Carlo)."""
+    risks = state.memo("redemption", solved.key, lambda: pool_risks(solved.result))
+    policy = solved.scenario.policy
+    _heading(t("results.redemption"))
+    draws = next(iter(risks.values())).draws if risks else 0
+    st.caption(t("results.redemption.note", draws=fmt.count(draws),
+                 risk=fmt.pct(policy.overspend_risk)))
+    for column, risk in zip(st.columns(len(risks)), risks.values(), strict=True):
+        with column:
+            st.markdown(f"**{redemption_sentence(risk)}**")
+            st.caption(t("results.redemption.quantiles", p95=fmt.money(risk.spend_p95),
+                         p99=fmt.money(risk.spend_p99), budget=fmt.money(risk.budget)))
+            spending_chart(risk)
+
+
 def page(solved: Solved) -> None:
     figures.cards(solved, state.session().previous if solved is state.session().solved else None)
+    if solved.scenario.policy.redemption_model().active:
+        redemption_section(solved)
     left, right = st.columns(2)
     with left:
         _heading(t("results.by_class"))
