@@ -210,6 +210,7 @@ def test_successive_cell_edits_are_all_kept(served: tuple[str, Path], tmp_path: 
                 page.wait_for_timeout(500)
                 page.keyboard.press("Control+A")
                 page.keyboard.type(name)
+                page.wait_for_timeout(300)  # Enter once the text is in the editor
                 page.keyboard.press("Enter")
                 page.wait_for_timeout(1_500)
             search = page.get_by_placeholder("编号、名称或所在区")

@@ -120,7 +120,8 @@ def edit_cell(page: Any, row: int, column: str, text: str) -> None:
     """Type ``text`` into a cell of the firms editor (``row`` from 0), until it shows there.
 
     A double click that lands while the page is still redrawing opens no editor;
-    the edit is tried again then (at most three times).
+    the edit is tried again then (at most three times). After each try the grid
+    is read until it shows the text (the run the edit starts may redraw it).
     """
     x, cell = COLUMNS[column]
     for _ in range(3):
@@ -131,11 +132,13 @@ def edit_cell(page: Any, row: int, column: str, text: str) -> None:
         page.wait_for_timeout(500)
         page.keyboard.press("Control+A")
         page.keyboard.type(text)
+        page.wait_for_timeout(300)  # as a person does: Enter after the text is in the editor
         page.keyboard.press("Enter")
-        settle(page, 1_500)
-        cells = grid_text(page)
-        if len(cells) > row * CELLS_A_ROW + cell and cells[row * CELLS_A_ROW + cell] == text:
-            return
+        for _ in range(8):  # the run the edit starts may redraw the grid: look again
+            settle(page, 700)
+            cells = grid_text(page)
+            if len(cells) > row * CELLS_A_ROW + cell and cells[row * CELLS_A_ROW + cell] == text:
+                return
     pytest.fail(f"the editor did not take {text!r} in row {row}, column {column}")
 
 
