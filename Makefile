@@ -22,8 +22,10 @@ run: $(STAMP)
 system-deps:
 	./scripts/install-system-deps.sh
 
+# Two workers (the machine's two cores), one test file per worker at a time: a file's
+# servers, databases and LibreOffice profile are never shared with another worker.
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check optimizer inputs ui tests

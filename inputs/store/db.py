@@ -15,8 +15,10 @@ import getpass
 import json
 import math
 import os
+import sqlite3
 import struct
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -151,8 +153,8 @@ class Store:
         def _connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
+            _wal(cursor)
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
@@ -514,3 +516,25 @@ def _new_id(inserted: sa.CursorResult[Any]) -> int:
 def _info(r: Any) -> VersionInfo:
     return VersionInfo(int(r.version), r.digest, _utc(r.saved_at), r.user_name, r.note or "",
                        int(r.n_firms))
+
+
+def _wal(cursor: Any) -> None:
+    """Put the database in WAL mode (once; the mode is kept in the file).
+
+    Switching a new database to WAL needs it to itself for a moment, and SQLite
+    answers "database is locked" at once, without its busy handler, while
+    another process is creating the same store. So the switch is retried, for
+    as long as the busy timeout, until it takes.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    delay = 0.02
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
