@@ -12,7 +12,7 @@ import pandas as pd
 
 from optimizer.bounds import Limits
 from optimizer.catalog import Lang, text
-from optimizer.rows import RowKey
+from optimizer.rows import Keyed, RowKey
 from optimizer.scenario import Scenario, SizeClass
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class Route:
 
 
 @dataclass(frozen=True)
-class RowReport:
+class RowReport(Keyed):
     """One rule row after solving.
 
     Attributes
@@ -120,17 +120,6 @@ class RowReport:
     marginal: float
     binding: bool
 
-    @property
-    def name(self) -> str:
-        return str(self.key)
-
-    @property
-    def rule(self) -> str:
-        return self.key.rule
-
-    @property
-    def group(self) -> str:
-        return self.key.group
 
     @property
     def slack(self) -> float:

@@ -60,8 +60,26 @@ class AuxVariable:
     cost: float = 0.0
 
 
+class Keyed:
+    """What a row-keyed record reads off its :class:`RowKey`: ``name``, ``rule``, ``group``."""
+
+    key: RowKey
+
+    @property
+    def name(self) -> str:
+        return str(self.key)
+
+    @property
+    def rule(self) -> str:
+        return self.key.rule
+
+    @property
+    def group(self) -> str:
+        return self.key.group
+
+
 @dataclass(frozen=True, eq=False)
-class Row:
+class Row(Keyed):
     """``Σ coef × a[i, p] + Σ c × aux`` over the listed pairs, compared with ``rhs`` yuan.
 
     Attributes
@@ -86,17 +104,6 @@ class Row:
     coefs: np.ndarray | None = None
     aux: tuple[tuple[str, float], ...] = ()
 
-    @property
-    def name(self) -> str:
-        return str(self.key)
-
-    @property
-    def rule(self) -> str:
-        return self.key.rule
-
-    @property
-    def group(self) -> str:
-        return self.key.group
 
     def coefficients(self) -> np.ndarray:
         """The coefficient of every pair (ones unless given)."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from optimizer.catalog import Lang, text
 from optimizer.result import Result, RowReport
-from optimizer.rows import RowKey
+from optimizer.rows import Keyed, RowKey
 from optimizer.rules import Rule
 from optimizer.units import MILLION, WAN, YI, yuan
 
@@ -38,7 +38,7 @@ BENEFIT_UNIT = "benefit points per yuan"
 
 
 @dataclass(frozen=True)
-class ShadowPrice:
+class ShadowPrice(Keyed):
     """The marginal value of one rule row, with a sentence in zh and en.
 
     Attributes
@@ -72,15 +72,7 @@ class ShadowPrice:
 
     @property
     def row(self) -> str:
-        return str(self.key)
-
-    @property
-    def rule(self) -> str:
-        return self.key.rule
-
-    @property
-    def group(self) -> str:
-        return self.key.group
+        return self.name
 
 
 def shadow_prices(result: Result) -> list[ShadowPrice]:
