@@ -55,7 +55,14 @@ from optimizer.analysis.override_explain import (
 from optimizer.catalog import Lang, text
 from optimizer.result import Result, Route
 from optimizer.rows import RowKey, Sense
-from optimizer.rules import Context, FirmTotalCap, PoolBudget, make_context, program_label
+from optimizer.rules import (
+    Context,
+    FirmTotalCap,
+    PoolBudget,
+    Rule,
+    make_context,
+    program_label,
+)
 from optimizer.solve import TIE_BREAK, tie_broken_scores
 from optimizer.units import yuan
 
@@ -285,7 +292,8 @@ def _classify(result: Result) -> _Classified:
                        ctx, overridden)
 
 
-def _offers(result: Result, c: _Classified, i: int) -> tuple[RouteOffer, ...]:
+def _offers(result: Result, c: _Classified, i: int,
+            memo: _Memo | None = None) -> tuple[RouteOffer, ...]:
     """Every route that could have funded firm ``i`` where it is short, with its cut-off."""
     if not result.limits.eligible[i] or c.full[i].all():
         return ()
@@ -305,7 +313,9 @@ def _offers(result: Result, c: _Classified, i: int) -> tuple[RouteOffer, ...]:
                       for lang in ("zh", "en"))
         else:
             rule = result.rule(route.key.rule)
-            if not rule.members(c.ctx, route.key.group)[i]:
+            members = (memo.members(rule, route.key) if memo is not None
+                       else rule.members(c.ctx, route.key.group))
+            if not members[i]:
                 continue
             mine = max(float(c.raw_next[i, programs.index(p)]) for p in route.programs
                        if p in short)
@@ -428,15 +438,40 @@ def _routes_clause(offers: tuple[RouteOffer, ...], weighted: str, lang: Lang) ->
     return glue + glue.join(parts)
 
 
+class _Memo:
+    """What the sentences of many firms share: each firm's routes (asked in both
+    languages), each route's members and the scores, worked out once."""
+
+    def __init__(self, result: Result, c: _Classified) -> None:
+        self.result, self.c = result, c
+        self.scores = result.scenario.firms["score"].to_numpy(dtype=float)
+        self._offers: dict[int, tuple[RouteOffer, ...]] = {}
+        self._members: dict[RowKey, np.ndarray] = {}
+
+    def offers(self, i: int) -> tuple[RouteOffer, ...]:
+        if i not in self._offers:
+            self._offers[i] = _offers(self.result, self.c, i, self)
+        return self._offers[i]
+
+    def members(self, rule: Rule, key: RowKey) -> np.ndarray:
+        if key not in self._members:
+            self._members[key] = np.asarray(rule.members(self.c.ctx, key.group), dtype=bool)
+        return self._members[key]
+
+
 def _texts(result: Result, c: _Classified, index: np.ndarray) -> tuple[list[str], list[str]]:
     """Sentences for the firms at ``index``, in Chinese and in English, each with its note."""
     notes = c.overrides.overrides.notes
-    zh_out = [with_note(_sentence(result, c, int(i), "zh"), str(notes[i]), "zh") for i in index]
-    en_out = [with_note(_sentence(result, c, int(i), "en"), str(notes[i]), "en") for i in index]
+    memo = _Memo(result, c)
+    zh_out = [with_note(_sentence(result, c, int(i), "zh", memo), str(notes[i]), "zh")
+              for i in index]
+    en_out = [with_note(_sentence(result, c, int(i), "en", memo), str(notes[i]), "en")
+              for i in index]
     return zh_out, en_out
 
 
-def _sentence(result: Result, c: _Classified, i: int, lang: Lang) -> str:
+def _sentence(result: Result, c: _Classified, i: int, lang: Lang,
+              memo: _Memo | None = None) -> str:
     """The appeal sentence of firm ``i`` in one language, from the catalog."""
     scenario = result.scenario
     policy, programs = scenario.policy, scenario.programs
@@ -458,7 +493,8 @@ def _sentence(result: Result, c: _Classified, i: int, lang: Lang) -> str:
         return override_sentence(result, c.overrides, i, lang)
     if reason == Reason.INELIGIBLE:
         size_class = str(c.ctx.size_class[i])
-        return text("explain.ineligible", lang, score=f"{scenario.firms['score'].iloc[i]:.1f}",
+        score = memo.scores[i] if memo is not None else scenario.firms["score"].iloc[i]
+        return text("explain.ineligible", lang, score=f"{score:.1f}",
                     threshold=f"{c.threshold[i]:g}",
                     group=text(f"rule.group.class.{size_class}", lang))
     if reason == Reason.RATE_LIMIT and limit <= FULL_YUAN:
@@ -480,7 +516,7 @@ def _sentence(result: Result, c: _Classified, i: int, lang: Lang) -> str:
                     held=result.rule(held.rule).held_phrase(held.group, lang))
     mine = float(c.next_weight[i, j]) if j >= 0 else 0.0
     tie = abs(mine - cut) <= TIE_BREAK
-    offers = _offers(result, c, i)
+    offers = memo.offers(i) if memo is not None else _offers(result, c, i)
     general = [o for o in offers if o.general and o.route == f"general.{p}"]
     if general:  # the lowest score the pool funded, as every route is told
         cut = general[0].cut_off
