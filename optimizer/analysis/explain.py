@@ -308,9 +308,8 @@ def _offers(result: Result, c: _Classified, i: int,
             if route.size_class is not None and c.ctx.size_class[i] != route.size_class:
                 continue  # another size class's part of a pool under the risk limit
             mine = float(c.raw_next[i, programs.index(str(route.program))])
-            zh, en = (text("explain.route.general", lang,
-                           program=program_label(str(route.program), lang))
-                      for lang in ("zh", "en"))
+            zh, en = (memo.phrases(route, levels) if memo is not None
+                      else _route_phrases(result, route, levels))
         else:
             rule = result.rule(route.key.rule)
             members = (memo.members(rule, route.key) if memo is not None
@@ -319,7 +318,8 @@ def _offers(result: Result, c: _Classified, i: int,
                 continue
             mine = max(float(c.raw_next[i, programs.index(p)]) for p in route.programs
                        if p in short)
-            zh, en = (rule.route_phrase(route.key.group, lang, levels) for lang in ("zh", "en"))
+            zh, en = (memo.phrases(route, levels) if memo is not None
+                      else _route_phrases(result, route, levels))
         found.append((route, route.cut_off - mine, zh, en))
     if not found:
         return ()
@@ -438,6 +438,18 @@ def _routes_clause(offers: tuple[RouteOffer, ...], weighted: str, lang: Lang) ->
     return glue + glue.join(parts)
 
 
+def _route_phrases(result: Result, route: Route,
+                   levels: dict[str, float]) -> tuple[str, str]:
+    """How a route is named to an appealing firm, in Chinese and in English."""
+    if route.key is None:
+        program = str(route.program)
+        return (text("explain.route.general", "zh", program=program_label(program, "zh")),
+                text("explain.route.general", "en", program=program_label(program, "en")))
+    rule = result.rule(route.key.rule)
+    return (rule.route_phrase(route.key.group, "zh", levels),
+            rule.route_phrase(route.key.group, "en", levels))
+
+
 class _Memo:
     """What the sentences of many firms share: each firm's routes (asked in both
     languages), each route's members and the scores, worked out once."""
@@ -447,11 +459,17 @@ class _Memo:
         self.scores = result.scenario.firms["score"].to_numpy(dtype=float)
         self._offers: dict[int, tuple[RouteOffer, ...]] = {}
         self._members: dict[RowKey, np.ndarray] = {}
+        self._phrases: dict[int, tuple[str, str]] = {}  # by route (the result holds them)
 
     def offers(self, i: int) -> tuple[RouteOffer, ...]:
         if i not in self._offers:
             self._offers[i] = _offers(self.result, self.c, i, self)
         return self._offers[i]
+
+    def phrases(self, route: Route, levels: dict[str, float]) -> tuple[str, str]:
+        if id(route) not in self._phrases:
+            self._phrases[id(route)] = _route_phrases(self.result, route, levels)
+        return self._phrases[id(route)]
 
     def members(self, rule: Rule, key: RowKey) -> np.ndarray:
         if key not in self._members:
