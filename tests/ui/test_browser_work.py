@@ -153,6 +153,23 @@ def grid_text(page: Any) -> list[str]:
     return [cells.nth(i).inner_text() for i in range(cells.count())]
 
 
+def _download(page: Any, button: Any) -> Any:
+    """Click ``button`` and wait for its download; a click that lands while the page is
+    redrawing is lost, so click again, as a person would (at most three clicks)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        try:
+            with page.expect_download(timeout=30_000) as info:
+                button.click()
+            return info
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            settle(page)
+    raise AssertionError("unreachable")
+
+
 def draft_of(page: Any) -> str:
     found = re.search(r"[?&]draft=([A-Za-z0-9_-]+)", page.url)
     assert found, page.url
@@ -415,8 +432,7 @@ def test_infeasible_keeps_the_last_feasible_result_and_compare_fits(
     go(page, "报告")
     page.get_by_text(re.compile("^上一次可行结果")).click()
     settle(page)
-    with page.expect_download(timeout=WAIT) as info:
-        page.get_by_role("button", name="下载 Excel 报告").click()
+    info = _download(page, page.get_by_role("button", name="下载 Excel 报告"))
     assert info.value.suggested_filename == "shenzhen-2024-previous-report-zh.xlsx"
     no_error(page)
 
