@@ -191,3 +191,94 @@ def test_cells_without_an_address_are_refused(small_bytes: bytes) -> None:
     err = refused(data)
     assert (err.code, err.sheet) == ("input.guard.no_address", "firms")
     assert "without an address" in str(err) and "没有写明地址" in err.render("zh")
+
+
+# -- the fast scan and the careful one --------------------------------------------------
+# The guard reads each cell's address right after ``<c`` (where every writer puts it);
+# a sheet where some cell has its address elsewhere, or none, or a namespace prefix, is
+# scanned again the careful way. Both must refuse the same far cells.
+
+
+@pytest.mark.parametrize("cell", [
+    '<c t="n" r="XFD5"><v>1</v></c>',              # r not first: the careful scan
+    '<c r="xfd5" t="n"><v>1</v></c>',              # lower case: calamine reads it too
+    '<c\tr="XFD5"><v>1</v></c>',                   # a tab, not a space: the careful scan
+    '<x:c r="XFD5" xmlns:x="urn:x"><v>1</v></x:c>',  # a namespace prefix
+])
+def test_a_far_cell_is_refused_wherever_its_address_stands(small_bytes: bytes,
+                                                           cell: str) -> None:
+    err = refused(set_cell_xml(small_bytes, "B5", cell))
+    assert err.code == "input.guard.far_cell" and err.fields["ref"] == "XFD5"
+
+
+@pytest.mark.parametrize("ref", ["A99999999999", "AAAA1", "A" + "9" * 30])
+def test_an_address_too_long_to_read_is_refused_as_far(small_bytes: bytes, ref: str) -> None:
+    err = refused(set_cell_xml(small_bytes, "B5", f'<c r="{ref}" t="n"><v>1</v></c>'))
+    assert err.code in {"input.guard.far_cell", "input.guard.far_row"}
+    assert err.fields["ref"] == ref[:16]
+
+
+def test_a_namespaced_cell_without_an_address_is_refused(small_bytes: bytes) -> None:
+    data = set_cell_xml(small_bytes, "B5", '<x:c xmlns:x="urn:x"><v>1</v></x:c>')
+    assert refused(data).code == "input.guard.no_address"
+
+
+def test_cells_with_their_address_after_another_attribute_are_read(small_bytes, small) -> None:
+    """The careful scan accepts a good sheet whose cells put ``r`` second."""
+    data = with_sheet_xml(small_bytes, lambda xml: xml.replace(b'<c r="B5" t="inlineStr">',
+                                                               b'<c t="inlineStr" r="B5">'))
+    assert read_scenario(data, "second.xlsx").digest == small.digest
+
+
+def test_cells_are_counted_once_across_the_chunks(monkeypatch) -> None:
+    """A sheet of many chunks: its cells counted exactly (a cell cut by a chunk's end
+    is counted once), by the fast scan and by the careful one."""
+    from inputs import guard, write_scenario
+    from inputs.shenzhen import generate
+
+    data = write_scenario(generate(3_000, seed=3))
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert len(xml) > 4 * guard._CHUNK
+    cells = xml.count(b"<c ")
+    monkeypatch.setattr(guard, "MAX_CELLS", cells)
+    guard_workbook(data, "exact.xlsx")  # exactly at the limit: passes
+    monkeypatch.setattr(guard, "MAX_CELLS", cells - 1)
+    with pytest.raises(InputError) as caught:
+        guard_workbook(data, "over.xlsx")
+    assert caught.value.fields["count"] == f"{cells:,}"
+    second = with_sheet_xml(data, lambda x: x.replace(b'<c r="A2" t="inlineStr">',
+                                                      b'<c t="inlineStr" r="A2">'))
+    with pytest.raises(InputError) as caught:
+        guard_workbook(second, "careful.xlsx")
+    assert caught.value.fields["count"] == f"{cells:,}"
+
+
+def _stored(data: bytes, corrupt: bool = False) -> bytes:
+    """The workbook with every part stored, not deflated (optionally one byte changed)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+    raw = out.getvalue()
+    if corrupt:
+        at = raw.find(b'<c r="B5"')
+        raw = raw[:at] + b"<c r='B5'" + raw[at + 9:]
+    return raw
+
+
+def test_a_stored_workbook_is_read_and_a_damaged_one_named(small_bytes, small) -> None:
+    assert read_scenario(_stored(small_bytes), "stored.xlsx").digest == small.digest
+    err = refused(_stored(small_bytes, corrupt=True))
+    assert (err.code, err.fields["part"]) == ("input.guard.part", "xl/worksheets/sheet1.xml")
+
+
+def test_a_deflated_part_that_ends_early_is_named(small_bytes: bytes) -> None:
+    """The zip directory's sizes are kept, the sheet's compressed bytes cut short."""
+    source = zipfile.ZipFile(io.BytesIO(small_bytes))
+    info = source.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    cut = small_bytes[:start + info.compress_size // 2] + bytes(info.compress_size // 2)
+    data = cut + small_bytes[start + info.compress_size // 2 * 2:]
+    err = refused(data)
+    assert err.code in {"input.guard.part", "input.file.workbook_unreadable"}
