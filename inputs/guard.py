@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+import olefile
 from isal import isal_zlib
 
 from inputs.errors import InputError, column_letter
@@ -131,8 +132,11 @@ def guard_workbook(data: bytes, file: str) -> WorkbookScan:
     check_size(len(data), file)
     if is_encrypted_ole(data):
         raise InputError("input.file.encrypted", file=file)
+    if data.startswith(OLE_MAGIC):
+        _guard_xls(data, file)
+        return WorkbookScan()
     if not data.startswith(ZIP_MAGIC):
-        return WorkbookScan()  # .xls (BIFF): its grid is at most 65,536 × 256 cells
+        return WorkbookScan()  # not a workbook we can look into: calamine says what it is
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as err:
@@ -176,6 +180,72 @@ def _guard_zip(archive: zipfile.ZipFile, file: str) -> dict[str, str]:
         if unpacked > MAX_UNPACKED_BYTES:
             raise _unpacked_error(unpacked, file)
     return {sheet: part for part, sheet in sheets.items()}
+
+
+#: BIFF8 records that hold cells; each starts with the cell's row and column (u16 each).
+_XLS_CELLS = frozenset({
+    0x0006,  # FORMULA
+    0x00BD,  # MULRK (row, first column, …, last column)
+    0x00BE,  # MULBLANK (the same layout)
+    0x00D6,  # RSTRING
+    0x00FD,  # LABELSST
+    0x0201,  # BLANK
+    0x0203,  # NUMBER
+    0x0204,  # LABEL
+    0x0205,  # BOOLERR
+    0x027E,  # RK
+})
+_XLS_MULTI = frozenset({0x00BD, 0x00BE})
+_XLS_BOF, _XLS_SHEET, _XLS_FILEPASS = 0x0809, 0x0085, 0x002F
+
+
+def _guard_xls(data: bytes, file: str) -> None:
+    """A legacy .xls (BIFF8 in an OLE file): refuse a cell beyond the limits before
+    calamine reads it.
+
+    calamine sizes a sheet's grid by its farthest cell, so one cell at IV65536 asks
+    for 65,536 × 256 cells (a gigabyte). This walks the records of the ``Workbook``
+    stream (a header of type and length, then the record) and checks the row and
+    column every cell record starts with; the sheet is named from the BOUNDSHEET
+    record that points at its substream.
+    """
+    try:
+        with olefile.OleFileIO(data) as ole:
+            if not ole.exists("Workbook"):
+                return  # BIFF5 ("Book") or not a workbook: calamine says what it is
+            stream = ole.openstream("Workbook").read()
+    except (OSError, ValueError, IndexError, struct.error):
+        return  # a broken OLE file: calamine reports it as unreadable
+    sheets: dict[int, str] = {}
+    sheet = ""
+    position, end = 0, len(stream) - 4
+    while position <= end:
+        kind, length = struct.unpack_from("<HH", stream, position)
+        body = position + 4
+        if kind == _XLS_FILEPASS:  # the records after it are encrypted
+            raise InputError("input.file.encrypted", file=file)
+        if kind == _XLS_BOF:
+            sheet = sheets.get(position, sheet)
+        elif kind == _XLS_SHEET and length >= 8:
+            sheets[struct.unpack_from("<I", stream, body)[0]] = _xls_sheet_name(
+                stream[body + 6:body + length])
+        elif kind in _XLS_CELLS and length >= 4:
+            row, column = struct.unpack_from("<HH", stream, body)
+            if kind in _XLS_MULTI and length >= 6:
+                column = struct.unpack_from("<H", stream, body + length - 2)[0]
+            if row + 1 > MAX_ROWS or column + 1 > MAX_COLUMNS:
+                _check_extent(f"{column_letter(column)}{row + 1}", sheet, file,
+                              declared=False)
+        position = body + length
+
+
+def _xls_sheet_name(raw: bytes) -> str:
+    """A BOUNDSHEET's name: a count of characters, a flag, then Latin-1 or UTF-16."""
+    if len(raw) < 2:
+        return ""
+    count, wide = raw[0], raw[1] & 0x1
+    text = raw[2:2 + count * (2 if wide else 1)]
+    return text.decode("utf-16-le" if wide else "latin-1", "replace")
 
 
 def _unpacked_error(size: int, file: str) -> InputError:

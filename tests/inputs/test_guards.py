@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import resource
+import struct
 import subprocess
 import sys
 import textwrap
@@ -158,18 +159,77 @@ def test_an_ods_row_repeated_a_million_times_is_refused(ods_bytes: bytes) -> Non
     assert "1,000,000 times, over the limit of 200,001" in str(err)
 
 
-@pytest.mark.office
-def test_a_far_cell_in_a_legacy_xls_is_refused_before_python_objects(tmp_path, small_bytes):
-    """An .xls has no zip to guard: its grid (≤ 65,536 × 256) is checked before it is read."""
+@pytest.fixture(scope="module")
+def far_xls(tmp_path_factory: pytest.TempPathFactory, small_bytes: bytes) -> bytes:
+    """The small scenario with one cell at IV65536 (the last cell of an .xls), saved as
+    .xls by a real LibreOffice."""
+    folder = tmp_path_factory.mktemp("xls")
     book = __import__("openpyxl").load_workbook(io.BytesIO(small_bytes))
     book["firms"]["IV65536"] = 1
-    book.save(tmp_path / "far.xlsx")
-    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path),
-                    str(tmp_path / "far.xlsx")], check=True, capture_output=True, timeout=180)
-    err = refused((tmp_path / "far.xls").read_bytes(), "far.xls")
-    assert err.code == "input.guard.table"
-    assert "has 65,536 rows and 256 columns, over the limit" in str(err)
-    assert "超过上限" in err.render("zh")
+    book.save(folder / "far.xlsx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(folder),
+                    str(folder / "far.xlsx")], check=True, capture_output=True, timeout=180)
+    return (folder / "far.xls").read_bytes()
+
+
+@pytest.mark.office
+def test_a_far_cell_in_a_legacy_xls_is_refused_before_calamine_allocates(far_xls, tmp_path):
+    """calamine would size the grid by the far cell: 65,536 × 256 cells, a gigabyte.
+    In a fresh process, so that its peak memory is this file's alone."""
+    (tmp_path / "far.xls").write_bytes(far_xls)
+    code = textwrap.dedent(f"""
+        import resource
+        from inputs import InputError, read_scenario
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        try:
+            read_scenario(open({str(tmp_path / "far.xls")!r}, "rb").read(), "far.xls")
+        except InputError as err:
+            print(err.code, err.sheet, err.fields["ref"])
+        print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    *refusal, grown = done.stdout.split()
+    assert refusal == ["input.guard.far_cell", "firms", "IV65536"]
+    assert int(grown) < 100, f"grew by {grown} MiB"
+    err = refused(far_xls, "far.xls")
+    assert "has a cell at IV65536" in str(err) and "IV65536" in err.render("zh")
+
+
+@pytest.mark.office
+def test_a_legacy_xls_within_the_limits_is_read(far_xls: bytes, small) -> None:
+    """The same file without the far cell reads back as the scenario."""
+    import olefile
+
+    from inputs.guard import _XLS_CELLS
+
+    ole = olefile.OleFileIO(far_xls, write_mode=True)
+    stream = bytearray(ole.openstream("Workbook").read())
+    position = 0
+    while position + 4 <= len(stream):  # the far cell becomes a blank one at U4
+        kind, length = struct.unpack_from("<HH", stream, position)
+        if kind in _XLS_CELLS and struct.unpack_from("<HH", stream, position + 4) == (65535, 255):
+            stream[position:position + 2] = struct.pack("<H", 0x0201)  # a BLANK record
+            struct.pack_into("<HH", stream, position + 4, 3, 20)  # at U4, inside the limits
+        position += 4 + length
+    ole.write_stream("Workbook", bytes(stream))
+    assert read_scenario(ole.fp.getvalue(), "near.xls").digest == small.digest
+
+
+@pytest.mark.office
+def test_a_password_protected_xls_says_so(far_xls: bytes) -> None:
+    """A FILEPASS record: the records after it are encrypted, so never read as cells."""
+    import olefile
+
+    ole = olefile.OleFileIO(far_xls, write_mode=True)
+    stream = bytearray(ole.openstream("Workbook").read())
+    bof, length = struct.unpack_from("<HH", stream, 0)  # the globals' BOF
+    assert bof == 0x0809
+    nxt = 4 + length
+    stream[nxt:nxt + 2] = struct.pack("<H", 0x002F)  # the next record becomes FILEPASS
+    ole.write_stream("Workbook", bytes(stream))
+    err = refused(ole.fp.getvalue(), "locked.xls")
+    assert err.code == "input.file.encrypted"
 
 
 def test_too_many_cells_are_refused_before_calamine_reads_them(small_bytes: bytes,
