@@ -29,7 +29,7 @@ test: $(STAMP) system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check optimizer inputs ui tests
-	$(BIN)/mypy optimizer
+	$(BIN)/mypy optimizer inputs
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
