@@ -11,217 +11,118 @@ outside CI; under ``CI=true`` that is a failure.
 from __future__ import annotations
 
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-START_SECONDS = 90
+from tests.ui.browser import chromium, screenshots, serving
 
 pytestmark = pytest.mark.browser
-
-
-def _require_browser() -> None:
-    missing = []
-    if not CHROMIUM.exists():
-        missing.append(str(CHROMIUM))
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright package")
-    if missing:
-        message = f"browser test needs {' and '.join(missing)}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class Server:
-    """``streamlit run ui/app.py`` on a free port of 127.0.0.1 with its store under ``home``."""
-
-    def __init__(self, home: Path, log: Path, port: int | None = None) -> None:
-        self.home, self.log, self.port = home, log, port or _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Server:
-        _require_browser()
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("VOUCHER_OPT_SCENARIO", "VOUCHER_OPT_DB")}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        env["XDG_DATA_HOME"] = str(self.home)  # the store: a fresh SQLite file
-        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"),
-                   "--server.port", str(self.port), "--server.address", "127.0.0.1",
-                   "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-        with self.log.open("a") as out:
-            self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out,
-                                            stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return self
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"streamlit did not start:\n{self.log.read_text()[-2000:]}")
-            time.sleep(0.3)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
-        self.process = None
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The app served by ``streamlit run`` on 127.0.0.1; yields (URL, server log)."""
-    _require_browser()
-    folder = tmp_path_factory.mktemp("server")
-    server = Server(folder / "xdg", folder / "streamlit.log").start()
-    try:
+    with serving(tmp_path_factory.mktemp("server")) as server:
         yield server.url, server.log
-    finally:
-        server.stop()
-
-
-def _screenshots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def test_a_fresh_server_opens_a_page_url_through_the_app(served: tuple[str, Path]) -> None:
     """The first request of the server is a page's URL (a bookmark): it still gets the app's
     navigation, language switch and state, not the page file run alone."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, _ = served
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"{url}/results")
-            expect(page.get_by_role("heading", name="结果：shenzhen-2024")).to_be_visible(
-                timeout=60_000)
-            nav = page.locator('[data-testid="stSidebarNav"]')
-            expect(nav.get_by_text("方案", exact=True)).to_be_visible()
-            expect(page.get_by_text("English", exact=True)).to_be_visible()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{url}/results")
+        expect(page.get_by_role("heading", name="结果：shenzhen-2024")).to_be_visible(
+            timeout=60_000)
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        expect(nav.get_by_text("方案", exact=True)).to_be_visible()
+        expect(page.get_by_text("English", exact=True)).to_be_visible()
 
 
 def test_change_rule_solve_download(served: tuple[str, Path], tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, log = served
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800},
-                                    accept_downloads=True)
-            page.goto(url)
-            expect(page.get_by_role("heading", name="方案：shenzhen-2024")).to_be_visible(
-                timeout=60_000)
-            startup = page.locator('[data-testid="stMetric"]').filter(has_text="初创企业占比")
-            value = startup.locator('[data-testid="stMetricValue"]')
-            expect(value).to_have_text(re.compile(r"\d"), timeout=30_000)
-            before = value.inner_text()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800},
+                                accept_downloads=True)
+        page.goto(url)
+        expect(page.get_by_role("heading", name="方案：shenzhen-2024")).to_be_visible(
+            timeout=60_000)
+        startup = page.locator('[data-testid="stMetric"]').filter(has_text="初创企业占比")
+        value = startup.locator('[data-testid="stMetricValue"]')
+        expect(value).to_have_text(re.compile(r"\d"), timeout=30_000)
+        before = value.inner_text()
 
-            field = page.get_by_role("spinbutton", name="初创企业专项（%）", exact=True)
-            field.fill("35")
-            field.press("Enter")
-            expect(page.get_by_text("规则或名单已修改，尚未求解。")).to_be_visible(timeout=30_000)
-            started = time.perf_counter()
-            page.get_by_role("button", name="求解").click()
-            # while the page redraws, the old card may stand beside the new one for a moment:
-            # wait for the card that shows the new figure
-            solved = startup.filter(has=page.locator('[data-testid="stMetricValue"]',
-                                                     has_text=re.compile(r"^35%$")))
-            expect(solved.first).to_be_visible(timeout=30_000)
-            seconds = time.perf_counter() - started
-            print(f"\nbrowser: Solve click to changed figure {seconds:.2f} s")
-            assert before != "35%"
-            expect(solved.first.locator('[data-testid="stMetricDelta"]')).to_contain_text("百分点")
-            page.screenshot(path=str(_screenshots(tmp_path) / "scenario-solved.png"))
+        field = page.get_by_role("spinbutton", name="初创企业专项（%）", exact=True)
+        field.fill("35")
+        field.press("Enter")
+        expect(page.get_by_text("规则或名单已修改，尚未求解。")).to_be_visible(timeout=30_000)
+        started = time.perf_counter()
+        page.get_by_role("button", name="求解").click()
+        # while the page redraws, the old card may stand beside the new one for a moment:
+        # wait for the card that shows the new figure
+        solved = startup.filter(has=page.locator('[data-testid="stMetricValue"]',
+                                                 has_text=re.compile(r"^35%$")))
+        expect(solved.first).to_be_visible(timeout=30_000)
+        seconds = time.perf_counter() - started
+        print(f"\nbrowser: Solve click to changed figure {seconds:.2f} s")
+        assert before != "35%"
+        expect(solved.first.locator('[data-testid="stMetricDelta"]')).to_contain_text("百分点")
+        page.screenshot(path=str(screenshots(tmp_path) / "scenario-solved.png"))
 
-            page.get_by_role("link", name="报告").click()
-            expect(page.get_by_role("heading", name="报告")).to_be_visible(timeout=30_000)
-            with page.expect_download(timeout=60_000) as info:
-                page.get_by_role("button", name="下载 Excel 报告").click()
-            target = tmp_path / info.value.suggested_filename
-            info.value.save_as(target)
-            book = openpyxl.load_workbook(io.BytesIO(target.read_bytes()), read_only=True)
-            assert "摘要" in book.sheetnames
-            assert target.name == "shenzhen-2024-report-zh.xlsx"
-            shot = _screenshots(tmp_path) / "report.png"
-            page.screenshot(path=str(shot))
-            assert shot.stat().st_size > 10_000
-            assert page.get_by_text("Traceback").count() == 0
-        finally:
-            browser.close()
+        page.get_by_role("link", name="报告").click()
+        expect(page.get_by_role("heading", name="报告")).to_be_visible(timeout=30_000)
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="下载 Excel 报告").click()
+        target = tmp_path / info.value.suggested_filename
+        info.value.save_as(target)
+        book = openpyxl.load_workbook(io.BytesIO(target.read_bytes()), read_only=True)
+        assert "摘要" in book.sheetnames
+        assert target.name == "shenzhen-2024-report-zh.xlsx"
+        shot = screenshots(tmp_path) / "report.png"
+        page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 10_000
+        assert page.get_by_text("Traceback").count() == 0
     assert "Traceback" not in log.read_text()
 
 
 def test_successive_cell_edits_are_all_kept(served: tuple[str, Path], tmp_path: Path) -> None:
     """Streamlit issue 7749 in the browser: two edits in a row both reach the master table."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, _ = served
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(url)
-            expect(page.get_by_role("heading", name="方案：shenzhen-2024")).to_be_visible(
-                timeout=60_000)
-            page.get_by_role("tab", name=re.compile("企业名单")).click()
-            grid = page.locator('[data-testid="stDataFrame"]').first
-            expect(grid).to_be_visible(timeout=30_000)
-            page.wait_for_timeout(1_000)
-            box = grid.bounding_box()
-            assert box is not None
-            for row, name in enumerate(("浏览器测试一", "浏览器测试二")):
-                # the name column, below the 35 px header, 35 px a row
-                page.mouse.dblclick(box["x"] + 260, box["y"] + 35 + 35 * row + 17)
-                page.wait_for_timeout(500)
-                page.keyboard.press("Control+A")
-                page.keyboard.type(name)
-                page.wait_for_timeout(300)  # Enter once the text is in the editor
-                page.keyboard.press("Enter")
-                page.wait_for_timeout(1_500)
-            search = page.get_by_placeholder("编号、名称或所在区")
-            search.fill("浏览器测试")
-            search.press("Enter")
-            expect(page.get_by_text(re.compile(r"匹配 2 / 共 2,887 家"))).to_be_visible(
-                timeout=30_000)
-            page.screenshot(path=str(_screenshots(tmp_path) / "firms-edited.png"))
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url)
+        expect(page.get_by_role("heading", name="方案：shenzhen-2024")).to_be_visible(
+            timeout=60_000)
+        page.get_by_role("tab", name=re.compile("企业名单")).click()
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        expect(grid).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(1_000)
+        box = grid.bounding_box()
+        assert box is not None
+        for row, name in enumerate(("浏览器测试一", "浏览器测试二")):
+            # the name column, below the 35 px header, 35 px a row
+            page.mouse.dblclick(box["x"] + 260, box["y"] + 35 + 35 * row + 17)
+            page.wait_for_timeout(500)
+            page.keyboard.press("Control+A")
+            page.keyboard.type(name)
+            page.wait_for_timeout(300)  # Enter once the text is in the editor
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(1_500)
+        search = page.get_by_placeholder("编号、名称或所在区")
+        search.fill("浏览器测试")
+        search.press("Enter")
+        expect(page.get_by_text(re.compile(r"匹配 2 / 共 2,887 家"))).to_be_visible(
+            timeout=30_000)
+        page.screenshot(path=str(screenshots(tmp_path) / "firms-edited.png"))

@@ -16,11 +16,7 @@ locks the client). Screenshots go to ``$SCREENSHOT_DIR`` when set.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -34,7 +30,7 @@ from inputs.store.access import Role
 from inputs.store.approvals import DecisionStatus, decisions
 from inputs.store.service import command_line_actor
 from tests.store.pg import temporary_postgres
-from tests.ui.test_browser import ARGS, CHROMIUM, ROOT, _free_port, _require_browser
+from tests.ui.browser import Server, chromium, free_port, require_browser
 
 pytestmark = pytest.mark.browser
 WAIT = 60_000
@@ -42,63 +38,36 @@ PASSWORDS = {"vera": "vera-reads-only", "ana": "ana-analyses-it", "abe": "abe-ap
 ROLES = {"vera": Role.VIEWER, "ana": Role.ANALYST, "abe": Role.APPROVER}
 
 
-class Served:
+class Served(Server):
+    """``voucher-opt ui --address 0.0.0.0`` (the real command), browsed at 127.0.0.2."""
+
+    host = "127.0.0.2"
+
     def __init__(self, folder: Path, db: str | None = None) -> None:
+        super().__init__(folder / "xdg", folder / "serve.log")
         self.folder = folder
-        self.port = _free_port()
-        self.url = f"http://127.0.0.2:{self.port}"
         self.db = db or f"sqlite:///{folder / 'store.db'}"
-        self.log = folder / "serve.log"
-        self.process: subprocess.Popen[bytes] | None = None
         self.shots = Path(os.environ.get("SCREENSHOT_DIR") or folder / "shots")
         self.shots.mkdir(parents=True, exist_ok=True)
 
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k != "VOUCHER_OPT_SCENARIO"}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        env = super().env()
         env["VOUCHER_OPT_DB"] = self.db
-        env["XDG_DATA_HOME"] = str(self.folder / "xdg")
         return env
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "ui.cli", "ui", "--address", "0.0.0.0",
                 "--port", str(self.port)]
 
-    def start(self) -> Served:
-        with self.log.open("a") as out:  # its own process group: stopped with its streamlit
-            self.process = subprocess.Popen(self.command(), env=self.env(), cwd=self.folder,
-                                            stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return self
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                pytest.fail(f"the app did not start:\n{self.log.read_text()[-2000:]}")
-            time.sleep(0.3)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
-        self.process = None
+    def cwd(self) -> Path:
+        return self.folder
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def served(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The app on a fresh store (a SQLite file, or a database of a suite-started PostgreSQL)."""
-    _require_browser()
+    require_browser()
     with ExitStack() as stack:
         db = None
         if request.param == "postgresql":
@@ -115,14 +84,8 @@ def served(request: pytest.FixtureRequest,
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Forger:
@@ -404,7 +367,7 @@ class FakeProvider:
         import json
         import threading
 
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         document = json.dumps({
             "issuer": self.base, "authorization_endpoint": f"{self.base}/authorize",

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from inputs.builtin import default_scenario
-from tests.ui.test_browser import ARGS, CHROMIUM, Server, _require_browser, _screenshots
+from tests.ui.browser import Server, chromium, screenshots, serving
 
 pytestmark = pytest.mark.browser
 WAIT = 60_000
@@ -29,25 +29,14 @@ WAIT = 60_000
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    _require_browser()
-    folder = tmp_path_factory.mktemp("work")
-    running = Server(folder / "xdg", folder / "streamlit.log").start()
-    try:
+    with serving(tmp_path_factory.mktemp("work")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Outside:
@@ -194,7 +183,7 @@ def test_an_edit_survives_leaving_the_page_and_a_reload(server: Server, browser:
     tab = page.get_by_role("tab", name=re.compile("企业名单"))
     assert tab.get_attribute("aria-selected") == "true"
     assert "离开页面后仍在" in grid_text(page)
-    page.screenshot(path=str(_screenshots(tmp_path) / "edit-after-leaving.png"))
+    page.screenshot(path=str(screenshots(tmp_path) / "edit-after-leaving.png"))
     draft = draft_of(page)
     page.reload()
     heading(page, "方案：shenzhen-2024")
@@ -219,7 +208,7 @@ def test_an_edit_that_makes_a_problem_keeps_the_officer_on_the_firms(
     tab = page.get_by_role("tab", name=re.compile("企业名单"))
     assert tab.get_attribute("aria-selected") == "true"
     assert page.get_by_role("button", name="求解").is_disabled()
-    page.screenshot(path=str(_screenshots(tmp_path) / "problem-keeps-firms.png"))
+    page.screenshot(path=str(screenshots(tmp_path) / "problem-keeps-firms.png"))
     no_error(page)
 
 
@@ -256,7 +245,7 @@ def test_chinese_english_chinese_on_every_page(server: Server, browser: Any,
             no_error(page)
         if en == "Results":
             expect(page.get_by_role("combobox", name="Sort by")).to_have_value("Total")
-        page.screenshot(path=str(_screenshots(tmp_path) / f"lang-{en.lower()}-en.png"))
+        page.screenshot(path=str(screenshots(tmp_path) / f"lang-{en.lower()}-en.png"))
         page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
         settle(page)
         heading(page, re.compile("^" + re.escape(title_zh)))
@@ -307,7 +296,7 @@ def test_a_what_if_survives_a_reload_and_a_server_restart(browser: Any, tmp_path
         heading(page, "对比")
         settle(page)
         expect(page.locator('[data-testid="stTable"]')).to_contain_text("专项25")
-        page.screenshot(path=str(_screenshots(tmp_path) / "what-if-after-reload.png"))
+        page.screenshot(path=str(screenshots(tmp_path) / "what-if-after-reload.png"))
     finally:
         server.stop()
     server = Server(home, tmp_path / "streamlit.log", port=server.port).start()
@@ -320,7 +309,7 @@ def test_a_what_if_survives_a_reload_and_a_server_restart(browser: Any, tmp_path
         go(page, "方案")
         field = page.get_by_role("spinbutton", name="初创企业专项（%）", exact=True)
         expect(field).to_have_value("25.0")
-        page.screenshot(path=str(_screenshots(tmp_path) / "what-if-after-restart.png"))
+        page.screenshot(path=str(screenshots(tmp_path) / "what-if-after-restart.png"))
         no_error(page)
     finally:
         server.stop()
@@ -381,7 +370,7 @@ def test_an_upload_after_an_edit_replaces_the_firm_list(server: Server, browser:
     cells = grid_text(page)
     assert "上传前的修改" not in cells
     assert "SZ0004" not in cells and "SZ0003" in cells
-    page.screenshot(path=str(_screenshots(tmp_path) / "upload-after-edit.png"))
+    page.screenshot(path=str(screenshots(tmp_path) / "upload-after-edit.png"))
     no_error(page)
 
 
@@ -408,7 +397,7 @@ def test_infeasible_keeps_the_last_feasible_result_and_compare_fits(
     colour = delta.evaluate("e => getComputedStyle(e).color")
     red, green, _ = (int(v) for v in re.findall(r"\d+", colour)[:3])
     assert red > green, colour  # a loss reads red
-    page.screenshot(path=str(_screenshots(tmp_path) / "money-down.png"))
+    page.screenshot(path=str(screenshots(tmp_path) / "money-down.png"))
     _save_what_if(page, "模型券五千万")
     table = page.locator('[data-testid="stTable"]')
     last_header = table.locator("th").last
@@ -417,7 +406,7 @@ def test_infeasible_keeps_the_last_feasible_result_and_compare_fits(
     assert box is not None and frame is not None
     assert box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
     assert box["x"] + box["width"] <= 1440
-    page.screenshot(path=str(_screenshots(tmp_path) / "compare-1440.png"), full_page=True)
+    page.screenshot(path=str(screenshots(tmp_path) / "compare-1440.png"), full_page=True)
 
     go(page, "方案")
     floor = page.get_by_role("spinbutton", name="区域保底（%）", exact=True)
@@ -428,7 +417,7 @@ def test_infeasible_keeps_the_last_feasible_result_and_compare_fits(
     go(page, "结果")
     expect(page.get_by_text(re.compile("下列为上一次可行求解的结果"))).to_be_visible(
         timeout=WAIT)
-    page.screenshot(path=str(_screenshots(tmp_path) / "infeasible-previous.png"))
+    page.screenshot(path=str(screenshots(tmp_path) / "infeasible-previous.png"))
     go(page, "报告")
     page.get_by_text(re.compile("^上一次可行结果")).click()
     settle(page)
@@ -465,7 +454,7 @@ def test_library_versions_diff_delete_and_undo(server: Server, browser: Any,
     settle(page)
     expect(page.get_by_text("已保存“浏览器方案”第 2 版。")).to_be_visible(timeout=WAIT)
     expect(page.get_by_text(re.compile("改动单元格 1 个"))).to_be_visible()
-    page.screenshot(path=str(_screenshots(tmp_path) / "library.png"), full_page=True)
+    page.screenshot(path=str(screenshots(tmp_path) / "library.png"), full_page=True)
     page.get_by_text(re.compile("^浏览器方案 · 2 个版本")).click()
     settle(page, 500)
     page.get_by_role("button", name="删除").click()
