@@ -224,10 +224,15 @@ class AllocationModel:
         self._entries: list[tuple[RowKey, np.ndarray, np.ndarray, Sense]] = []
         self._constraints: dict[RowKey, pulp.LpConstraint] = {}
         self._slack_vars: dict[RowKey, pulp.LpVariable] = {}
+        aux_of = self._aux
         for row in self.rows:
+            if not len(row.firms) and row.rule not in soft_rules:  # auxiliary columns only
+                self._add(row.key, [(aux_of[name], c) for name, c in row.aux], row.sense,
+                          row.rhs / SCALE)
+                continue
             coefs = row.coefficients()
             terms = self._terms(row.firms, row.programs, coefs)
-            terms += [(self._aux[name], c) for name, c in row.aux]
+            terms += [(aux_of[name], c) for name, c in row.aux]
             if row.rule in soft_rules:
                 slack = add(f"s_{len(self._slack_vars)}", 0.0, None)
                 self._slack_vars[row.key] = slack
