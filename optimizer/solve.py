@@ -187,8 +187,9 @@ class Resolver:
         Raises
         ------
         ValueError
-            If ``policy`` differs from the scenario's in anything but pool sizes
-            and share-rule values, or switches on a share rule the model lacks.
+            If ``policy`` differs from the scenario's in anything but pool sizes,
+            share-rule values and ``overspend_risk``, or switches on a share rule
+            the model lacks.
         """
         started = time.perf_counter()
         base = self.scenario.policy
