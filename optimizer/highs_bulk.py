@@ -87,6 +87,7 @@ class BulkHiGHS(pulp.HiGHS):
     """
 
     _column_ids: list[int]
+    _column_of: np.ndarray
     _row_ids: list[int]
     _row_of: dict[int, int]
 
@@ -153,6 +154,7 @@ class BulkHiGHS(pulp.HiGHS):
             np.concatenate(index).astype(np.int32) if index else empty,
             np.concatenate(value) if value else np.zeros(0))
         self._column_ids = ids.tolist()
+        self._column_of = column_of
         self._row_ids = [c.id() for c in constraints]
         self._row_of = {row_id: k for k, row_id in enumerate(self._row_ids)}
 
@@ -186,14 +188,15 @@ class BulkHiGHS(pulp.HiGHS):
             model.set_constraint_pis(list(zip(self._row_ids, solution.row_dual, strict=True)))
         return status, solved
 
-    def resolve(self, lp: pulp.LpProblem, moved: Iterable[pulp.LpConstraint]) -> tuple[
-        pulp.LpSolveStatus, bool
-    ]:
-        """Re-solve ``lp``, changed since this solver's last solve of it only in ``moved``'s RHS.
+    def resolve(self, lp: pulp.LpProblem, moved: Iterable[pulp.LpConstraint],
+                changed: Iterable[tuple[pulp.LpConstraint, pulp.LpVariable, float]] = (),
+                ) -> tuple[pulp.LpSolveStatus, bool]:
+        """Re-solve ``lp``, changed since this solver's last solve of it only in ``moved``'s RHS
+        and in the ``changed`` coefficients.
 
-        The kept HiGHS object gets the rows' new bounds and runs the simplex
-        method from its last basis; presolve and the other options stay as
-        they were. The solution is read back by :meth:`findSolutionValues`.
+        The kept HiGHS object gets the rows' new bounds and coefficients and runs
+        the simplex method from its last basis; presolve and the other options
+        stay as they were. The solution is read back by :meth:`findSolutionValues`.
 
         Parameters
         ----------
@@ -202,6 +205,8 @@ class BulkHiGHS(pulp.HiGHS):
             ``lp.solverModel``.
         moved
             The constraints whose right-hand sides changed since.
+        changed
+            ``(constraint, variable, coefficient)`` set in ``lp`` since (0: no term).
 
         Returns
         -------
@@ -219,6 +224,9 @@ class BulkHiGHS(pulp.HiGHS):
         if rows:
             highs.changeRowsBounds(len(rows), np.array(rows, dtype=np.int32), np.array(lower),
                                    np.array(upper))
+        for constraint, variable, value in changed:
+            highs.changeCoeff(self._row_of[constraint.id], int(self._column_of[variable.id]),
+                              value)
         highs.setOptionValue("solver", "simplex")
         highs.run()
         status, solved = self.findSolutionValues(lp)

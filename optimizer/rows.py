@@ -111,8 +111,11 @@ class Row(Keyed):
 
     def activity(self, amounts: np.ndarray, aux_values: dict[str, float] | None = None) -> float:
         """The row's left-hand side for an allocation matrix (firms × programs), in yuan."""
-        values = amounts[self.firms, self.programs]
-        total = math.fsum(values if self.coefs is None else values * self.coefs)
+        if len(self.firms):
+            values = amounts[self.firms, self.programs]
+            total = math.fsum(values if self.coefs is None else values * self.coefs)
+        else:
+            total = 0.0
         if self.aux:
             known = aux_values or {}
             total += math.fsum(c * known.get(name, 0.0) for name, c in self.aux)

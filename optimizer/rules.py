@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import ClassVar
 
 import numpy as np
@@ -601,15 +601,20 @@ class RedemptionRisk(Rule):
     with y_g = Σ_{i∈g} a[i, p] the yuan issued and r_g the group's random
     redemption rate (:mod:`optimizer.redemption`). The chance constraint is kept
     by a CVaR limit over N sampled rate vectors (Rockafellar–Uryasev), with one
-    auxiliary column y_g per group so that each sample row has few nonzeros::
+    auxiliary column y_g per group so that each sample row has few nonzeros, and
+    one column U for the samples' total excess, so that ε is one coefficient::
 
         Σ_{i∈g} a[i, p] − y_g ≤ 0                      (group ``P.issued.CLASS``)
         u_s + t − Σ_g r_{g,s} y_g ≥ 0,  u_s ≥ 0         (group ``P.sample.s``)
-        t + 1/(εN) Σ_s u_s ≤ budget.p                  (group ``P``: the reported row)
+        Σ_s u_s − U ≤ 0                                (group ``P.excess``)
+        t + 1/(εN) U ≤ budget.p                        (group ``P``: the reported row)
 
     Such a pool has no plain pool row (:class:`PoolBudget` leaves it out), so it
     may issue more than it holds. Only the CVaR row is reported; its dual is
-    impact per yuan of pool, like a pool row's.
+    impact per yuan of pool, like a pool row's. The sampled rates depend on the
+    seed and the number of samples, not on ε: a policy that only moves ε changes
+    the CVaR row's coefficient on U and nothing else
+    (:class:`~optimizer.solve.Resolver` re-solves such a change warm).
     """
 
     model: RedemptionModel
@@ -633,6 +638,7 @@ class RedemptionRisk(Rule):
             out += [AuxVariable(f"redemption.{p}.y.{cls}") for cls in c.size_classes]
             out.append(AuxVariable(f"redemption.{p}.t", low=None))
             out += [AuxVariable(f"redemption.{p}.u.{s}") for s in range(len(c.rates))]
+            out.append(AuxVariable(f"redemption.{p}.excess"))
         return out
 
     def rows(self, ctx: Context) -> list[Row]:
@@ -641,19 +647,18 @@ class RedemptionRisk(Rule):
         for c in self.cvar:
             p, j = c.program, ctx.scenario.programs.index(c.program)
             issued = [f"redemption.{p}.y.{cls}" for cls in c.size_classes]
-            t = f"redemption.{p}.t"
+            t, excess = f"redemption.{p}.t", f"redemption.{p}.excess"
+            u = [f"redemption.{p}.u.{s}" for s in range(len(c.rates))]
             for cls, y in zip(c.size_classes, issued, strict=True):
                 out.append(Row(RowKey(self.key, f"{p}.issued.{cls}"),
                                *ctx.pairs(ctx.size_class == cls, j), Sense.LE, 0.0,
                                aux=((y, -1.0),)))
-            for s, rates in enumerate(c.rates.tolist()):
-                out.append(Row(RowKey(self.key, f"{p}.sample.{s}"), none, none, Sense.GE, 0.0,
-                               aux=((f"redemption.{p}.u.{s}", 1.0), (t, 1.0),
-                                    *((y, -r) for y, r in zip(issued, rates, strict=True)))))
-            weight = c.weight
+            out += _sample_rows(self.key, p, tuple(issued),
+                                tuple(map(tuple, (-c.rates).tolist())))
+            out.append(Row(RowKey(self.key, f"{p}.excess"), none, none, Sense.LE, 0.0,
+                           aux=(*((u_s, 1.0) for u_s in u), (excess, -1.0))))
             out.append(Row(RowKey(self.key, p), none, none, Sense.LE, pool_room(ctx, j, c.budget),
-                           aux=((t, 1.0), *((f"redemption.{p}.u.{s}", weight)
-                                            for s in range(len(c.rates))))))
+                           aux=((t, 1.0), (excess, c.weight))))
         return out
 
     def reported(self, group: str) -> bool:
@@ -695,6 +700,22 @@ class RedemptionRisk(Rule):
                     "redemption.violation", "en", program=c.program, cvar=yuan(value),
                     budget=yuan(c.budget))))
         return out
+
+
+@lru_cache(maxsize=8)
+def _sample_rows(key: str, program: str, issued: tuple[str, ...],
+                 negated: tuple[tuple[float, ...], ...]) -> tuple[Row, ...]:
+    """One CVaR row per sample, ``u_s + t − Σ_g r_{g,s} y_g ≥ 0`` (``negated``: −r).
+
+    They depend on the samples alone, not on ε: kept for the next rule with the
+    same samples (a sweep of ε builds its rules again at every point).
+    """
+    none = np.zeros(0, dtype=np.int64)
+    t = f"redemption.{program}.t"
+    return tuple(Row(RowKey(key, f"{program}.sample.{s}"), none, none, Sense.GE, 0.0,
+                     aux=((f"redemption.{program}.u.{s}", 1.0), (t, 1.0),
+                          *zip(issued, rates, strict=True)))
+                 for s, rates in enumerate(negated))
 
 
 #: The fairness rules set by one share in [0, 1]: policy key → the rule class.

@@ -118,11 +118,15 @@ class Resolver:
 
     Pools and the four fairness shares (:data:`~optimizer.rules.SHARE_RULES`)
     enter the LP only as right-hand sides: set-asides and the large-firm cap
-    are shares of the pools, and per-firm limits depend on neither. So a
-    policy that differs from the scenario's in those alone is solved by
-    moving the rows' right-hand sides with
-    :meth:`~optimizer.model.AllocationModel.set_rhs` and re-solving the one
-    model, instead of building the context, rules and LP again.
+    are shares of the pools, and per-firm limits depend on neither. The
+    overspend risk ε enters only as coefficients on auxiliary columns (the
+    weights 1/(εN) of the CVaR row; the sampled rates depend on the seed
+    alone). So a policy that differs from the scenario's in those alone is
+    solved by moving the rows' right-hand sides with
+    :meth:`~optimizer.model.AllocationModel.set_rhs` and their auxiliary
+    coefficients with :meth:`~optimizer.model.AllocationModel.set_aux`, and
+    re-solving the one model warm, instead of building the context, rules and
+    LP again.
 
     The model holds the rows of the scenario's own rules and of the share
     rules named in ``keep`` (built at their neutral value when the scenario
@@ -169,6 +173,7 @@ class Resolver:
         own_rows, neutral_rows = self._rows(ctx)
         rows = own_rows + neutral_rows
         self._rhs = {row.key: row.rhs for row in rows}
+        self._aux = {row.key: row.aux for row in rows if row.aux}
         self._level_rule = objective_rule(policy)
         self._groups = [] if self._level_rule is None else level_groups(ctx,
                                                                         rule=self._level_rule)
@@ -182,16 +187,17 @@ class Resolver:
         Raises
         ------
         ValueError
-            If ``policy`` differs from the scenario's in anything but pool sizes
-            and share-rule values, or switches on a share rule the model lacks.
+            If ``policy`` differs from the scenario's in anything but pool sizes,
+            share-rule values and ``overspend_risk``, or switches on a share rule
+            the model lacks.
         """
         started = time.perf_counter()
         base = self.scenario.policy
-        same = policy.with_values(budgets=base.budgets,
+        same = policy.with_values(budgets=base.budgets, overspend_risk=base.overspend_risk,
                                   **{key: getattr(base, key) for key in SHARE_RULES})
         if same != base or policy.programs != base.programs:
-            raise ValueError("only pool sizes and fairness shares may differ from the "
-                             "scenario's policy")
+            raise ValueError("only pool sizes, fairness shares and the overspend risk may "
+                             "differ from the scenario's policy")
         what_if = self.scenario.with_policy(policy)
         ctx = make_context(what_if, self._limits)
         own_rows, neutral_rows = self._rows(ctx)
@@ -199,6 +205,9 @@ class Resolver:
             if row.rhs != self._rhs[row.key]:
                 self.model.set_rhs(row.key, row.rhs)
                 self._rhs[row.key] = row.rhs
+            if row.aux != self._aux.get(row.key, ()):
+                self.model.set_aux(row.key, row.aux)
+                self._aux[row.key] = row.aux
         solving = time.perf_counter()
         outcome, levels = _optimise(self.model, self._groups, policy.objective)
         timings = {"solve": time.perf_counter() - solving}

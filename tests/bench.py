@@ -281,9 +281,15 @@ def with_redemption(scenario: Scenario, sd: float = 0.1, **changes: Any) -> Scen
         redemption=REDEMPTION, redemption_sd=(("", sd),), **changes))
 
 
+def _phases(timings: dict[str, float]) -> str:
+    """``build 0.02, solve 0.04, read 0.00`` of a result's timings."""
+    return ", ".join(f"{k} {timings[k]:.3f}" for k in ("build", "solve", "read") if k in timings)
+
+
 def bench_redemption() -> None:
     from inputs.builtin import default_scenario
     from optimizer.analysis import sweep
+    from optimizer.analysis.frontier import RISK_RUN
     from optimizer.analysis.risk import pool_risks
     from optimizer.redemption import BLOCK, model_of, simulate
     from ui.executors import executor_for
@@ -294,10 +300,12 @@ def bench_redemption() -> None:
     for samples in (1000, 2000, 4000):
         seconds, result = timed(lambda n=samples: solve(with_redemption(
             base, redemption_samples=n)))
-        print(f"  default scenario, {samples:,} samples: {seconds:.2f} s ({result.status})")
+        print(f"  default scenario, {samples:,} samples: {seconds:.2f} s ({result.status}; "
+              f"{_phases(result.timings)})")
     big = with_redemption(scaled(generate(100_000, seed=2024), 100_000))
     seconds, result = timed(lambda: solve(big))
-    print(f"  100,000 firms, 1,000 samples: {seconds:.2f} s ({result.status})")
+    print(f"  100,000 firms, 1,000 samples: {seconds:.2f} s ({result.status}; "
+          f"{_phases(result.timings)})")
     model = model_of([("training", c, m, 0.1) for c, m in REDEMPTION])
     issued = np.array([20e6, 60e6, 220e6, 210e6])
     seconds, _ = timed(lambda: simulate(model, issued, [("training", 5e8)], 1, 1_000_000))
@@ -309,7 +317,11 @@ def bench_redemption() -> None:
     scenario = with_redemption(base)
     values = [round(0.01 * k, 2) for k in range(1, 22)]
     seconds, _ = timed(lambda: sweep(scenario, "overspend_risk", values))
-    print(f"  risk sweep 1 % → 21 % (21 points), here: {seconds:.2f} s")
+    print(f"  risk sweep 1 % → 21 % (21 points, runs of {RISK_RUN} on one model, warm), "
+          f"here: {seconds:.2f} s")
+    seconds, _ = timed(lambda: [solve(scenario.with_policy(scenario.policy.with_values(
+        overspend_risk=v))) for v in values])
+    print(f"  the same 21 points as fresh solves, for comparison: {seconds:.2f} s")
     with executor_for(None) as pool:
         seconds, _ = timed(lambda: sweep(scenario, "overspend_risk", values, executor=pool))
         print(f"  risk sweep, local processes (with their start): {seconds:.2f} s")

@@ -7,8 +7,13 @@ always in it (a 0 % set-aside is a row with right-hand side 0, a 100 % cap a
 row that cannot bind), and each point only changes right-hand sides with
 :meth:`~optimizer.model.AllocationModel.set_rhs` before re-solving. A budget
 sweep moves the pool and every row that depends on it (set-asides and caps are
-shares of the pool). Under ``objective = leximin`` each stage fixes groups in
-the model, so each point is solved afresh with :func:`optimizer.solve`.
+shares of the pool). A sweep of the overspend risk ε moves only the CVaR rows'
+weights 1/(εN) (:meth:`~optimizer.model.AllocationModel.set_aux`); its points
+are solved in fixed runs of :data:`RISK_RUN` consecutive values, each run on one
+model re-solved warm, so that the runs can go to an executor and the results
+are the same bytes wherever they ran. Under ``objective = leximin`` each stage
+fixes groups in the model, so each point is solved afresh with
+:func:`optimizer.solve`.
 
 A point that is infeasible is solved again with :func:`optimizer.solve` for its
 diagnosis; the sweep goes on.
@@ -117,6 +122,11 @@ class Frontier:
 
 #: The swept key of the redemption model: ε, the allowed overspend probability.
 RISK = "overspend_risk"
+#: Consecutive points of a risk sweep solved on one model (one task of an executor). The
+#: runs do not depend on the executor, so neither do the results. Measured on the
+#: default scenario with 1,000 samples (21 points, here): a fresh model costs about
+#: 0.1 s, a warm re-solve about 0.03 s.
+RISK_RUN = 7
 
 
 def sweepable(scenario: Scenario) -> list[str]:
@@ -173,9 +183,9 @@ def sweep(scenario: Scenario, rule: str, values: Sequence[float],
     progress
         Called as ``progress(done, total)``: once with 0, then after each point.
     executor
-        Where points solved afresh run (``overspend_risk`` moves coefficients, and
-        leximin stages change the model, so their points are independent solves);
-        None: here, one after the other. Points come back in order either way.
+        Where the runs of an ``overspend_risk`` sweep (:data:`RISK_RUN` points
+        each) and the points of a leximin sweep (solved afresh) run; None: here,
+        one after the other. Points come back in order, the same bytes either way.
 
     Raises
     ------
@@ -187,9 +197,17 @@ def sweep(scenario: Scenario, rule: str, values: Sequence[float],
     if progress:
         progress(0, len(values))
     solve_at: Callable[[Policy], Result]
-    if scenario.policy.objective is Objective.LEXIMIN or rule == RISK:
+    if scenario.policy.objective is Objective.LEXIMIN:
         what_ifs = [scenario.with_policy(policy) for policy in policies]
         solved = iter(executor.map(solve, what_ifs) if executor else map(solve, what_ifs))
+
+        def solve_at(policy: Policy) -> Result:
+            return next(solved)
+    elif rule == RISK:
+        runs = [tuple(policies[k:k + RISK_RUN]) for k in range(0, len(policies), RISK_RUN)]
+        bases = [scenario] * len(runs)
+        solved = (result for run in (executor.map(_solve_run, bases, runs) if executor
+                                     else map(_solve_run, bases, runs)) for result in run)
 
         def solve_at(policy: Policy) -> Result:
             return next(solved)
@@ -203,6 +221,16 @@ def sweep(scenario: Scenario, rule: str, values: Sequence[float],
         if progress:
             progress(k + 1, len(values))
     return Frontier(rule, tuple(points), time.perf_counter() - started, scenario.name)
+
+
+def _solve_run(scenario: Scenario, policies: Sequence[Policy]) -> list[Result]:
+    """Solve ``scenario`` under each of ``policies`` in turn on one model, warm (a task).
+
+    The model is built at the first policy, so the first point is solved as
+    :func:`optimizer.solve` solves it.
+    """
+    resolver = Resolver(scenario.with_policy(policies[0]))
+    return [resolver.solve(policy) for policy in policies]
 
 
 def _point(value: float, result: Result) -> FrontierPoint:

@@ -182,8 +182,8 @@ def test_re_solves_that_only_move_right_hand_sides_start_warm():
     calls: list[bool] = []
     real = BulkHiGHS.resolve
 
-    def spy(self, lp, moved):
-        status, solved = real(self, lp, moved)
+    def spy(self, lp, moved, changed=()):
+        status, solved = real(self, lp, moved, changed)
         calls.append(solved)
         return status, solved
 

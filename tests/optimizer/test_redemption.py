@@ -339,3 +339,68 @@ def test_the_resolver_moves_the_risk_limit_with_the_pool() -> None:
         assert np.allclose(again.amounts.sum(axis=0), fresh.amounts.sum(axis=0), atol=2.0)
         risk = next(r for r in again.rows if r.name == "redemption.training")
         assert risk.rhs == dict(budgets)["training"]
+
+
+# -- a sweep of ε re-solves one model warm ------------------------------------------------------
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(risky())
+def test_a_risk_sweep_gives_what_fresh_solves_give(sc: object) -> None:
+    from optimizer import check_allocation
+    from optimizer.analysis import sweep
+    from optimizer.analysis.frontier import RISK_RUN
+    from optimizer.highs_bulk import BulkHiGHS
+
+    warm: list[bool] = []
+    real = BulkHiGHS.resolve
+
+    def spy(self, lp, moved, changed=()):  # type: ignore[no-untyped-def]
+        status, has_solution = real(self, lp, moved, changed)
+        warm.append(has_solution)
+        return status, has_solution
+
+    values = [0.01, 0.2, 0.05, 0.5, 0.02, 0.1, 0.3, 0.04, 0.15]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BulkHiGHS, "resolve", spy)
+        frontier = sweep(sc, "overspend_risk", values)  # type: ignore[arg-type]
+    # every point after the first of each run of RISK_RUN points is a warm re-solve
+    assert len(warm) == len(values) - math.ceil(len(values) / RISK_RUN) and all(warm)
+    for point in frontier.points:
+        what_if = sc.with_policy(  # type: ignore[attr-defined]
+            sc.policy.with_values(overspend_risk=point.value))  # type: ignore[attr-defined]
+        fresh = solve(what_if)
+        assert point.status == fresh.status
+        assert point.amounts is not None and point.objective is not None
+        assert check_allocation(what_if, point.amounts) == []
+        assert point.objective == pytest.approx(fresh.objective, rel=1e-7, abs=1)
+        assert np.allclose(point.amounts.sum(axis=0), fresh.amounts.sum(axis=0), atol=2.0)
+
+
+def test_only_the_cvar_row_moves_with_the_risk() -> None:
+    from optimizer.rules import RedemptionRisk, make_context
+
+    firms_ = [firm(f"F{k}", c, 60 + 3 * k, training=(5 + k) * M)
+              for k, c in enumerate(["startup", "small", "medium", "large"] * 2)]
+    sc = scenario(firms_, **{**BASE, "redemption__startup": 0.6, "redemption__sd": 0.1,
+                             "redemption__samples": 50, "redemption__seed": 4})
+    ctx = make_context(sc)
+    model, budgets = sc.policy.redemption_model(), sc.policy.budgets
+    low = RedemptionRisk(model, budgets, 0.05, 50, 4).rows(ctx)
+    high = RedemptionRisk(model, budgets, 0.2, 50, 4).rows(ctx)
+    assert [r.key for r in low] == [r.key for r in high]
+    moved = [a.key for a, b in zip(low, high, strict=True)
+             if (a.aux, a.rhs, a.sense) != (b.aux, b.rhs, b.sense)
+             or a.firms.tobytes() != b.firms.tobytes() or a.coefs is not b.coefs]
+    assert [str(k) for k in moved] == [f"redemption.{p}" for p in sc.programs
+                                        if model.modelled(p)]
+
+
+def test_the_risk_model_goes_to_the_simplex_method_and_the_plain_one_does_not() -> None:
+    from inputs.builtin import default_scenario
+    from optimizer.model import HIGHS_OPTIONS
+    from optimizer.solve import Resolver
+
+    base = default_scenario()
+    risky_ = base.with_policy(base.policy.with_values(
+        redemption=(("startup", 0.6),), redemption_sd=(("", 0.1),), redemption_samples=300))
+    assert Resolver(risky_).model.highs_options() == {**HIGHS_OPTIONS, "solver": "simplex"}
+    assert Resolver(base).model.highs_options() == HIGHS_OPTIONS
