@@ -40,6 +40,7 @@ Amounts within :data:`FULL_YUAN` of the limit count as full.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -52,14 +53,13 @@ from optimizer.analysis.override_explain import (
     override_sentence,
     with_note,
 )
-from optimizer.catalog import Lang, text
+from optimizer.catalog import LANGS, Lang, text
 from optimizer.result import Result, Route
 from optimizer.rows import RowKey, Sense
 from optimizer.rules import (
     Context,
     FirmTotalCap,
     PoolBudget,
-    Rule,
     make_context,
     program_label,
 )
@@ -292,42 +292,68 @@ def _classify(result: Result) -> _Classified:
                        ctx, overridden)
 
 
-def _offers(result: Result, c: _Classified, i: int,
-            memo: _Memo | None = None) -> tuple[RouteOffer, ...]:
-    """Every route that could have funded firm ``i`` where it is short, with its cut-off."""
-    if not result.limits.eligible[i] or c.full[i].all():
-        return ()
+@dataclass(frozen=True, eq=False)
+class _Offered:
+    """Which routes each firm short of its limit could have been funded by, for all firms.
+
+    ``routes`` are the routes another firm could have taken (no override's),
+    ``names`` their names in Chinese and English (empty for a route offered to
+    nobody); ``offered`` and ``gap`` are firms × routes (the gap is the route's
+    cut-off less the firm's score for its next yuan there, +inf where not
+    offered); ``closest`` is the offered route with the smallest gap (the
+    first of equals), -1 where none is offered.
+    """
+
+    routes: tuple[Route, ...]
+    names: tuple[tuple[str, str], ...]
+    offered: np.ndarray
+    gap: np.ndarray
+    closest: np.ndarray
+
+
+def _offered(result: Result, c: _Classified) -> _Offered:
+    """Every firm's routes at once: one pass per route over all firms."""
     programs = result.programs
-    short = {p for j, p in enumerate(programs) if not c.full[i, j]}
+    short = ~c.full
+    n = len(short)
+    base = np.asarray(result.limits.eligible, dtype=bool) & short.any(axis=1)
     levels = dict(result.levels)
-    found: list[tuple[Route, float, str, str]] = []
-    for route in result.routes:
-        if route.override or not short.intersection(route.programs):
-            continue  # an override is no route another firm could have taken
-        if route.key is None:
-            if route.size_class is not None and c.ctx.size_class[i] != route.size_class:
-                continue  # another size class's part of a pool under the risk limit
-            mine = float(c.raw_next[i, programs.index(str(route.program))])
-            zh, en = (memo.phrases(route, levels) if memo is not None
-                      else _route_phrases(result, route, levels))
-        else:
+    routes = tuple(r for r in result.routes if not r.override)
+    offered = np.zeros((n, len(routes)), dtype=bool)
+    gap = np.full((n, len(routes)), np.inf)
+    names: list[tuple[str, str]] = []
+    for k, route in enumerate(routes):
+        columns = [programs.index(p) for p in route.programs if p in programs]
+        mask = base & short[:, columns].any(axis=1) if columns else np.zeros(n, dtype=bool)
+        if route.key is None and route.size_class is not None:
+            mask &= np.asarray(c.ctx.size_class == route.size_class, dtype=bool)
+        elif route.key is not None and mask.any():
             rule = result.rule(route.key.rule)
-            members = (memo.members(rule, route.key) if memo is not None
-                       else rule.members(c.ctx, route.key.group))
-            if not members[i]:
-                continue
-            mine = max(float(c.raw_next[i, programs.index(p)]) for p in route.programs
-                       if p in short)
-            zh, en = (memo.phrases(route, levels) if memo is not None
-                      else _route_phrases(result, route, levels))
-        found.append((route, route.cut_off - mine, zh, en))
-    if not found:
-        return ()
-    closest = min(range(len(found)), key=lambda k: found[k][1])
+            mask &= np.asarray(rule.members(c.ctx, route.key.group), dtype=bool)
+        names.append(_route_phrases(result, route, levels) if mask.any() else ("", ""))
+        if not mask.any():
+            continue
+        if route.key is None:
+            mine = c.raw_next[mask, programs.index(str(route.program))]
+        else:
+            mine = np.where(short[mask][:, columns], c.raw_next[mask][:, columns],
+                            -np.inf).max(axis=1)
+        offered[:, k] = mask
+        gap[mask, k] = route.cut_off - mine
+    anywhere = offered.any(axis=1)
+    closest = (np.where(anywhere, gap.argmin(axis=1), -1) if routes
+               else np.full(n, -1, dtype=np.int64))
+    return _Offered(routes, tuple(names), offered, gap, closest)
+
+
+def _offers(o: _Offered, i: int) -> tuple[RouteOffer, ...]:
+    """The routes offered to firm ``i``, in the order they were recorded."""
     return tuple(
         RouteOffer(f"general.{route.program}" if route.key is None else str(route.key),
-                   route.cut_off, k == closest, gap, zh, en, route.key is None)
-        for k, (route, gap, zh, en) in enumerate(found))
+                   route.cut_off, k == o.closest[i], float(o.gap[i, k]),
+                   *o.names[k], route.key is None)
+        for k in np.flatnonzero(o.offered[i]).tolist()
+        for route in (o.routes[k],))
 
 
 def explain_all(result: Result) -> pd.DataFrame:
@@ -367,13 +393,9 @@ def appeal_routes(result: Result) -> dict[str, tuple[RouteOffer, ...]]:
         When the result is not optimal.
     """
     c = _classify(result)
+    o = _offered(result, c)
     ids = result.scenario.firms["firm_id"].astype(str).to_numpy()
-    out: dict[str, tuple[RouteOffer, ...]] = {}
-    for i in range(len(ids)):
-        offers = _offers(result, c, i)
-        if offers:
-            out[str(ids[i])] = offers
-    return out
+    return {str(ids[i]): _offers(o, i) for i in np.flatnonzero(o.offered.any(axis=1)).tolist()}
 
 
 def explain_firm(result: Result, firm_id: str) -> Explanation:
@@ -392,7 +414,8 @@ def explain_firm(result: Result, firm_id: str) -> Explanation:
         raise KeyError(f"no firm with id {firm_id!r}")
     i = int(found[0])
     c = _classify(result)
-    zh, en = _texts(result, c, np.array([i]))
+    o = _offered(result, c)
+    zh, en = _texts(result, c, np.array([i]), o)
     programs = result.programs
     j = int(c.program[i])
     return Explanation(
@@ -407,35 +430,8 @@ def explain_firm(result: Result, firm_id: str) -> Explanation:
         row=str(c.row[i]) or None,
         score=float(result.scenario.firms["score"].iloc[i]),
         threshold=float(c.threshold[i]),
-        routes=_offers(result, c, i),
+        routes=_offers(o, i),
     )
-
-
-def _route_names(result: Result, c: _Classified, i: int) -> tuple[str, str]:
-    """The names of the route that funded firm ``i`` below the pool's cut-off."""
-    assert result.decided is not None
-    j = int(c.program[i])
-    route = result.routes[int(result.decided[i, j])]
-    assert route.key is not None
-    rule = result.rule(route.key.rule)
-    levels = dict(result.levels)
-    return (rule.route_phrase(route.key.group, "zh", levels),
-            rule.route_phrase(route.key.group, "en", levels))
-
-
-def _routes_clause(offers: tuple[RouteOffer, ...], weighted: str, lang: Lang) -> str:
-    """'; X funded scores down to 73.3; the closest route is X (0.3 points short)', or ''."""
-    others = [o for o in offers if not o.general]
-    if not others:
-        return ""
-    glue = text("explain.separator", lang)
-    parts = [text("explain.route.cut_off", lang, route=o.text_zh if lang == "zh" else o.text_en,
-                  cut=f"{o.cut_off:.1f}", weighted=weighted) for o in others]
-    best = next(o for o in offers if o.closest)
-    parts.append(text("explain.route.closest", lang,
-                      route=best.text_zh if lang == "zh" else best.text_en,
-                      gap=f"{max(best.gap, 0.0):.1f}"))
-    return glue + glue.join(parts)
 
 
 def _route_phrases(result: Result, route: Route,
@@ -450,95 +446,220 @@ def _route_phrases(result: Result, route: Route,
             rule.route_phrase(route.key.group, "en", levels))
 
 
-class _Memo:
-    """What the sentences of many firms share: each firm's routes (asked in both
-    languages), each route's members and the scores, worked out once."""
+# -- sentences, many firms at a time ------------------------------------------------------
+#
+# Firms that share a reason, a program and a set of routes share every word of their
+# sentence but a few numbers. The catalog text of such a group is rendered once, with a
+# marker in place of each per-firm field, and the numbers are put in for all its firms
+# at once. A field shared by the group that holds the marker itself (a district named
+# so) makes the group's sentences be rendered one by one instead.
 
-    def __init__(self, result: Result, c: _Classified) -> None:
-        self.result, self.c = result, c
-        self.scores = result.scenario.firms["score"].to_numpy(dtype=float)
-        self._offers: dict[int, tuple[RouteOffer, ...]] = {}
-        self._members: dict[RowKey, np.ndarray] = {}
-        self._phrases: dict[int, tuple[str, str]] = {}  # by route (the result holds them)
-
-    def offers(self, i: int) -> tuple[RouteOffer, ...]:
-        if i not in self._offers:
-            self._offers[i] = _offers(self.result, self.c, i, self)
-        return self._offers[i]
-
-    def phrases(self, route: Route, levels: dict[str, float]) -> tuple[str, str]:
-        if id(route) not in self._phrases:
-            self._phrases[id(route)] = _route_phrases(self.result, route, levels)
-        return self._phrases[id(route)]
-
-    def members(self, rule: Rule, key: RowKey) -> np.ndarray:
-        if key not in self._members:
-            self._members[key] = np.asarray(rule.members(self.c.ctx, key.group), dtype=bool)
-        return self._members[key]
+#: Marks a per-firm field in a rendered template (a character no catalog text holds).
+_SLOT = "\x00"
 
 
-def _texts(result: Result, c: _Classified, index: np.ndarray) -> tuple[list[str], list[str]]:
+def _fill(key: str, lang: Lang, n: int, slots: dict[str, np.ndarray],
+          **shared: str) -> np.ndarray:
+    """``text(key, lang, **shared, **slots)`` for ``n`` firms (``slots`` one value per firm)."""
+    if any(_SLOT in value for value in shared.values()):
+        return np.array([text(key, lang, **shared, **{k: v[m] for k, v in slots.items()})
+                         for m in range(n)], dtype=object)
+    template = text(key, lang, **shared, **{k: f"{_SLOT}{k}{_SLOT}" for k in slots})
+    parts = template.split(_SLOT)
+    out = np.full(n, parts[0], dtype=object)
+    for k in range(1, len(parts), 2):
+        out = out + slots[parts[k]]
+        if parts[k + 1]:
+            out = out + parts[k + 1]
+    return out
+
+
+def _formatted(values: np.ndarray, form: Callable[[float], str]) -> np.ndarray:
+    """``form`` of each value, worked out once per distinct value (bit for bit)."""
+    bits = np.ascontiguousarray(values, dtype=float).view(np.int64)
+    distinct, inverse = np.unique(bits, return_inverse=True)
+    words = np.array([form(v) for v in distinct.view(float).tolist()] + [""], dtype=object)
+    return words[:-1][inverse.reshape(-1)] if len(distinct) else np.zeros(0, dtype=object)
+
+
+def _groups(*keys: np.ndarray) -> list[np.ndarray]:
+    """Positions of the rows that agree on every key, one array per distinct combination."""
+    n = len(keys[0])
+    code = np.zeros(n, dtype=np.int64)
+    for key in keys:
+        distinct, inverse = np.unique(key, return_inverse=True)
+        code = code * len(distinct) + inverse.reshape(-1)
+        code = np.unique(code, return_inverse=True)[1].reshape(-1)
+    order = np.argsort(code, kind="stable")
+    bounds = np.flatnonzero(np.diff(code[order])) + 1
+    return [part for part in np.split(order, bounds) if len(part)]
+
+
+def _signature(mask: np.ndarray) -> np.ndarray:
+    """One comparable value per row of a boolean matrix (its bits packed)."""
+    packed = np.ascontiguousarray(np.packbits(mask, axis=1))
+    return packed.view(np.dtype((np.void, max(packed.shape[1], 1)))).reshape(-1) \
+        if packed.shape[1] else np.zeros(len(mask), dtype=np.int64)
+
+
+def _texts(result: Result, c: _Classified, index: np.ndarray,
+           o: _Offered | None = None) -> tuple[list[str], list[str]]:
     """Sentences for the firms at ``index``, in Chinese and in English, each with its note."""
-    notes = c.overrides.overrides.notes
-    memo = _Memo(result, c)
-    zh_out = [with_note(_sentence(result, c, int(i), "zh", memo), str(notes[i]), "zh")
-              for i in index]
-    en_out = [with_note(_sentence(result, c, int(i), "en", memo), str(notes[i]), "en")
-              for i in index]
-    return zh_out, en_out
+    o = _offered(result, c) if o is None else o
+    policy, programs = result.scenario.policy, result.programs
+    n = len(index)
+    out = {lang: np.empty(n, dtype=object) for lang in LANGS}
+    reason = c.reason[index]
+    j = c.program[index]
+    total = result.amounts[index].sum(axis=1)
+    limit = result.limits.upper[index].sum(axis=1)
+    kind = np.where(total > FULL_YUAN, np.where(total >= limit - FULL_YUAN, 0, 1), 2)
+    got = {lang: _formatted(total, _in_yuan(lang)) for lang in LANGS}
 
+    def head(at: np.ndarray, lang: Lang) -> np.ndarray:
+        """'Funded … / Not funded' of the firms at ``at`` (one head kind)."""
+        k = int(kind[at[0]])
+        if k == 0:
+            return _fill("explain.head.full", lang, len(at), {"got": got[lang][at]})
+        if k == 1:
+            most = _formatted(limit[at], _in_yuan(lang))
+            return _fill("explain.head.partial", lang, len(at),
+                         {"got": got[lang][at], "limit": most})
+        return _fill("explain.head.none", lang, len(at), {})
 
-def _sentence(result: Result, c: _Classified, i: int, lang: Lang,
-              memo: _Memo | None = None) -> str:
-    """The appeal sentence of firm ``i`` in one language, from the catalog."""
-    scenario = result.scenario
-    policy, programs = scenario.policy, scenario.programs
-    reason, j = c.reason[i], int(c.program[i])
-    total = float(result.amounts[i].sum())
-    limit = float(result.limits.upper[i].sum())
-    got, most = yuan(total, lang), yuan(limit, lang)
-    p = programs[j] if j >= 0 else ""
-    program = program_label(p, lang)
-    cut = float(c.cutoff[j]) if j >= 0 else 0.0
-    weighted = text("explain.weighted", lang) if policy.tiers else ""
-    if total >= limit - FULL_YUAN and total > FULL_YUAN:
-        head = text("explain.head.full", lang, got=got)
-    elif total > FULL_YUAN:
-        head = text("explain.head.partial", lang, got=got, limit=most)
-    else:
-        head = text("explain.head.none", lang)
-    if reason in OVERRIDE_REASONS:
-        return override_sentence(result, c.overrides, i, lang)
-    if reason == Reason.INELIGIBLE:
-        size_class = str(c.ctx.size_class[i])
-        score = memo.scores[i] if memo is not None else scenario.firms["score"].iloc[i]
-        return text("explain.ineligible", lang, score=f"{score:.1f}",
-                    threshold=f"{c.threshold[i]:g}",
-                    group=text(f"rule.group.class.{size_class}", lang))
-    if reason == Reason.RATE_LIMIT and limit <= FULL_YUAN:
-        return text("explain.nothing_asked", lang)
-    if reason == Reason.RATE_LIMIT:
-        return text("explain.rate_limit", lang, got=got)
-    if reason == Reason.FIRM_CAP and j < 0:
-        return text("explain.cap_total", lang, got=got, cap=yuan(policy.cap_total or 0.0, lang))
-    if reason == Reason.FIRM_CAP:
-        return text("explain.cap_program", lang, got=got, program=program,
-                    cap=yuan(policy.cap(p) or 0.0, lang))
-    if reason == Reason.SET_ASIDE:
-        route = _route_names(result, c, i)[0 if lang == "zh" else 1]
-        return text("explain.set_aside", lang, head=head, weighted=weighted, program=program,
-                    cut=f"{cut:.1f}", route=route)
-    if reason == Reason.GROUP_CAP:
-        held = next(r for r in result.rows if r.name == str(c.row[i]))
-        return text("explain.group_cap", lang, head=head,
+    def where(*reasons: Reason) -> np.ndarray:
+        return np.flatnonzero(np.isin(reason, [r.value for r in reasons]))
+
+    # officers' overrides: few firms, one at a time
+    for at in where(*OVERRIDE_REASONS).tolist():
+        for lang in LANGS:
+            out[lang][at] = override_sentence(result, c.overrides, int(index[at]), lang)
+
+    at = where(Reason.INELIGIBLE)
+    if len(at):
+        scores = result.scenario.firms["score"].to_numpy(dtype=float)[index[at]]
+        size_class = np.asarray(c.ctx.size_class, dtype=object)[index[at]].astype(str)
+        threshold = c.threshold[index[at]]
+        for part in _groups(size_class, threshold):
+            group, bar = str(size_class[part[0]]), float(threshold[part[0]])
+            for lang in LANGS:
+                out[lang][at[part]] = _fill(
+                    "explain.ineligible", lang, len(part),
+                    {"score": _formatted(scores[part], _one)}, threshold=f"{bar:g}",
+                    group=text(f"rule.group.class.{group}", lang))
+
+    at = where(Reason.RATE_LIMIT)
+    asked = limit[at] > FULL_YUAN
+    for lang in LANGS:
+        out[lang][at[~asked]] = text("explain.nothing_asked", lang)
+        out[lang][at[asked]] = _fill("explain.rate_limit", lang, int(asked.sum()),
+                                     {"got": got[lang][at[asked]]})
+
+    at = where(Reason.FIRM_CAP)
+    for part in _groups(j[at]) if len(at) else []:
+        k = int(j[at[part[0]]])
+        p = programs[k] if k >= 0 else ""
+        for lang in LANGS:
+            slots = {"got": got[lang][at[part]]}
+            out[lang][at[part]] = (
+                _fill("explain.cap_total", lang, len(part), slots,
+                      cap=yuan(policy.cap_total or 0.0, lang)) if k < 0 else
+                _fill("explain.cap_program", lang, len(part), slots,
+                      program=program_label(p, lang), cap=yuan(policy.cap(p) or 0.0, lang)))
+
+    weighted = {lang: text("explain.weighted", lang) if policy.tiers else "" for lang in LANGS}
+    levels = dict(result.levels)
+
+    at = where(Reason.SET_ASIDE)
+    if len(at):
+        assert result.decided is not None
+        decided = result.decided[index[at], j[at]]
+        for part in _groups(kind[at], j[at], decided):
+            k, route = int(j[at[part[0]]]), result.routes[int(decided[part[0]])]
+            assert route.key is not None
+            rule = result.rule(route.key.rule)
+            for lang in LANGS:
+                out[lang][at[part]] = _fill(
+                    "explain.set_aside", lang, len(part), {"head": head(at[part], lang)},
+                    weighted=weighted[lang], program=program_label(programs[k], lang),
+                    cut=_one(float(c.cutoff[k])),
+                    route=rule.route_phrase(route.key.group, lang, levels))
+
+    at = where(Reason.GROUP_CAP)
+    if len(at):
+        rows = c.row[index[at]].astype(str)
+        by_name = {}
+        for report in reversed(result.rows):
+            by_name[report.name] = report  # the first row of a name, as a search would find
+        for part in _groups(kind[at], rows):
+            held = by_name[str(rows[part[0]])]
+            for lang in LANGS:
+                out[lang][at[part]] = _fill(
+                    "explain.group_cap", lang, len(part), {"head": head(at[part], lang)},
                     held=result.rule(held.rule).held_phrase(held.group, lang))
-    mine = float(c.next_weight[i, j]) if j >= 0 else 0.0
-    tie = abs(mine - cut) <= TIE_BREAK
-    offers = memo.offers(i) if memo is not None else _offers(result, c, i)
-    general = [o for o in offers if o.general and o.route == f"general.{p}"]
-    if general:  # the lowest score the pool funded, as every route is told
-        cut = general[0].cut_off
-    return text("explain.pool_cutoff", lang, head=head, program=program, weighted=weighted,
-                cut=f"{cut:.1f}", routes=_routes_clause(offers, weighted, lang),
-                mine=text("explain.mine.tie" if tie else "explain.mine", lang,
-                          weighted=weighted, score=f"{mine:.1f}"))
+
+    at = np.flatnonzero(~np.isin(reason, [r.value for r in (
+        *OVERRIDE_REASONS, Reason.INELIGIBLE, Reason.RATE_LIMIT, Reason.FIRM_CAP,
+        Reason.SET_ASIDE, Reason.GROUP_CAP)]))
+    if len(at):
+        _pool_cutoff(result, c, o, index, at, j, kind, out, head, weighted)
+
+    notes = c.overrides.overrides.notes[index]
+    for at in np.flatnonzero([bool(str(note).strip()) for note in notes.tolist()]).tolist():
+        for lang in LANGS:
+            out[lang][at] = with_note(out[lang][at], str(notes[at]), lang)
+    return out["zh"].tolist(), out["en"].tolist()
+
+
+def _pool_cutoff(result: Result, c: _Classified, o: _Offered, index: np.ndarray,
+                 at: np.ndarray, j: np.ndarray, kind: np.ndarray, out: dict[Lang, np.ndarray],
+                 head: Callable[[np.ndarray, Lang], np.ndarray],
+                 weighted: dict[Lang, str]) -> None:
+    """The sentences of the firms at ``at`` the pool ran out on, with the routes they are told."""
+    programs = result.programs
+    firms = index[at]
+    k = j[at]
+    cut = np.where(k >= 0, c.cutoff[np.maximum(k, 0)], 0.0)
+    mine = np.where(k >= 0, c.next_weight[firms, np.maximum(k, 0)], 0.0)
+    tie = np.abs(mine - cut) <= TIE_BREAK
+    offered = o.offered[firms]
+    closest = o.closest[firms]
+    for part in _groups(k, tie, _signature(offered), closest, kind[at]):
+        first = int(part[0])
+        program = int(k[first])
+        p = programs[program] if program >= 0 else ""
+        told = [o.routes[q] for q in np.flatnonzero(offered[first]).tolist()]
+        pool = next((r for r in told if r.key is None and r.program == p), None)
+        shown = pool.cut_off if pool is not None else float(cut[first])
+        others = [q for q in np.flatnonzero(offered[first]).tolist() if o.routes[q].key is not None]
+        best = int(closest[first])
+        gaps = o.gap[firms[part], best] if others else np.zeros(len(part))
+        gap = _formatted(np.where(gaps < 0.0, 0.0, gaps), _one)
+        score = _formatted(mine[part], _one)
+        for lang in LANGS:
+            name = 0 if lang == "zh" else 1
+            routes = np.full(len(part), "", dtype=object)
+            if others:
+                glue = text("explain.separator", lang)
+                said = [text("explain.route.cut_off", lang, route=o.names[q][name],
+                             cut=_one(o.routes[q].cut_off), weighted=weighted[lang])
+                        for q in others]
+                routes = glue + glue.join(said) + glue + _fill(
+                    "explain.route.closest", lang, len(part), {"gap": gap},
+                    route=o.names[best][name])
+            said_mine = _fill("explain.mine.tie" if tie[first] else "explain.mine", lang,
+                              len(part), {"score": score}, weighted=weighted[lang])
+            out[lang][at[part]] = _fill(
+                "explain.pool_cutoff", lang, len(part),
+                {"head": head(at[part], lang), "routes": routes, "mine": said_mine},
+                program=program_label(p, lang), weighted=weighted[lang], cut=_one(shown))
+
+
+def _in_yuan(lang: Lang) -> Callable[[float], str]:
+    """:func:`optimizer.units.yuan` in one language."""
+    return lambda amount: yuan(amount, lang)
+
+
+def _one(value: float) -> str:
+    """A score, a cut-off or a gap as a sentence shows it: one decimal."""
+    return f"{value:.1f}"
