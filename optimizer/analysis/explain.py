@@ -190,7 +190,9 @@ def _classify(result: Result) -> _Classified:
     ctx = make_context(scenario, limits)
     marginal = result.marginals
     classes = ctx.size_class
-    threshold = pd.Series(classes).map(policy.min_score).to_numpy(dtype=float)
+    distinct, which = np.unique(np.asarray(classes, dtype=object).astype(str), return_inverse=True)
+    threshold = np.array([policy.min_score(k) for k in distinct.tolist()],
+                         dtype=float)[which.reshape(-1)]
 
     tol = FULL_YUAN + 1e-7 * upper
     full = amounts >= upper - tol
@@ -285,7 +287,8 @@ def _classify(result: Result) -> _Classified:
     sel = reason == Reason.POOL_CUTOFF.value
     short = ~full & (binding_pool[None, :] | ~binding_pool.any())
     program[sel] = pick(short, shortfall)[sel]
-    row[sel] = [str(RowKey(PoolBudget.key, programs[j])) for j in program[sel]]
+    pool_rows = np.array([str(RowKey(PoolBudget.key, p)) for p in programs], dtype=object)
+    row[sel] = pool_rows[program[sel]]
     sel = reason == Reason.BOUNDED.value
     program[sel] = overridden.program[sel]
     return _Classified(reason, program, row, cutoff, next_weight, threshold, raw_next, full,
