@@ -34,8 +34,8 @@ from enum import StrEnum
 
 import numpy as np
 
-from optimizer.analysis.metrics import Metrics, measure
-from optimizer.bounds import firm_limits
+from optimizer.analysis.metrics import Groups, Metrics, measure
+from optimizer.bounds import Limits, firm_limits
 from optimizer.overrides import available
 from optimizer.result import Result
 from optimizer.scenario import APPLIED_ON, Scenario
@@ -125,8 +125,10 @@ def equal_awards(claims: np.ndarray, budget: float) -> np.ndarray:
     return np.asarray(np.minimum(claims, level))
 
 
-def run_baseline(scenario: Scenario, kind: Baseline | str) -> np.ndarray:
-    """Allocate ``scenario``'s pools by a baseline rule.
+def run_baseline(scenario: Scenario, kind: Baseline | str,
+                 limits: Limits | None = None) -> np.ndarray:
+    """Allocate ``scenario``'s pools by a baseline rule (``limits``: its per-firm
+    limits, if already computed).
 
     Returns
     -------
@@ -136,7 +138,7 @@ def run_baseline(scenario: Scenario, kind: Baseline | str) -> np.ndarray:
     """
     kind = Baseline(kind)
     policy = scenario.policy
-    limits = firm_limits(scenario)
+    limits = limits if limits is not None else firm_limits(scenario)
     n, n_programs = limits.upper.shape
     lower = limits.lower
     room = np.full(n, math.inf if policy.cap_total is None else policy.cap_total)
@@ -166,10 +168,13 @@ def compare_baselines(scenario: Scenario, result: Result) -> list[tuple[str, Met
     left out otherwise, having no allocation); then one per :class:`Baseline`
     in declaration order, named by its value.
     """
-    limits = firm_limits(scenario)
+    # the limits depend on the firms and the policy alone: the solve's are this scenario's
+    limits = result.limits if result.scenario is scenario else firm_limits(scenario)
+    groups = Groups.of(scenario)
     rows: list[tuple[str, Metrics]] = []
     if result.optimal:
-        rows.append(("optimized", measure(scenario, result.amounts, limits)))
+        rows.append(("optimized", measure(scenario, result.amounts, limits, groups)))
     for kind in Baseline:
-        rows.append((kind.value, measure(scenario, run_baseline(scenario, kind), limits)))
+        amounts = run_baseline(scenario, kind, limits)
+        rows.append((kind.value, measure(scenario, amounts, limits, groups)))
     return rows
