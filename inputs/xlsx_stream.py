@@ -151,12 +151,15 @@ def escape(text: str) -> str:
             .replace('"', "&quot;").replace("\r", "&#13;"))
 
 
-def _number_cells(letter: str, style: int, values: np.ndarray, rows: range) -> list[str]:
+def _number_cells(letter: str, style: int, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Number cells of one column (blank for NaN and ±inf), one per row of ``rows``."""
     head = f' s="{style}"' if style else ""
-    return [
-        f'<c r="{letter}{r}"{head}><v>{v!r}</v></c>' if v == v and abs(v) != np.inf else ""
-        for r, v in zip(rows, values.tolist(), strict=True)
-    ]
+    cells = np.full(len(values), "", dtype=object)
+    shown = np.isfinite(values)
+    if shown.any():
+        numbers = np.array(list(map(repr, values[shown].tolist())), dtype=object)
+        cells[shown] = f'<c r="{letter}' + rows[shown] + f'"{head}><v>' + numbers + "</v></c>"
+    return cells
 
 
 def _inline(value: Any) -> str:
@@ -168,18 +171,22 @@ def _inline(value: Any) -> str:
     return f"<is><t{space}>{text}</t></is>"
 
 
-def _text_cells(letter: str, style: int, values: Sequence[Any], rows: range,
-                known: dict[Any, str]) -> list[str]:
+def _text_cells(letter: str, style: int, values: Sequence[Any], rows: np.ndarray,
+                known: dict[Any, str]) -> np.ndarray:
     """Text cells; ``known`` caches the escaped text of repeated values (districts, reasons)."""
     head = f' s="{style}"' if style else ""
-    cells = []
-    for r, v in zip(rows, values, strict=True):
-        inline = known.get(v)
-        if inline is None:
-            inline = _inline(v)
-            if len(known) < CACHE_VALUES:
-                known[v] = inline
-        cells.append(f'<c r="{letter}{r}"{head} t="inlineStr">{inline}</c>' if inline else "")
+    found = list(map(known.get, values))
+    for m in [m for m, inline in enumerate(found) if inline is None]:
+        v = values[m]
+        found[m] = made = _inline(v)
+        if len(known) < CACHE_VALUES:
+            known[v] = made
+    inlines = np.array(found, dtype=object)
+    cells = np.full(len(inlines), "", dtype=object)
+    shown = inlines != ""
+    if shown.any():
+        cells[shown] = (f'<c r="{letter}' + rows[shown] + f'"{head} t="inlineStr">'
+                        + inlines[shown] + "</c>")
     return cells
 
 
@@ -188,18 +195,21 @@ def rows_xml(sheet: StreamedSheet, start: int = 0, stop: int | None = None,
     """SpreadsheetML ``<row>`` elements for data rows ``start:stop`` (sheet rows from 2)."""
     stop = sheet.n_rows if stop is None else stop
     known = known if known is not None else [{} for _ in sheet.columns]
-    numbers = range(start + 2, stop + 2)
-    columns: list[list[str]] = []
+    n = max(stop - start, 0)
+    if n == 0:
+        return ""
+    rows = np.array([str(r) for r in range(start + 2, stop + 2)], dtype=object)
+    pieces = np.empty((n, len(sheet.columns) + 2), dtype=object)
+    pieces[:, 0] = '<row r="' + rows + '">'
     for j, (column, style) in enumerate(zip(sheet.columns, sheet.style_ids, strict=True)):
         letter = get_column_letter(j + 1)
         part = column.values[start:stop]
         if column.number_format is None:
-            columns.append(_text_cells(letter, style, list(part), numbers, known[j]))
+            pieces[:, j + 1] = _text_cells(letter, style, list(part), rows, known[j])
         else:
-            columns.append(_number_cells(letter, style, np.asarray(part, dtype=float), numbers))
-    return "".join(
-        f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns, strict=True)
-    )
+            pieces[:, j + 1] = _number_cells(letter, style, np.asarray(part, dtype=float), rows)
+    pieces[:, -1] = "</row>"
+    return "".join(pieces.ravel().tolist())
 
 
 def _chunks(sheet: StreamedSheet) -> Iterator[bytes]:
