@@ -151,15 +151,20 @@ def escape(text: str) -> str:
             .replace('"', "&quot;").replace("\r", "&#13;"))
 
 
-def _number_cells(letter: str, style: int, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Number cells of one column (blank for NaN and ±inf), one per row of ``rows``."""
+#: Pieces of one cell in :func:`rows_xml`: ``<c r="A``, row number, ``" s="1"><v>``, value,
+#: ``</v></c>`` (all empty for a blank cell).
+_CELL = 5
+
+
+def _number_cells(out: np.ndarray, letter: str, style: int, values: np.ndarray,
+                  rows: np.ndarray) -> None:
+    """Fill ``out`` (rows × :data:`_CELL`) with the pieces of number cells; NaN, ±inf blank."""
     head = f' s="{style}"' if style else ""
-    cells = np.full(len(values), "", dtype=object)
     shown = np.isfinite(values)
-    if shown.any():
-        numbers = np.array(list(map(repr, values[shown].tolist())), dtype=object)
-        cells[shown] = f'<c r="{letter}' + rows[shown] + f'"{head}><v>' + numbers + "</v></c>"
-    return cells
+    out[:, 0], out[:, 1], out[:, 2], out[:, 4] = f'<c r="{letter}', rows, f'"{head}><v>', "</v></c>"
+    out[:, 3] = list(map(repr, values.tolist()))
+    if not shown.all():
+        out[~shown] = ""
 
 
 def _inline(value: Any) -> str:
@@ -171,9 +176,10 @@ def _inline(value: Any) -> str:
     return f"<is><t{space}>{text}</t></is>"
 
 
-def _text_cells(letter: str, style: int, values: Sequence[Any], rows: np.ndarray,
-                known: dict[Any, str]) -> np.ndarray:
-    """Text cells; ``known`` caches the escaped text of repeated values (districts, reasons)."""
+def _text_cells(out: np.ndarray, letter: str, style: int, values: Sequence[Any],
+                rows: np.ndarray, known: dict[Any, str]) -> None:
+    """Fill ``out`` (rows × :data:`_CELL`) with the pieces of text cells; ``known`` caches
+    the escaped text of repeated values (districts, reasons)."""
     head = f' s="{style}"' if style else ""
     found = list(map(known.get, values))
     for m in [m for m, inline in enumerate(found) if inline is None]:
@@ -181,13 +187,12 @@ def _text_cells(letter: str, style: int, values: Sequence[Any], rows: np.ndarray
         found[m] = made = _inline(v)
         if len(known) < CACHE_VALUES:
             known[v] = made
-    inlines = np.array(found, dtype=object)
-    cells = np.full(len(inlines), "", dtype=object)
-    shown = inlines != ""
-    if shown.any():
-        cells[shown] = (f'<c r="{letter}' + rows[shown] + f'"{head} t="inlineStr">'
-                        + inlines[shown] + "</c>")
-    return cells
+    out[:, 0], out[:, 1], out[:, 2], out[:, 4] = (f'<c r="{letter}', rows,
+                                                  f'"{head} t="inlineStr">', "</c>")
+    out[:, 3] = found
+    shown = out[:, 3].astype(bool)
+    if not shown.all():
+        out[~shown] = ""
 
 
 def rows_xml(sheet: StreamedSheet, start: int = 0, stop: int | None = None,
@@ -199,16 +204,17 @@ def rows_xml(sheet: StreamedSheet, start: int = 0, stop: int | None = None,
     if n == 0:
         return ""
     rows = np.array([str(r) for r in range(start + 2, stop + 2)], dtype=object)
-    pieces = np.empty((n, len(sheet.columns) + 2), dtype=object)
-    pieces[:, 0] = '<row r="' + rows + '">'
+    # every piece of every row side by side, joined once
+    pieces = np.empty((n, 3 + _CELL * len(sheet.columns) + 1), dtype=object)
+    pieces[:, 0], pieces[:, 1], pieces[:, 2], pieces[:, -1] = '<row r="', rows, '">', "</row>"
     for j, (column, style) in enumerate(zip(sheet.columns, sheet.style_ids, strict=True)):
         letter = get_column_letter(j + 1)
         part = column.values[start:stop]
+        out = pieces[:, 3 + _CELL * j: 3 + _CELL * (j + 1)]
         if column.number_format is None:
-            pieces[:, j + 1] = _text_cells(letter, style, list(part), rows, known[j])
+            _text_cells(out, letter, style, list(part), rows, known[j])
         else:
-            pieces[:, j + 1] = _number_cells(letter, style, np.asarray(part, dtype=float), rows)
-    pieces[:, -1] = "</row>"
+            _number_cells(out, letter, style, np.asarray(part, dtype=float), rows)
     return "".join(pieces.ravel().tolist())
 
 
