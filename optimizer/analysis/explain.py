@@ -376,15 +376,19 @@ def explain_all(result: Result) -> pd.DataFrame:
     zh, en = _texts(result, c, everyone)
     programs = np.array([*result.programs, ""], dtype=object)
     cut = np.append(c.cutoff, np.nan)
-    return pd.DataFrame({
-        "firm_id": result.scenario.firms["firm_id"].astype(str).to_numpy(),
+    # text columns stay Python objects: the report and the app read them as such, and
+    # 100,000 sentences converted to a string array and back would cost 0.3 s
+    words = {
+        "firm_id": result.scenario.firms["firm_id"].astype(str).to_numpy(dtype=object),
         "reason": c.reason,
         "text_zh": zh,
         "text_en": en,
         "program": programs[c.program],
-        "cutoff": np.where(c.program >= 0, cut[c.program], np.nan),
-        "row": c.row,
-    })
+    }
+    table = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in words.items()})
+    table["cutoff"] = np.where(c.program >= 0, cut[c.program], np.nan)
+    table["row"] = pd.Series(c.row, dtype=object)
+    return table
 
 
 def appeal_routes(result: Result) -> dict[str, tuple[RouteOffer, ...]]:
