@@ -22,7 +22,9 @@ Both the report (:mod:`ui.report`) and the scenario writer
 from __future__ import annotations
 
 import io
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -289,10 +291,54 @@ def splice(stored: bytes, sheets: Sequence[StreamedSheet]) -> bytes:
             head, tail = _split_sheet_data(content.decode(), sheet)
             with target.open(info.filename, "w") as out:
                 out.write(head.encode())
-                for chunk in _chunks(sheet):
+                for chunk in _ahead(_chunks(sheet)):
                     out.write(chunk)
                 out.write(tail.encode())
     return buffer.getvalue()
+
+
+def _ahead(chunks: Iterator[bytes], depth: int = 2) -> Iterator[bytes]:
+    """``chunks``, made in a second thread while this one compresses the last.
+
+    zlib lets go of the interpreter while it deflates, so the next rows are
+    formatted meanwhile (on two cores, most of the compression is hidden). An
+    error while making the rows is raised here; stopping early stops the maker.
+    """
+    made: queue.Queue[tuple[bytes | None, BaseException | None]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(item: tuple[bytes | None, BaseException | None]) -> bool:
+        """Hand ``item`` over; False once the reader has stopped."""
+        while not stop.is_set():
+            try:
+                made.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for chunk in chunks:
+                if not put((chunk, None)):
+                    return
+            put((None, None))
+        except BaseException as error:  # handed to the reader, which raises it
+            put((None, error))
+
+    maker = threading.Thread(target=make, name="xlsx-rows", daemon=True)
+    maker.start()
+    try:
+        while True:
+            chunk, error = made.get()
+            if error is not None:
+                raise error
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        stop.set()
+        maker.join()
 
 
 def _split_sheet_data(xml: str, sheet: StreamedSheet) -> tuple[str, str]:
