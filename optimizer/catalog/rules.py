@@ -149,7 +149,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "与之冲突的是：{blockers}。",
                        "{rule} {share} cannot be met: {where} need {need} but can get at most "
                        "{most} (short by {gap}). It conflicts with: {blockers}."),
-    "diagnose.more": ("{where}等{count}项", "{where} and {count} more"),
+    "diagnose.more": ("{where}等{count}项", "{where} ({count} in all)"),
     "diagnose.others": ("其他规则", "the other rules"),
     "diagnose.blocker.budget": ("{group}资金池（{rhs}）", "the {group} pool ({rhs})"),
     "diagnose.blocker.cap.total": ("单企业合计上限", "the per-firm total cap"),
