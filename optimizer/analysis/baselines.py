@@ -36,6 +36,7 @@ import numpy as np
 
 from optimizer.analysis.metrics import Groups, Metrics, measure
 from optimizer.bounds import Limits, firm_limits
+from optimizer.catalog import Lang, text
 from optimizer.overrides import available
 from optimizer.result import Result
 from optimizer.scenario import APPLIED_ON, Scenario
@@ -49,18 +50,18 @@ class Baseline(StrEnum):
     RANK_BY_SCORE = "rank_by_score"
     EQUAL_AWARDS = "equal_awards"
 
+    def label(self, lang: Lang) -> str:
+        """The rule's name, from the catalog (受限平均分配 / constrained equal awards)."""
+        return text(f"app.baseline.{self.value}", lang)
+
     @property
     def zh(self) -> str:
         """The rule's name in Chinese."""
-        return BASELINE_ZH[self]
+        return self.label("zh")
 
 
-BASELINE_ZH: dict[Baseline, str] = {
-    Baseline.FCFS: "先到先得",
-    Baseline.PRO_RATA: "按比例分配",
-    Baseline.RANK_BY_SCORE: "按评分排序",
-    Baseline.EQUAL_AWARDS: "等额分配（受限）",
-}
+#: Each baseline's name in Chinese (the catalog's words).
+BASELINE_ZH: dict[Baseline, str] = {b: b.label("zh") for b in Baseline}
 
 
 def application_order(scenario: Scenario) -> np.ndarray:
@@ -143,8 +144,8 @@ def run_baseline(scenario: Scenario, kind: Baseline | str,
     lower = limits.lower
     room = np.full(n, math.inf if policy.cap_total is None else policy.cap_total)
     room = room - lower.sum(axis=1)
-    order = score_order(scenario) if kind is Baseline.RANK_BY_SCORE else application_order(scenario)
     amounts = np.zeros((n, n_programs))
+    order: np.ndarray | None = None
     for j, (program, pool) in enumerate(policy.budgets):
         budget = max(available(pool, policy.reserve(program), float(limits.committed[j]))
                      - math.fsum(lower[:, j]), 0.0)
@@ -154,6 +155,9 @@ def run_baseline(scenario: Scenario, kind: Baseline | str,
         elif kind is Baseline.EQUAL_AWARDS:
             awards = equal_awards(claims, budget)
         else:
+            if order is None:  # the order of the queue, worked out once
+                order = (score_order(scenario) if kind is Baseline.RANK_BY_SCORE
+                         else application_order(scenario))
             awards = greedy(claims, budget, order)
         awards = np.floor(np.minimum(awards, claims) * 100.0) / 100.0
         amounts[:, j] = lower[:, j] + awards
