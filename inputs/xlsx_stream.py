@@ -7,7 +7,10 @@ of its cells) with only the header row; :func:`declare` registers the number
 format of every column and returns a :class:`StreamedSheet`. :func:`save` then
 has openpyxl write the package uncompressed and compresses it once, streaming
 the data rows (formatted column by column as SpreadsheetML) into that sheet's
-part of the package on the way (:func:`splice`).
+part of the package on the way (:func:`splice`). A chunk of rows is laid out
+as a table of string pieces (each cell's reference, style, value and tags),
+filled a column at a time and joined once; the next chunk is formatted in a
+second thread while zlib compresses the last (:func:`_ahead`).
 
 Text goes in as inline strings (``t="inlineStr"``), which a spreadsheet never
 evaluates, so a firm named ``=HYPERLINK(...)`` stays text. Characters XML 1.0
@@ -28,7 +31,7 @@ import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from xml.etree import ElementTree
 
 import numpy as np
@@ -39,8 +42,6 @@ from openpyxl.writer.excel import ExcelWriter
 
 #: Rows formatted and written per chunk (bounds memory on large tables).
 CHUNK_ROWS = 5_000
-#: Distinct texts per column whose escaped form is kept for reuse.
-CACHE_VALUES = 10_000
 #: Deflate level of the package: 3 packs nearly as small as 6, twice as fast.
 COMPRESS_LEVEL = 3
 #: Number format of a number column shown as it is (no style of its own).
@@ -169,39 +170,36 @@ def _number_cells(out: np.ndarray, letter: str, style: int, values: np.ndarray,
         out[~shown] = ""
 
 
-def _inline(value: Any) -> str:
-    """The ``<is>`` element of a text cell ("" for a blank)."""
+def _text_of(value: Any) -> str | None:
+    """The text of a cell (not escaped yet); None for a blank cell."""
     if value is None or (isinstance(value, float) and value != value):
-        return ""
-    text = escape(str(value))
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f"<is><t{space}>{text}</t></is>"
+        return None
+    return str(value)
 
 
 def _text_cells(out: np.ndarray, letter: str, style: int, values: Sequence[Any],
-                rows: np.ndarray, known: dict[Any, str]) -> None:
-    """Fill ``out`` (rows × :data:`_CELL`) with the pieces of text cells; ``known`` caches
-    the escaped text of repeated values (districts, reasons)."""
+                rows: np.ndarray) -> None:
+    """Fill ``out`` (rows × :data:`_CELL`) with the pieces of inline-string cells."""
     head = f' s="{style}"' if style else ""
-    found = list(map(known.get, values))
-    for m in [m for m, inline in enumerate(found) if inline is None]:
-        v = values[m]
-        found[m] = made = _inline(v)
-        if len(known) < CACHE_VALUES:
-            known[v] = made
-    out[:, 0], out[:, 1], out[:, 2], out[:, 4] = (f'<c r="{letter}', rows,
-                                                  f'"{head} t="inlineStr">', "</c>")
-    out[:, 3] = found
-    shown = out[:, 3].astype(bool)
-    if not shown.all():
-        out[~shown] = ""
+    found = [v if type(v) is str else _text_of(v) for v in values]
+    blank = [m for m, t in enumerate(found) if t is None]
+    for m in blank:
+        found[m] = ""
+    texts = cast(list[str], found)
+    if _SPECIAL.search("\n".join(texts)) is not None:  # a newline is no special character
+        texts = [escape(t) for t in texts]
+    spaced = np.array([t != t.strip() for t in texts], dtype=bool)
+    out[:, 0], out[:, 1], out[:, 2] = f'<c r="{letter}', rows, f'"{head} t="inlineStr"><is><t>'
+    out[:, 3], out[:, 4] = texts, "</t></is></c>"
+    if spaced.any():
+        out[spaced, 2] = f'"{head} t="inlineStr"><is><t xml:space="preserve">'
+    if blank:
+        out[blank] = ""
 
 
-def rows_xml(sheet: StreamedSheet, start: int = 0, stop: int | None = None,
-             known: list[dict[Any, str]] | None = None) -> str:
+def rows_xml(sheet: StreamedSheet, start: int = 0, stop: int | None = None) -> str:
     """SpreadsheetML ``<row>`` elements for data rows ``start:stop`` (sheet rows from 2)."""
     stop = sheet.n_rows if stop is None else stop
-    known = known if known is not None else [{} for _ in sheet.columns]
     n = max(stop - start, 0)
     if n == 0:
         return ""
@@ -214,16 +212,15 @@ def rows_xml(sheet: StreamedSheet, start: int = 0, stop: int | None = None,
         part = column.values[start:stop]
         out = pieces[:, 3 + _CELL * j: 3 + _CELL * (j + 1)]
         if column.number_format is None:
-            _text_cells(out, letter, style, list(part), rows, known[j])
+            _text_cells(out, letter, style, list(part), rows)
         else:
             _number_cells(out, letter, style, np.asarray(part, dtype=float), rows)
     return "".join(pieces.ravel().tolist())
 
 
 def _chunks(sheet: StreamedSheet) -> Iterator[bytes]:
-    known: list[dict[Any, str]] = [{} for _ in sheet.columns]
     for start in range(0, sheet.n_rows, CHUNK_ROWS):
-        yield rows_xml(sheet, start, min(start + CHUNK_ROWS, sheet.n_rows), known).encode()
+        yield rows_xml(sheet, start, min(start + CHUNK_ROWS, sheet.n_rows)).encode()
 
 
 def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
