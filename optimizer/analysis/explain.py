@@ -465,20 +465,33 @@ def _route_phrases(result: Result, route: Route,
 _SLOT = "\x00"
 
 
-def _fill(key: str, lang: Lang, n: int, slots: dict[str, np.ndarray],
+def _fill(key: str, lang: Lang, n: int, slots: dict[str, np.ndarray | str],
           **shared: str) -> np.ndarray:
-    """``text(key, lang, **shared, **slots)`` for ``n`` firms (``slots`` one value per firm)."""
+    """``text(key, lang, **shared, **slots)`` for ``n`` firms.
+
+    A slot holds one value per firm, or one text for all of them (words already
+    rendered, put in as they are).
+    """
     if any(_SLOT in value for value in shared.values()):
-        return np.array([text(key, lang, **shared, **{k: v[m] for k, v in slots.items()})
-                         for m in range(n)], dtype=object)
+        return np.array([text(key, lang, **shared, **{
+            k: v if isinstance(v, str) else v[m] for k, v in slots.items()})
+            for m in range(n)], dtype=object)
     template = text(key, lang, **shared, **{k: f"{_SLOT}{k}{_SLOT}" for k in slots})
     parts = template.split(_SLOT)
-    out = np.full(n, parts[0], dtype=object)
+    out: np.ndarray | None = None
+    words = parts[0]  # the words since the last per-firm value
     for k in range(1, len(parts), 2):
-        out = out + slots[parts[k]]
-        if parts[k + 1]:
-            out = out + parts[k + 1]
-    return out
+        value = slots[parts[k]]
+        if isinstance(value, str):
+            words += value
+        else:
+            out = (words + value if out is None else out + words + value) if words else (
+                value if out is None else out + value)
+            words = ""
+        words += parts[k + 1]
+    if out is None:
+        return np.full(n, words, dtype=object)
+    return out + words if words else out
 
 
 def _formatted(values: np.ndarray, form: Callable[[float], str]) -> np.ndarray:
@@ -523,7 +536,7 @@ def _texts(result: Result, c: _Classified, index: np.ndarray,
     kind = np.where(total > FULL_YUAN, np.where(total >= limit - FULL_YUAN, 0, 1), 2)
     got = {lang: _formatted(total, _in_yuan(lang)) for lang in LANGS}
 
-    def head(at: np.ndarray, lang: Lang) -> np.ndarray:
+    def head(at: np.ndarray, lang: Lang) -> np.ndarray | str:
         """'Funded … / Not funded' of the firms at ``at`` (one head kind)."""
         k = int(kind[at[0]])
         if k == 0:
@@ -532,7 +545,7 @@ def _texts(result: Result, c: _Classified, index: np.ndarray,
             most = _formatted(limit[at], _in_yuan(lang))
             return _fill("explain.head.partial", lang, len(at),
                          {"got": got[lang][at], "limit": most})
-        return _fill("explain.head.none", lang, len(at), {})
+        return text("explain.head.none", lang)
 
     def where(*reasons: Reason) -> np.ndarray:
         return np.flatnonzero(np.isin(reason, [r.value for r in reasons]))
@@ -620,7 +633,7 @@ def _texts(result: Result, c: _Classified, index: np.ndarray,
 
 def _pool_cutoff(result: Result, c: _Classified, o: _Offered, index: np.ndarray,
                  at: np.ndarray, j: np.ndarray, kind: np.ndarray, out: dict[Lang, np.ndarray],
-                 head: Callable[[np.ndarray, Lang], np.ndarray],
+                 head: Callable[[np.ndarray, Lang], np.ndarray | str],
                  weighted: dict[Lang, str]) -> None:
     """The sentences of the firms at ``at`` the pool ran out on, with the routes they are told."""
     programs = result.programs
@@ -645,7 +658,7 @@ def _pool_cutoff(result: Result, c: _Classified, o: _Offered, index: np.ndarray,
         score = _formatted(mine[part], _one)
         for lang in LANGS:
             name = 0 if lang == "zh" else 1
-            routes = np.full(len(part), "", dtype=object)
+            routes: np.ndarray | str = ""
             if others:
                 glue = text("explain.separator", lang)
                 said = [text("explain.route.cut_off", lang, route=o.names[q][name],
