@@ -1,25 +1,9 @@
 """Why each firm got its amount: a reason code and a sentence an appeal can use.
 
-The reason is read from the solution and the routes recorded while solving
-(:attr:`optimizer.result.Result.routes`), never guessed or parsed from row
-names. Let ``cut[p]`` be the marginal value of pool p (the tie-broken score of
-the money at the margin; 0 when the pool has money left). For firm i with
-tie-broken score w_i, the weight of its last yuan in p is w_i (times the tier
-weight with ``returns.tiers``). In order of precedence:
-
-1. ``ineligible``: its score is below its class threshold.
-2. ``set_aside``: a pair of it was funded through a binding ``≥`` row of a
-   group it belongs to (a set-aside, a floor or the max-min level), not
-   through the general pool (see the README, "Appeals").
-3. ``group_cap``: short of its limit in a program where a binding ``≤`` row
-   of a group it belongs to (the large-firm cap) holds it back, its next yuan
-   beating the pool's cut-off.
-4. ``firm_cap``: it reached ``cap.total``, or every program at its limit and
-   a per-program cap (``cap.P``) set that limit.
-5. ``rate_limit``: every program at its limit, set by the subsidy rate (a firm
-   that applied for nothing is here too, with its 0).
-6. ``pool_cutoff``: anything short of its limit otherwise, because the pool
-   ran out at a higher score.
+The reason codes are worked out in :mod:`optimizer.analysis.reasons`; this
+module words them, from the catalog, for one firm (:func:`explain_firm`) or
+for all at once (:func:`explain_all`, a template per group of firms that share
+their words: :mod:`optimizer.analysis.bulk_text`).
 
 A firm short of its limit (``pool_cutoff``, and a partly funded ``set_aside``)
 is also told every route by which it could have been funded — the general
@@ -27,50 +11,40 @@ pool of each program it is short in and each route of a group it belongs to —
 with the route's cut-off (the lowest score funded through it), and which
 route came closest (:attr:`Explanation.routes`).
 
-Before all of these, a firm an officer overrode is ``excluded``, ``pinned``
-(a fixed award) or ``bounded`` (at its ``max.P`` below the limit, or held at
-its ``min.P``); see :mod:`optimizer.analysis.override_explain`. Money held
-by a fixed award or a minimum was funded through the override's own route
+A firm an officer overrode is worded by
+:mod:`optimizer.analysis.override_explain`. Money held by a fixed award or a
+minimum was funded through the override's own route
 (:data:`optimizer.result.OVERRIDE_ROUTE`), which is never offered to an
 appealing firm and sets no pool's or group's cut-off. A firm's note follows
 its sentence, whatever its reason.
-
-Amounts within :data:`FULL_YUAN` of the limit count as full.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
-from optimizer.analysis.override_explain import (
-    OverrideReasons,
-    override_reasons,
-    override_sentence,
-    with_note,
+from optimizer.analysis.bulk_text import fill, formatted, groups, signature
+from optimizer.analysis.override_explain import override_sentence, with_note
+from optimizer.analysis.reasons import (
+    FULL_YUAN,
+    OVERRIDE_REASONS,
+    WEIGHT_TOLERANCE,
+    Classified,
+    Reason,
+    classify,
 )
 from optimizer.catalog import LANGS, Lang, text
 from optimizer.result import Result, Route
-from optimizer.rows import RowKey, Sense
-from optimizer.rules import (
-    Context,
-    FirmTotalCap,
-    PoolBudget,
-    make_context,
-    program_label,
-)
-from optimizer.solve import TIE_BREAK, tie_broken_scores
+from optimizer.rules import program_label
+from optimizer.solve import TIE_BREAK
 from optimizer.units import yuan
 
-#: An amount this close to its limit (yuan, plus 1e-7 relative) is at the limit.
-FULL_YUAN = 1.0
-#: Relative tolerance when comparing a weight with a cut-off.
-WEIGHT_TOLERANCE = 1e-7
-
+__all__ = ["FULL_YUAN", "OVERRIDE_REASONS", "WEIGHT_TOLERANCE", "Explanation", "Reason",
+           "RouteOffer", "appeal_routes", "explain_all", "explain_firm"]
 
 
 @dataclass(frozen=True)
@@ -104,24 +78,6 @@ class RouteOffer:
         """``{"route", "cut_off", "closest"}`` (and the rest) for ``explain --json``."""
         return {"route": self.route, "cut_off": self.cut_off, "closest": self.closest,
                 "gap": self.gap, "text_zh": self.text_zh, "text_en": self.text_en}
-
-
-class Reason(StrEnum):
-    """Why a firm got what it got."""
-
-    INELIGIBLE = "ineligible"  # score below its class threshold
-    RATE_LIMIT = "rate_limit"  # funded to rate × request in every program
-    FIRM_CAP = "firm_cap"  # funded to cap.P or cap.total
-    POOL_CUTOFF = "pool_cutoff"  # the pool ran out above its score
-    SET_ASIDE = "set_aside"  # raised by a set-aside or floor
-    GROUP_CAP = "group_cap"  # held back by the large-firm cap
-    EXCLUDED = "excluded"  # an officer excluded the firm
-    PINNED = "pinned"  # an officer fixed its award (a commitment)
-    BOUNDED = "bounded"  # held at an officer's max.P or min.P
-
-
-#: Reasons that an officer's override decided.
-OVERRIDE_REASONS = frozenset({Reason.EXCLUDED, Reason.PINNED, Reason.BOUNDED})
 
 
 @dataclass(frozen=True)
@@ -166,136 +122,6 @@ class Explanation:
 
 
 @dataclass(frozen=True, eq=False)
-class _Classified:
-    reason: np.ndarray  # str per firm
-    program: np.ndarray  # program index per firm, -1 for none
-    row: np.ndarray  # deciding row name per firm, "" for none
-    cutoff: np.ndarray  # per program, 0 when the pool is not binding
-    next_weight: np.ndarray  # firms × programs: weight of the next yuan
-    threshold: np.ndarray  # per firm
-    raw_next: np.ndarray  # firms × programs: score × tier weight of the next yuan
-    full: np.ndarray  # firms × programs: at the limit
-    ctx: Context
-    overrides: OverrideReasons  # which override decided a firm, if any
-
-
-def _classify(result: Result) -> _Classified:
-    if not result.optimal:
-        raise ValueError(f"no allocation to explain: the scenario is {result.status}")
-    scenario, limits = result.scenario, result.limits
-    policy, programs = scenario.policy, scenario.programs
-    firms = scenario.firms
-    n, n_programs = limits.upper.shape
-    amounts, upper = result.amounts, limits.upper
-    ctx = make_context(scenario, limits)
-    marginal = result.marginals
-    classes = ctx.size_class
-    distinct, which = np.unique(np.asarray(classes, dtype=object).astype(str), return_inverse=True)
-    threshold = np.array([policy.min_score(k) for k in distinct.tolist()],
-                         dtype=float)[which.reshape(-1)]
-
-    tol = FULL_YUAN + 1e-7 * upper
-    full = amounts >= upper - tol
-    cutoff = np.array([max(marginal.get(RowKey(PoolBudget.key, p), 0.0), 0.0)
-                       for p in programs])
-    slack_w = WEIGHT_TOLERANCE * np.maximum(cutoff, 1.0)
-
-    # weights of the next yuan, by tier
-    tiers = policy.tiers or ((1.0, 1.0),)
-    shares = np.array([s for s, _ in tiers])
-    tier_weights = np.array([t for _, t in tiers] + [0.0])
-    scores = firms["score"].to_numpy(dtype=float)[:, None]
-    w = tie_broken_scores(scenario)[:, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        coverage = np.where(upper > 0, amounts / upper, 1.0)
-    next_tier = tier_weights[np.searchsorted(shares, coverage + 1e-9, side="left")]
-    next_weight = np.where(full, 0.0, next_tier * w)
-    raw_next = np.where(full, 0.0, next_tier * scores)
-
-    # set-aside: a pair funded through a route of a group (recorded while solving)
-    routes = result.routes
-    decided = result.decided if result.decided is not None else np.full(upper.shape, -1)
-    by_row = np.array([r.by_row for r in routes] + [False])
-    raised = by_row[decided] & (decided >= 0)
-    set_aside = raised.any(axis=1)
-    floor_row = np.full(n, "", dtype=object)
-    chosen = np.where(raised, amounts, -np.inf).argmax(axis=1)
-    for i in np.flatnonzero(set_aside):
-        floor_row[i] = str(routes[decided[i, chosen[i]]].key)
-
-    # a binding ≤ row of a group the firm belongs to (not a hard rule: pools, firm caps)
-    held = np.zeros((n, n_programs), dtype=bool)
-    held_row = np.full((n, n_programs), "", dtype=object)
-    for report in result.rows:
-        rule = result.rule(report.rule)
-        if rule.hard or report.sense != Sense.LE or report.marginal <= 1e-9:
-            continue
-        members = rule.members(ctx, report.group)
-        for j, p in enumerate(programs):
-            if report.group not in (p, ""):
-                continue
-            hit = members & ~full[:, j] & (next_weight[:, j] > cutoff[j] + slack_w[j])
-            held[:, j] |= hit
-            held_row[hit, j] = report.name
-    group_cap = held.any(axis=1)
-
-    totals = amounts.sum(axis=1)
-    if policy.cap_total is not None:
-        total_capped = (totals >= policy.cap_total - FULL_YUAN) & (
-            upper.sum(axis=1) > policy.cap_total + FULL_YUAN)
-    else:
-        total_capped = np.zeros(n, dtype=bool)
-    caps = np.array([np.inf if (c := policy.cap(p)) is None else c for p in programs])
-    program_capped = limits.by_rate > caps + FULL_YUAN
-    full_all = full.all(axis=1)
-    firm_cap = total_capped | (full_all & (program_capped & (upper > 0)).any(axis=1))
-
-    eligible = limits.eligible
-    shortfall = upper - amounts
-    overridden = override_reasons(result)
-    choices = [
-        (overridden.excluded, Reason.EXCLUDED),
-        (overridden.pinned, Reason.PINNED),
-        (overridden.bounded, Reason.BOUNDED),
-        (~eligible, Reason.INELIGIBLE),
-        (set_aside, Reason.SET_ASIDE),
-        (group_cap, Reason.GROUP_CAP),
-        (firm_cap, Reason.FIRM_CAP),
-        (full_all, Reason.RATE_LIMIT),
-    ]
-    reason = np.select([m for m, _ in choices], [r.value for _, r in choices],
-                       Reason.POOL_CUTOFF.value).astype(object)
-
-    def pick(mask2d: np.ndarray, key: np.ndarray) -> np.ndarray:
-        return np.where(mask2d, key, -np.inf).argmax(axis=1)
-
-    binding_pool = cutoff > 0
-    program = np.full(n, -1)
-    row = np.full(n, "", dtype=object)
-    sel = reason == Reason.SET_ASIDE.value
-    program[sel] = pick(raised, amounts)[sel]
-    row[sel] = floor_row[sel]
-    sel = reason == Reason.GROUP_CAP.value
-    program[sel] = pick(held, shortfall)[sel]
-    row[sel] = held_row[sel, program[sel]]
-    sel = reason == Reason.FIRM_CAP.value
-    ids = firms["firm_id"].astype(str).to_numpy()
-    row[sel & total_capped] = [str(RowKey(FirmTotalCap.key, i))
-                               for i in ids[sel & total_capped]]
-    by_cap = sel & ~total_capped
-    program[by_cap] = pick(program_capped & (upper > 0), amounts)[by_cap]
-    sel = reason == Reason.POOL_CUTOFF.value
-    short = ~full & (binding_pool[None, :] | ~binding_pool.any())
-    program[sel] = pick(short, shortfall)[sel]
-    pool_rows = np.array([str(RowKey(PoolBudget.key, p)) for p in programs], dtype=object)
-    row[sel] = pool_rows[program[sel]]
-    sel = reason == Reason.BOUNDED.value
-    program[sel] = overridden.program[sel]
-    return _Classified(reason, program, row, cutoff, next_weight, threshold, raw_next, full,
-                       ctx, overridden)
-
-
-@dataclass(frozen=True, eq=False)
 class _Offered:
     """Which routes each firm short of its limit could have been funded by, for all firms.
 
@@ -314,7 +140,7 @@ class _Offered:
     closest: np.ndarray
 
 
-def _offered(result: Result, c: _Classified) -> _Offered:
+def _offered(result: Result, c: Classified) -> _Offered:
     """Every firm's routes at once: one pass per route over all firms."""
     programs = result.programs
     short = ~c.full
@@ -371,7 +197,7 @@ def explain_all(result: Result) -> pd.DataFrame:
     ValueError
         When the result is not optimal (there is no allocation to explain).
     """
-    c = _classify(result)
+    c = classify(result)
     everyone = np.arange(len(c.reason))
     zh, en = _texts(result, c, everyone)
     programs = np.array([*result.programs, ""], dtype=object)
@@ -399,7 +225,7 @@ def appeal_routes(result: Result) -> dict[str, tuple[RouteOffer, ...]]:
     ValueError
         When the result is not optimal.
     """
-    c = _classify(result)
+    c = classify(result)
     o = _offered(result, c)
     ids = result.scenario.firms["firm_id"].astype(str).to_numpy()
     return {str(ids[i]): _offers(o, i) for i in np.flatnonzero(o.offered.any(axis=1)).tolist()}
@@ -420,7 +246,7 @@ def explain_firm(result: Result, firm_id: str) -> Explanation:
     if not len(found):
         raise KeyError(f"no firm with id {firm_id!r}")
     i = int(found[0])
-    c = _classify(result)
+    c = classify(result)
     o = _offered(result, c)
     zh, en = _texts(result, c, np.array([i]), o)
     programs = result.programs
@@ -453,76 +279,7 @@ def _route_phrases(result: Result, route: Route,
             rule.route_phrase(route.key.group, "en", levels))
 
 
-# -- sentences, many firms at a time ------------------------------------------------------
-#
-# Firms that share a reason, a program and a set of routes share every word of their
-# sentence but a few numbers. The catalog text of such a group is rendered once, with a
-# marker in place of each per-firm field, and the numbers are put in for all its firms
-# at once. A field shared by the group that holds the marker itself (a district named
-# so) makes the group's sentences be rendered one by one instead.
-
-#: Marks a per-firm field in a rendered template (a character no catalog text holds).
-_SLOT = "\x00"
-
-
-def _fill(key: str, lang: Lang, n: int, slots: dict[str, np.ndarray | str],
-          **shared: str) -> np.ndarray:
-    """``text(key, lang, **shared, **slots)`` for ``n`` firms.
-
-    A slot holds one value per firm, or one text for all of them (words already
-    rendered, put in as they are).
-    """
-    if any(_SLOT in value for value in shared.values()):
-        return np.array([text(key, lang, **shared, **{
-            k: v if isinstance(v, str) else v[m] for k, v in slots.items()})
-            for m in range(n)], dtype=object)
-    template = text(key, lang, **shared, **{k: f"{_SLOT}{k}{_SLOT}" for k in slots})
-    parts = template.split(_SLOT)
-    out: np.ndarray | None = None
-    words = parts[0]  # the words since the last per-firm value
-    for k in range(1, len(parts), 2):
-        value = slots[parts[k]]
-        if isinstance(value, str):
-            words += value
-        else:
-            out = (words + value if out is None else out + words + value) if words else (
-                value if out is None else out + value)
-            words = ""
-        words += parts[k + 1]
-    if out is None:
-        return np.full(n, words, dtype=object)
-    return out + words if words else out
-
-
-def _formatted(values: np.ndarray, form: Callable[[float], str]) -> np.ndarray:
-    """``form`` of each value, worked out once per distinct value (bit for bit)."""
-    bits = np.ascontiguousarray(values, dtype=float).view(np.int64)
-    distinct, inverse = np.unique(bits, return_inverse=True)
-    words = np.array([form(v) for v in distinct.view(float).tolist()] + [""], dtype=object)
-    return words[:-1][inverse.reshape(-1)] if len(distinct) else np.zeros(0, dtype=object)
-
-
-def _groups(*keys: np.ndarray) -> list[np.ndarray]:
-    """Positions of the rows that agree on every key, one array per distinct combination."""
-    n = len(keys[0])
-    code = np.zeros(n, dtype=np.int64)
-    for key in keys:
-        distinct, inverse = np.unique(key, return_inverse=True)
-        code = code * len(distinct) + inverse.reshape(-1)
-        code = np.unique(code, return_inverse=True)[1].reshape(-1)
-    order = np.argsort(code, kind="stable")
-    bounds = np.flatnonzero(np.diff(code[order])) + 1
-    return [part for part in np.split(order, bounds) if len(part)]
-
-
-def _signature(mask: np.ndarray) -> np.ndarray:
-    """One comparable value per row of a boolean matrix (its bits packed)."""
-    packed = np.ascontiguousarray(np.packbits(mask, axis=1))
-    return packed.view(np.dtype((np.void, max(packed.shape[1], 1)))).reshape(-1) \
-        if packed.shape[1] else np.zeros(len(mask), dtype=np.int64)
-
-
-def _texts(result: Result, c: _Classified, index: np.ndarray,
+def _texts(result: Result, c: Classified, index: np.ndarray,
            o: _Offered | None = None) -> tuple[list[str], list[str]]:
     """Sentences for the firms at ``index``, in Chinese and in English, each with its note."""
     o = _offered(result, c) if o is None else o
@@ -534,16 +291,16 @@ def _texts(result: Result, c: _Classified, index: np.ndarray,
     total = result.amounts[index].sum(axis=1)
     limit = result.limits.upper[index].sum(axis=1)
     kind = np.where(total > FULL_YUAN, np.where(total >= limit - FULL_YUAN, 0, 1), 2)
-    got = {lang: _formatted(total, _in_yuan(lang)) for lang in LANGS}
+    got = {lang: formatted(total, _in_yuan(lang)) for lang in LANGS}
 
     def head(at: np.ndarray, lang: Lang) -> np.ndarray | str:
         """'Funded … / Not funded' of the firms at ``at`` (one head kind)."""
         k = int(kind[at[0]])
         if k == 0:
-            return _fill("explain.head.full", lang, len(at), {"got": got[lang][at]})
+            return fill("explain.head.full", lang, len(at), {"got": got[lang][at]})
         if k == 1:
-            most = _formatted(limit[at], _in_yuan(lang))
-            return _fill("explain.head.partial", lang, len(at),
+            most = formatted(limit[at], _in_yuan(lang))
+            return fill("explain.head.partial", lang, len(at),
                          {"got": got[lang][at], "limit": most})
         return text("explain.head.none", lang)
 
@@ -560,31 +317,31 @@ def _texts(result: Result, c: _Classified, index: np.ndarray,
         scores = result.scenario.firms["score"].to_numpy(dtype=float)[index[at]]
         size_class = np.asarray(c.ctx.size_class, dtype=object)[index[at]].astype(str)
         threshold = c.threshold[index[at]]
-        for part in _groups(size_class, threshold):
+        for part in groups(size_class, threshold):
             group, bar = str(size_class[part[0]]), float(threshold[part[0]])
             for lang in LANGS:
-                out[lang][at[part]] = _fill(
+                out[lang][at[part]] = fill(
                     "explain.ineligible", lang, len(part),
-                    {"score": _formatted(scores[part], _one)}, threshold=f"{bar:g}",
+                    {"score": formatted(scores[part], _one)}, threshold=f"{bar:g}",
                     group=text(f"rule.group.class.{group}", lang))
 
     at = where(Reason.RATE_LIMIT)
     asked = limit[at] > FULL_YUAN
     for lang in LANGS:
         out[lang][at[~asked]] = text("explain.nothing_asked", lang)
-        out[lang][at[asked]] = _fill("explain.rate_limit", lang, int(asked.sum()),
+        out[lang][at[asked]] = fill("explain.rate_limit", lang, int(asked.sum()),
                                      {"got": got[lang][at[asked]]})
 
     at = where(Reason.FIRM_CAP)
-    for part in _groups(j[at]) if len(at) else []:
+    for part in groups(j[at]) if len(at) else []:
         k = int(j[at[part[0]]])
         p = programs[k] if k >= 0 else ""
         for lang in LANGS:
             slots = {"got": got[lang][at[part]]}
             out[lang][at[part]] = (
-                _fill("explain.cap_total", lang, len(part), slots,
+                fill("explain.cap_total", lang, len(part), slots,
                       cap=yuan(policy.cap_total or 0.0, lang)) if k < 0 else
-                _fill("explain.cap_program", lang, len(part), slots,
+                fill("explain.cap_program", lang, len(part), slots,
                       program=program_label(p, lang), cap=yuan(policy.cap(p) or 0.0, lang)))
 
     weighted = {lang: text("explain.weighted", lang) if policy.tiers else "" for lang in LANGS}
@@ -594,12 +351,12 @@ def _texts(result: Result, c: _Classified, index: np.ndarray,
     if len(at):
         assert result.decided is not None
         decided = result.decided[index[at], j[at]]
-        for part in _groups(kind[at], j[at], decided):
+        for part in groups(kind[at], j[at], decided):
             k, route = int(j[at[part[0]]]), result.routes[int(decided[part[0]])]
             assert route.key is not None
             rule = result.rule(route.key.rule)
             for lang in LANGS:
-                out[lang][at[part]] = _fill(
+                out[lang][at[part]] = fill(
                     "explain.set_aside", lang, len(part), {"head": head(at[part], lang)},
                     weighted=weighted[lang], program=program_label(programs[k], lang),
                     cut=_one(float(c.cutoff[k])),
@@ -611,10 +368,10 @@ def _texts(result: Result, c: _Classified, index: np.ndarray,
         by_name = {}
         for report in reversed(result.rows):
             by_name[report.name] = report  # the first row of a name, as a search would find
-        for part in _groups(kind[at], rows):
+        for part in groups(kind[at], rows):
             held = by_name[str(rows[part[0]])]
             for lang in LANGS:
-                out[lang][at[part]] = _fill(
+                out[lang][at[part]] = fill(
                     "explain.group_cap", lang, len(part), {"head": head(at[part], lang)},
                     held=result.rule(held.rule).held_phrase(held.group, lang))
 
@@ -631,7 +388,7 @@ def _texts(result: Result, c: _Classified, index: np.ndarray,
     return out["zh"].tolist(), out["en"].tolist()
 
 
-def _pool_cutoff(result: Result, c: _Classified, o: _Offered, index: np.ndarray,
+def _pool_cutoff(result: Result, c: Classified, o: _Offered, index: np.ndarray,
                  at: np.ndarray, j: np.ndarray, kind: np.ndarray, out: dict[Lang, np.ndarray],
                  head: Callable[[np.ndarray, Lang], np.ndarray | str],
                  weighted: dict[Lang, str]) -> None:
@@ -644,7 +401,7 @@ def _pool_cutoff(result: Result, c: _Classified, o: _Offered, index: np.ndarray,
     tie = np.abs(mine - cut) <= TIE_BREAK
     offered = o.offered[firms]
     closest = o.closest[firms]
-    for part in _groups(k, tie, _signature(offered), closest, kind[at]):
+    for part in groups(k, tie, signature(offered), closest, kind[at]):
         first = int(part[0])
         program = int(k[first])
         p = programs[program] if program >= 0 else ""
@@ -654,8 +411,8 @@ def _pool_cutoff(result: Result, c: _Classified, o: _Offered, index: np.ndarray,
         others = [q for q in np.flatnonzero(offered[first]).tolist() if o.routes[q].key is not None]
         best = int(closest[first])
         gaps = o.gap[firms[part], best] if others else np.zeros(len(part))
-        gap = _formatted(np.where(gaps < 0.0, 0.0, gaps), _one)
-        score = _formatted(mine[part], _one)
+        gap = formatted(np.where(gaps < 0.0, 0.0, gaps), _one)
+        score = formatted(mine[part], _one)
         for lang in LANGS:
             name = 0 if lang == "zh" else 1
             routes: np.ndarray | str = ""
@@ -664,12 +421,12 @@ def _pool_cutoff(result: Result, c: _Classified, o: _Offered, index: np.ndarray,
                 said = [text("explain.route.cut_off", lang, route=o.names[q][name],
                              cut=_one(o.routes[q].cut_off), weighted=weighted[lang])
                         for q in others]
-                routes = glue + glue.join(said) + glue + _fill(
+                routes = glue + glue.join(said) + glue + fill(
                     "explain.route.closest", lang, len(part), {"gap": gap},
                     route=o.names[best][name])
-            said_mine = _fill("explain.mine.tie" if tie[first] else "explain.mine", lang,
+            said_mine = fill("explain.mine.tie" if tie[first] else "explain.mine", lang,
                               len(part), {"score": score}, weighted=weighted[lang])
-            out[lang][at[part]] = _fill(
+            out[lang][at[part]] = fill(
                 "explain.pool_cutoff", lang, len(part),
                 {"head": head(at[part], lang), "routes": routes, "mine": said_mine},
                 program=program_label(p, lang), weighted=weighted[lang], cut=_one(shown))
