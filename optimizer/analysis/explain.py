@@ -301,7 +301,7 @@ def _texts(result: Result, c: Classified, index: np.ndarray,
         if k == 1:
             most = formatted(limit[at], _in_yuan(lang))
             return fill("explain.head.partial", lang, len(at),
-                         {"got": got[lang][at], "limit": most})
+                        {"got": got[lang][at], "limit": most})
         return text("explain.head.none", lang)
 
     def where(*reasons: Reason) -> np.ndarray:
@@ -330,7 +330,7 @@ def _texts(result: Result, c: Classified, index: np.ndarray,
     for lang in LANGS:
         out[lang][at[~asked]] = text("explain.nothing_asked", lang)
         out[lang][at[asked]] = fill("explain.rate_limit", lang, int(asked.sum()),
-                                     {"got": got[lang][at[asked]]})
+                                    {"got": got[lang][at[asked]]})
 
     at = where(Reason.FIRM_CAP)
     for part in groups(j[at]) if len(at) else []:
@@ -340,9 +340,9 @@ def _texts(result: Result, c: Classified, index: np.ndarray,
             slots = {"got": got[lang][at[part]]}
             out[lang][at[part]] = (
                 fill("explain.cap_total", lang, len(part), slots,
-                      cap=yuan(policy.cap_total or 0.0, lang)) if k < 0 else
+                     cap=yuan(policy.cap_total or 0.0, lang)) if k < 0 else
                 fill("explain.cap_program", lang, len(part), slots,
-                      program=program_label(p, lang), cap=yuan(policy.cap(p) or 0.0, lang)))
+                     program=program_label(p, lang), cap=yuan(policy.cap(p) or 0.0, lang)))
 
     weighted = {lang: text("explain.weighted", lang) if policy.tiers else "" for lang in LANGS}
     levels = dict(result.levels)
@@ -365,9 +365,8 @@ def _texts(result: Result, c: Classified, index: np.ndarray,
     at = where(Reason.GROUP_CAP)
     if len(at):
         rows = c.row[index[at]].astype(str)
-        by_name = {}
-        for report in reversed(result.rows):
-            by_name[report.name] = report  # the first row of a name, as a search would find
+        # each row by its name (the first of a name, as a search would find)
+        by_name = {report.name: report for report in reversed(result.rows)}
         for part in groups(kind[at], rows):
             held = by_name[str(rows[part[0]])]
             for lang in LANGS:
@@ -405,10 +404,12 @@ def _pool_cutoff(result: Result, c: Classified, o: _Offered, index: np.ndarray,
         first = int(part[0])
         program = int(k[first])
         p = programs[program] if program >= 0 else ""
-        told = [o.routes[q] for q in np.flatnonzero(offered[first]).tolist()]
-        pool = next((r for r in told if r.key is None and r.program == p), None)
+        told = np.flatnonzero(offered[first]).tolist()
+        # the lowest score the pool funded, as every route is told (else its margin)
+        pool = next((o.routes[q] for q in told
+                     if o.routes[q].key is None and o.routes[q].program == p), None)
         shown = pool.cut_off if pool is not None else float(cut[first])
-        others = [q for q in np.flatnonzero(offered[first]).tolist() if o.routes[q].key is not None]
+        others = [q for q in told if o.routes[q].key is not None]
         best = int(closest[first])
         gaps = o.gap[firms[part], best] if others else np.zeros(len(part))
         gap = formatted(np.where(gaps < 0.0, 0.0, gaps), _one)
@@ -425,7 +426,7 @@ def _pool_cutoff(result: Result, c: Classified, o: _Offered, index: np.ndarray,
                     "explain.route.closest", lang, len(part), {"gap": gap},
                     route=o.names[best][name])
             said_mine = fill("explain.mine.tie" if tie[first] else "explain.mine", lang,
-                              len(part), {"score": score}, weighted=weighted[lang])
+                             len(part), {"score": score}, weighted=weighted[lang])
             out[lang][at[part]] = fill(
                 "explain.pool_cutoff", lang, len(part),
                 {"head": head(at[part], lang), "routes": routes, "mine": said_mine},
