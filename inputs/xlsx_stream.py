@@ -7,7 +7,10 @@ of its cells) with only the header row; :func:`declare` registers the number
 format of every column and returns a :class:`StreamedSheet`. :func:`save` then
 has openpyxl write the package uncompressed and compresses it once, streaming
 the data rows (formatted column by column as SpreadsheetML) into that sheet's
-part of the package on the way (:func:`splice`).
+part of the package on the way (:func:`splice`). A chunk of rows is laid out
+as a table of string pieces (each cell's reference, style, value and tags),
+filled a column at a time and joined once; the next chunk is formatted in a
+second thread while zlib compresses the last (:func:`_ahead`).
 
 Text goes in as inline strings (``t="inlineStr"``), which a spreadsheet never
 evaluates, so a firm named ``=HYPERLINK(...)`` stays text. Characters XML 1.0
@@ -22,11 +25,13 @@ Both the report (:mod:`ui.report`) and the scenario writer
 from __future__ import annotations
 
 import io
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from xml.etree import ElementTree
 
 import numpy as np
@@ -37,8 +42,6 @@ from openpyxl.writer.excel import ExcelWriter
 
 #: Rows formatted and written per chunk (bounds memory on large tables).
 CHUNK_ROWS = 5_000
-#: Distinct texts per column whose escaped form is kept for reuse.
-CACHE_VALUES = 10_000
 #: Deflate level of the package: 3 packs nearly as small as 6, twice as fast.
 COMPRESS_LEVEL = 3
 #: Number format of a number column shown as it is (no style of its own).
@@ -151,61 +154,73 @@ def escape(text: str) -> str:
             .replace('"', "&quot;").replace("\r", "&#13;"))
 
 
-def _number_cells(letter: str, style: int, values: np.ndarray, rows: range) -> list[str]:
+#: Pieces of one cell in :func:`rows_xml`: ``<c r="A``, row number, ``" s="1"><v>``, value,
+#: ``</v></c>`` (all empty for a blank cell).
+_CELL = 5
+
+
+def _number_cells(out: np.ndarray, letter: str, style: int, values: np.ndarray,
+                  rows: np.ndarray) -> None:
+    """Fill ``out`` (rows × :data:`_CELL`) with the pieces of number cells; NaN, ±inf blank."""
     head = f' s="{style}"' if style else ""
-    return [
-        f'<c r="{letter}{r}"{head}><v>{v!r}</v></c>' if v == v and abs(v) != np.inf else ""
-        for r, v in zip(rows, values.tolist(), strict=True)
-    ]
+    shown = np.isfinite(values)
+    out[:, 0], out[:, 1], out[:, 2], out[:, 4] = f'<c r="{letter}', rows, f'"{head}><v>', "</v></c>"
+    out[:, 3] = list(map(repr, values.tolist()))
+    if not shown.all():
+        out[~shown] = ""
 
 
-def _inline(value: Any) -> str:
-    """The ``<is>`` element of a text cell ("" for a blank)."""
+def _text_of(value: Any) -> str | None:
+    """The text of a cell (not escaped yet); None for a blank cell."""
     if value is None or (isinstance(value, float) and value != value):
-        return ""
-    text = escape(str(value))
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f"<is><t{space}>{text}</t></is>"
+        return None
+    return str(value)
 
 
-def _text_cells(letter: str, style: int, values: Sequence[Any], rows: range,
-                known: dict[Any, str]) -> list[str]:
-    """Text cells; ``known`` caches the escaped text of repeated values (districts, reasons)."""
+def _text_cells(out: np.ndarray, letter: str, style: int, values: Sequence[Any],
+                rows: np.ndarray) -> None:
+    """Fill ``out`` (rows × :data:`_CELL`) with the pieces of inline-string cells."""
     head = f' s="{style}"' if style else ""
-    cells = []
-    for r, v in zip(rows, values, strict=True):
-        inline = known.get(v)
-        if inline is None:
-            inline = _inline(v)
-            if len(known) < CACHE_VALUES:
-                known[v] = inline
-        cells.append(f'<c r="{letter}{r}"{head} t="inlineStr">{inline}</c>' if inline else "")
-    return cells
+    found = [v if type(v) is str else _text_of(v) for v in values]
+    blank = [m for m, t in enumerate(found) if t is None]
+    for m in blank:
+        found[m] = ""
+    texts = cast(list[str], found)
+    if _SPECIAL.search("\n".join(texts)) is not None:  # a newline is no special character
+        texts = [escape(t) for t in texts]
+    spaced = np.array([t != t.strip() for t in texts], dtype=bool)
+    out[:, 0], out[:, 1], out[:, 2] = f'<c r="{letter}', rows, f'"{head} t="inlineStr"><is><t>'
+    out[:, 3], out[:, 4] = texts, "</t></is></c>"
+    if spaced.any():
+        out[spaced, 2] = f'"{head} t="inlineStr"><is><t xml:space="preserve">'
+    if blank:
+        out[blank] = ""
 
 
-def rows_xml(sheet: StreamedSheet, start: int = 0, stop: int | None = None,
-             known: list[dict[Any, str]] | None = None) -> str:
+def rows_xml(sheet: StreamedSheet, start: int = 0, stop: int | None = None) -> str:
     """SpreadsheetML ``<row>`` elements for data rows ``start:stop`` (sheet rows from 2)."""
     stop = sheet.n_rows if stop is None else stop
-    known = known if known is not None else [{} for _ in sheet.columns]
-    numbers = range(start + 2, stop + 2)
-    columns: list[list[str]] = []
+    n = max(stop - start, 0)
+    if n == 0:
+        return ""
+    rows = np.array([str(r) for r in range(start + 2, stop + 2)], dtype=object)
+    # every piece of every row side by side, joined once
+    pieces = np.empty((n, 3 + _CELL * len(sheet.columns) + 1), dtype=object)
+    pieces[:, 0], pieces[:, 1], pieces[:, 2], pieces[:, -1] = '<row r="', rows, '">', "</row>"
     for j, (column, style) in enumerate(zip(sheet.columns, sheet.style_ids, strict=True)):
         letter = get_column_letter(j + 1)
         part = column.values[start:stop]
+        out = pieces[:, 3 + _CELL * j: 3 + _CELL * (j + 1)]
         if column.number_format is None:
-            columns.append(_text_cells(letter, style, list(part), numbers, known[j]))
+            _text_cells(out, letter, style, list(part), rows)
         else:
-            columns.append(_number_cells(letter, style, np.asarray(part, dtype=float), numbers))
-    return "".join(
-        f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns, strict=True)
-    )
+            _number_cells(out, letter, style, np.asarray(part, dtype=float), rows)
+    return "".join(pieces.ravel().tolist())
 
 
 def _chunks(sheet: StreamedSheet) -> Iterator[bytes]:
-    known: list[dict[Any, str]] = [{} for _ in sheet.columns]
     for start in range(0, sheet.n_rows, CHUNK_ROWS):
-        yield rows_xml(sheet, start, min(start + CHUNK_ROWS, sheet.n_rows), known).encode()
+        yield rows_xml(sheet, start, min(start + CHUNK_ROWS, sheet.n_rows)).encode()
 
 
 def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
@@ -273,10 +288,54 @@ def splice(stored: bytes, sheets: Sequence[StreamedSheet]) -> bytes:
             head, tail = _split_sheet_data(content.decode(), sheet)
             with target.open(info.filename, "w") as out:
                 out.write(head.encode())
-                for chunk in _chunks(sheet):
+                for chunk in _ahead(_chunks(sheet)):
                     out.write(chunk)
                 out.write(tail.encode())
     return buffer.getvalue()
+
+
+def _ahead(chunks: Iterator[bytes], depth: int = 2) -> Iterator[bytes]:
+    """``chunks``, made in a second thread while this one compresses the last.
+
+    zlib lets go of the interpreter while it deflates, so the next rows are
+    formatted meanwhile (on two cores, most of the compression is hidden). An
+    error while making the rows is raised here; stopping early stops the maker.
+    """
+    made: queue.Queue[tuple[bytes | None, BaseException | None]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(item: tuple[bytes | None, BaseException | None]) -> bool:
+        """Hand ``item`` over; False once the reader has stopped."""
+        while not stop.is_set():
+            try:
+                made.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for chunk in chunks:
+                if not put((chunk, None)):
+                    return
+            put((None, None))
+        except BaseException as error:  # handed to the reader, which raises it
+            put((None, error))
+
+    maker = threading.Thread(target=make, name="xlsx-rows", daemon=True)
+    maker.start()
+    try:
+        while True:
+            chunk, error = made.get()
+            if error is not None:
+                raise error
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        stop.set()
+        maker.join()
 
 
 def _split_sheet_data(xml: str, sheet: StreamedSheet) -> tuple[str, str]:

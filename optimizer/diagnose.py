@@ -28,6 +28,9 @@ from optimizer.units import yuan
 
 __all__ = ["SHORTFALL_YUAN", "diagnose", "precheck"]
 
+#: Groups a sentence names before it says how many there are in all.
+NAMED = 5
+
 
 def precheck(ctx: Context, rules: Sequence[Rule]) -> list[Finding]:
     """Conflicts that arithmetic alone proves, before any LP is built.
@@ -68,37 +71,39 @@ def diagnose(ctx: Context, rules: Sequence[Rule], rows: Sequence[Row],
         texts = []
         for lang in ("zh", "en"):
             texts.append(_sentence(rule, gaps, need, gap_total, blockers, lang))
-        findings.append(Finding((key, *sorted({b[2] for b in blockers})), texts[0], texts[1],
-                                gap_total))
+        findings.append(Finding((key, *sorted({b.key for b, _ in blockers})), texts[0],
+                                texts[1], gap_total))
     return findings + pressing(ctx.scenario, ctx.limits.lower)
 
 
 def _sentence(rule: Rule, gaps: list[tuple[Row, float]], need: float, gap_total: float,
-              blockers: list[tuple[str, str, str]], lang: Lang) -> str:
+              blockers: list[tuple[Rule, Row]], lang: Lang) -> str:
     glue = text("rule.list", lang)
-    where = glue.join(rule.group_label(row.group, lang) for row, _ in gaps[:5])
-    if len(gaps) > 5:
-        more = len(gaps) if lang == "zh" else len(gaps) - 5  # 等7项 / and 2 more
-        where = text("diagnose.more", lang, where=where, count=more)
-    names = [b[0] if lang == "zh" else b[1] for b in blockers]
+    where = glue.join(rule.group_label(row.group, lang) for row, _ in gaps[:NAMED])
+    if len(gaps) > NAMED:
+        where = text("diagnose.more", lang, where=where, count=len(gaps))
+    names = [blocker.blocker_phrase(row, lang) for blocker, row in blockers]
     label = rule.label(lang)
-    return text("diagnose.short", lang, rule=label if lang == "zh" else label.capitalize(),
+    # the sentence starts with the rule's name (Chinese has no capitals to change)
+    return text("diagnose.short", lang, rule=label[:1].upper() + label[1:],
                 share=rule.parameter, where=where, need=yuan(need, lang),
                 most=yuan(need - gap_total, lang), gap=yuan(gap_total, lang),
                 blockers=glue.join(names) or text("diagnose.others", lang))
 
 
 def _blockers(rows: Sequence[Row], rules: dict[str, Rule], marginals: dict[RowKey, float],
-              activities: dict[RowKey, float], relaxed: set[str]) -> list[tuple[str, str, str]]:
-    """Rows the elastic solution presses against: (zh, en, rule key), one per row."""
-    out: list[tuple[str, str, str]] = []
+              activities: dict[RowKey, float], relaxed: set[str]) -> list[tuple[Rule, Row]]:
+    """Rows the elastic solution presses against, with their rules (one per wording)."""
+    out: list[tuple[Rule, Row]] = []
+    said: set[tuple[str, str, str]] = set()
     for row in rows:
         if row.rule in relaxed or abs(marginals.get(row.key, 0.0)) < 1e-9:
             continue
         if abs(activities[row.key] - row.rhs) > SHORTFALL_YUAN + 1e-7 * abs(row.rhs):
             continue
         rule = rules[row.rule]
-        entry = (rule.blocker_phrase(row, "zh"), rule.blocker_phrase(row, "en"), row.rule)
-        if entry not in out:
-            out.append(entry)
+        words = (rule.blocker_phrase(row, "zh"), rule.blocker_phrase(row, "en"), row.rule)
+        if words not in said:
+            said.add(words)
+            out.append((rule, row))
     return out

@@ -34,8 +34,9 @@ from enum import StrEnum
 
 import numpy as np
 
-from optimizer.analysis.metrics import Metrics, measure
-from optimizer.bounds import firm_limits
+from optimizer.analysis.metrics import Groups, Metrics, measure
+from optimizer.bounds import Limits, firm_limits
+from optimizer.catalog import Lang, text
 from optimizer.overrides import available
 from optimizer.result import Result
 from optimizer.scenario import APPLIED_ON, Scenario
@@ -49,18 +50,18 @@ class Baseline(StrEnum):
     RANK_BY_SCORE = "rank_by_score"
     EQUAL_AWARDS = "equal_awards"
 
+    def label(self, lang: Lang) -> str:
+        """The rule's name, from the catalog (受限平均分配 / constrained equal awards)."""
+        return text(f"app.baseline.{self.value}", lang)
+
     @property
     def zh(self) -> str:
         """The rule's name in Chinese."""
-        return BASELINE_ZH[self]
+        return self.label("zh")
 
 
-BASELINE_ZH: dict[Baseline, str] = {
-    Baseline.FCFS: "先到先得",
-    Baseline.PRO_RATA: "按比例分配",
-    Baseline.RANK_BY_SCORE: "按评分排序",
-    Baseline.EQUAL_AWARDS: "等额分配（受限）",
-}
+#: Each baseline's name in Chinese (the catalog's words).
+BASELINE_ZH: dict[Baseline, str] = {b: b.label("zh") for b in Baseline}
 
 
 def application_order(scenario: Scenario) -> np.ndarray:
@@ -125,8 +126,10 @@ def equal_awards(claims: np.ndarray, budget: float) -> np.ndarray:
     return np.asarray(np.minimum(claims, level))
 
 
-def run_baseline(scenario: Scenario, kind: Baseline | str) -> np.ndarray:
-    """Allocate ``scenario``'s pools by a baseline rule.
+def run_baseline(scenario: Scenario, kind: Baseline | str,
+                 limits: Limits | None = None) -> np.ndarray:
+    """Allocate ``scenario``'s pools by a baseline rule (``limits``: its per-firm
+    limits, if already computed).
 
     Returns
     -------
@@ -136,13 +139,13 @@ def run_baseline(scenario: Scenario, kind: Baseline | str) -> np.ndarray:
     """
     kind = Baseline(kind)
     policy = scenario.policy
-    limits = firm_limits(scenario)
+    limits = limits if limits is not None else firm_limits(scenario)
     n, n_programs = limits.upper.shape
     lower = limits.lower
     room = np.full(n, math.inf if policy.cap_total is None else policy.cap_total)
     room = room - lower.sum(axis=1)
-    order = score_order(scenario) if kind is Baseline.RANK_BY_SCORE else application_order(scenario)
     amounts = np.zeros((n, n_programs))
+    order: np.ndarray | None = None
     for j, (program, pool) in enumerate(policy.budgets):
         budget = max(available(pool, policy.reserve(program), float(limits.committed[j]))
                      - math.fsum(lower[:, j]), 0.0)
@@ -152,6 +155,9 @@ def run_baseline(scenario: Scenario, kind: Baseline | str) -> np.ndarray:
         elif kind is Baseline.EQUAL_AWARDS:
             awards = equal_awards(claims, budget)
         else:
+            if order is None:  # the order of the queue, worked out once
+                order = (score_order(scenario) if kind is Baseline.RANK_BY_SCORE
+                         else application_order(scenario))
             awards = greedy(claims, budget, order)
         awards = np.floor(np.minimum(awards, claims) * 100.0) / 100.0
         amounts[:, j] = lower[:, j] + awards
@@ -166,10 +172,13 @@ def compare_baselines(scenario: Scenario, result: Result) -> list[tuple[str, Met
     left out otherwise, having no allocation); then one per :class:`Baseline`
     in declaration order, named by its value.
     """
-    limits = firm_limits(scenario)
+    # the limits depend on the firms and the policy alone: the solve's are this scenario's
+    limits = result.limits if result.scenario is scenario else firm_limits(scenario)
+    groups = Groups.of(scenario)
     rows: list[tuple[str, Metrics]] = []
     if result.optimal:
-        rows.append(("optimized", measure(scenario, result.amounts, limits)))
+        rows.append(("optimized", measure(scenario, result.amounts, limits, groups)))
     for kind in Baseline:
-        rows.append((kind.value, measure(scenario, run_baseline(scenario, kind), limits)))
+        amounts = run_baseline(scenario, kind, limits)
+        rows.append((kind.value, measure(scenario, amounts, limits, groups)))
     return rows

@@ -49,6 +49,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -59,7 +60,7 @@ from optimizer.overrides import override_columns, read_overrides
 from optimizer.policy import Objective, Policy, format_tiers
 from optimizer.result import Result
 from optimizer.rules import NEUTRAL_SHARES, SHARE_RULES
-from optimizer.scenario import Scenario
+from optimizer.scenario import Scenario, SizeClass
 from optimizer.solve import TIE_BREAK, Resolver, solve
 from optimizer.units import share, yuan
 
@@ -68,14 +69,6 @@ MOVE_YUAN = 1.0
 
 #: Yuan per firm → yuan per group (size class or district), from :func:`grouped_by`.
 GroupSums = Callable[[np.ndarray], dict[str, float]]
-
-CLASS_NAMES: dict[str, tuple[str, str]] = {
-    "startup": ("初创企业", "startups"),
-    "small": ("小型企业", "small firms"),
-    "medium": ("中型企业", "medium firms"),
-    "large": ("大型企业", "large firms"),
-}
-
 
 @dataclass(frozen=True)
 class PriceOfFairness:
@@ -127,12 +120,26 @@ class PriceOfFairness:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Two policies whose optimal impacts differ by one rule's price."""
+    """Two policies whose optimal impacts differ by one rule's price.
+
+    It knows how the rule priced is named: the catalog text ``label_key``
+    with ``{parameter}`` and, for a rule with a name of its own (a share rule,
+    the risk limit), ``{rule}`` from ``named``.
+    """
 
     rule: str
     parameter: str
     fair: Policy
     free: Policy
+    label_key: str = "fairness.all"
+    named: Callable[[Lang], str] | None = None
+    #: the groups between which it moves money, named in its sentence
+    moves_by: str = "size_class"
+
+    def label(self, lang: Lang) -> str:
+        """The rule priced, with its setting ("35%的初创企业专项"), in ``lang``."""
+        rule = self.named(lang) if self.named is not None else ""
+        return text(self.label_key, lang, parameter=self.parameter, rule=rule)
 
 
 def impact_only(policy: Policy) -> Policy:
@@ -153,18 +160,21 @@ def fairness_rules(policy: Policy) -> list[Comparison]:
         value = getattr(policy, key)
         if value != rule.neutral:
             out.append(Comparison(key, share(value), base,
-                                  base.with_values(**{key: rule.neutral})))
+                                  base.with_values(**{key: rule.neutral}),
+                                  "fairness.rule", rule(value).label, rule.moves_by))
     if policy.objective is not Objective.IMPACT:
         fair = base.with_values(objective=policy.objective,
                                 leximin_districts=policy.leximin_districts)
-        out.append(Comparison("objective", str(policy.objective), fair, base))
+        out.append(Comparison("objective", str(policy.objective), fair, base,
+                              f"fairness.objective.{policy.objective}"))
     if policy.tiers:
         out.append(Comparison("returns.tiers", format_tiers(policy.tiers),
-                              base.with_values(tiers=policy.tiers), base))
+                              base.with_values(tiers=policy.tiers), base, "fairness.tiers"))
     if any(g.sd > 0 for g in policy.redemption_model().groups):
         # the overspend-risk limit against issuing on expected redemption alone (sd 0)
         out.append(Comparison(RISK, share(policy.overspend_risk), base,
-                              base.with_values(redemption_sd=())))
+                              base.with_values(redemption_sd=()), "fairness.rule",
+                              partial(text, "redemption.label")))
     return out
 
 
@@ -218,7 +228,7 @@ def price_of_fairness(scenario: Scenario, result: Result | None = None) -> list[
         # dropping rules never makes a scenario infeasible, but a solver can still fail
         # (status error): such a comparison has no price and is left out
         if fair.optimal and free.optimal:
-            out.append(_price(scenario, c.rule, c.parameter, fair, free, by_class, by_district))
+            out.append(_price(c, fair, free, by_class, by_district))
     return out + overridden
 
 
@@ -243,7 +253,8 @@ def price_of_overrides(scenario: Scenario, result: Result) -> list[PriceOfFairne
         return []
     by_class = grouped_by(scenario.firms["size_class"].astype(str).to_numpy())
     by_district = grouped_by(scenario.firms["district"].astype(str).to_numpy())
-    price = _price(scenario, "overrides", "", fair, free, by_class, by_district)
+    overrides = Comparison("overrides", "", scenario.policy, policy, "override.pof.label")
+    price = _price(overrides, fair, free, by_class, by_district)
     delta = fair.totals - free.totals
     moved = math.fsum(delta[delta > 0])
     shown = f"{price.impact_lost_pct:.1f}%" if price.impact_lost_pct >= 0.1 else (
@@ -254,8 +265,8 @@ def price_of_overrides(scenario: Scenario, result: Result) -> list[PriceOfFairne
     return [replace(price, moved=moved, text_zh=sentences[0], text_en=sentences[1])]
 
 
-def _price(scenario: Scenario, rule: str, parameter: str, fair: Result, free: Result,
-           class_sums: GroupSums, district_sums: GroupSums) -> PriceOfFairness:
+def _price(c: Comparison, fair: Result, free: Result, class_sums: GroupSums,
+           district_sums: GroupSums) -> PriceOfFairness:
     lost = free.objective - fair.objective
     noise = TIE_BREAK * max(math.fsum(fair.totals), math.fsum(free.totals)) + 1.0
     if -noise <= lost < 0:
@@ -263,64 +274,44 @@ def _price(scenario: Scenario, rule: str, parameter: str, fair: Result, free: Re
     pct = 100.0 * lost / free.objective if free.objective > 0 else 0.0
     delta = fair.totals - free.totals
     by_class, by_district = class_sums(delta), district_sums(delta)
-    by_district_moves = rule in SHARE_RULES and SHARE_RULES[rule].moves_by == "district"
-    moves = by_district if by_district_moves else by_class
+    moves = by_district if c.moves_by == "district" else by_class
     moved = math.fsum(v for v in moves.values() if v > 0)
-    zh, en = _sentences(rule, parameter, scenario.policy, lost, pct, moves, moved,
-                        "districts" if by_district_moves else "size classes")
-    label_zh, label_en = _rule_label(rule, parameter, scenario.policy)
-    return PriceOfFairness(rule, lost, pct, by_class, by_district, zh, en, parameter,
-                           fair.objective, free.objective, moved, label_zh, label_en)
+    zh, en = (_sentence(c, lost, pct, moves, moved, lang) for lang in LANGS)
+    return PriceOfFairness(c.rule, lost, pct, by_class, by_district, zh, en, c.parameter,
+                           fair.objective, free.objective, moved, c.label("zh"), c.label("en"))
 
 
-def _rule_label(rule: str, parameter: str, policy: Policy) -> tuple[str, str]:
-    if rule in SHARE_RULES:
-        named = SHARE_RULES[rule](0.0)
-        zh, en = (text("fairness.rule", lang, parameter=parameter, rule=named.label(lang))
-                  for lang in ("zh", "en"))
-        return zh, en
-    if rule == RISK:
-        zh, en = (text("fairness.rule", lang, parameter=parameter,
-                       rule=text("redemption.label", lang)) for lang in ("zh", "en"))
-        return zh, en
-    if rule == "objective":
-        key = f"fairness.objective.{policy.objective}"
-    else:
-        key = {"all": "fairness.all", "returns.tiers": "fairness.tiers",
-               "overrides": "override.pof.label"}[rule]
-    return text(key, "zh", parameter=parameter), text(key, "en", parameter=parameter)
-
-
-def _names(groups: list[str], lang: int) -> str:
-    named = [CLASS_NAMES.get(g, (g, g))[lang] for g in groups]
-    if lang == 0:
-        return "、".join(named)
-    if len(named) > 1:
+def _names(groups: list[str], lang: Lang) -> str:
+    """Groups named in a sentence: "large and medium firms", "南山区、宝安区"."""
+    classes = {c.value for c in SizeClass}
+    if len(groups) > 1 and all(g in classes and g != SizeClass.STARTUP for g in groups):
         # "large and medium firms" rather than "large firms and medium firms"
-        if all(g in CLASS_NAMES and g != "startup" for g in groups):
-            bare = [n.removesuffix(" firms") for n in named]
-            return ", ".join(bare[:-1]) + " and " + bare[-1] + " firms"
-        return ", ".join(named[:-1]) + " and " + named[-1]
-    return named[0]
+        return text("fairness.classes", lang,
+                    names=_listed([text(f"fairness.class.{g}", lang) for g in groups], lang))
+    return _listed([text(f"rule.group.class.{g}", lang) if g in classes else g
+                    for g in groups], lang)
 
 
-def _sentences(rule: str, parameter: str, policy: Policy, lost: float, pct: float,
-               moves: dict[str, float], moved: float, what: str) -> tuple[str, str]:
-    label_zh, label_en = _rule_label(rule, parameter, policy)
+def _listed(names: list[str], lang: Lang) -> str:
+    if len(names) == 1:
+        return names[0]
+    return text("fairness.last", lang, most=text("rule.list", lang).join(names[:-1]),
+                last=names[-1])
+
+
+def _sentence(c: Comparison, lost: float, pct: float, moves: dict[str, float], moved: float,
+              lang: Lang) -> str:
     gainers = sorted((g for g, v in moves.items() if v > MOVE_YUAN), key=lambda g: -moves[g])
     losers = sorted((g for g, v in moves.items() if v < -MOVE_YUAN), key=lambda g: moves[g])
     if moved > MOVE_YUAN and gainers and losers:
-        move_zh = (f"，并将{yuan(moved, 'zh')}从{_names(losers, 0)}转向{_names(gainers, 0)}")
-        move_en = f" and moves {yuan(moved)} from {_names(losers, 1)} to {_names(gainers, 1)}"
+        move = text("fairness.move", lang, moved=yuan(moved, lang), losers=_names(losers, lang),
+                    gainers=_names(gainers, lang))
     elif moved > MOVE_YUAN:
-        move_zh = f"，{_names(gainers, 0)}多获{yuan(moved, 'zh')}"
-        move_en = f" and gives {_names(gainers, 1)} {yuan(moved)} more"
+        move = text("fairness.move.gain", lang, gainers=_names(gainers, lang),
+                    moved=yuan(moved, lang))
     else:
-        move_zh = "，" + ("各区之间" if what == "districts" else "各规模企业之间") + "没有资金转移"
-        move_en = f" and moves no money between {what}"
-    verb_zh = "使影响力下降" if lost > 0 else "不降低影响力"
+        move = text(f"fairness.move.none.{c.moves_by}", lang)
     shown = f"{pct:.1f}%" if pct >= 0.1 else f"{pct:.2g}%"
-    cost_zh = shown if lost > 0 else ""
-    cost_en = f"costs {shown} of impact" if lost > 0 else "costs no impact"
-    return (f"{label_zh}{verb_zh}{cost_zh}{move_zh}。",
-            f"{label_en} {cost_en}{move_en}.")
+    cost = text("fairness.cost", lang, pct=shown) if lost > 0 else text("fairness.cost.none",
+                                                                        lang)
+    return text("fairness.price", lang, label=c.label(lang), cost=cost, move=move)

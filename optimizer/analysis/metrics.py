@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from optimizer.bounds import Limits, firm_limits
 from optimizer.scenario import Scenario, SizeClass
@@ -128,14 +129,30 @@ def group_sums(keys: np.ndarray, values: np.ndarray) -> dict[str, float]:
 
 def grouped_by(keys: np.ndarray) -> Callable[[np.ndarray], dict[str, float]]:
     """:func:`group_sums` over fixed keys: the keys are sorted once for many value arrays."""
-    labels, inverse = np.unique(keys, return_inverse=True)
-    order = sorted(range(len(labels)), key=lambda k: _class_order(str(labels[k])))
+    codes, labels = pd.factorize(np.asarray(keys, dtype=object), use_na_sentinel=False)
+    names = [str(label) for label in labels]
+    order = sorted(range(len(names)), key=lambda k: _class_order(names[k]))
 
     def sums(values: np.ndarray) -> dict[str, float]:
-        totals = np.bincount(inverse, weights=values, minlength=len(labels))
-        return {str(labels[k]): float(totals[k]) for k in order}
+        totals = np.bincount(codes, weights=values, minlength=len(names))
+        return {names[k]: float(totals[k]) for k in order}
 
     return sums
+
+
+@dataclass(frozen=True, eq=False)
+class Groups:
+    """The size-class and district groups of a scenario's firms, found once for
+    measuring many allocations of it."""
+
+    by_class: Callable[[np.ndarray], dict[str, float]]
+    by_district: Callable[[np.ndarray], dict[str, float]]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Groups:
+        firms = scenario.firms
+        return cls(grouped_by(firms["size_class"].astype(str).to_numpy()),
+                   grouped_by(firms["district"].astype(str).to_numpy()))
 
 
 def _class_order(key: str) -> tuple[int, str]:
@@ -147,7 +164,8 @@ def _ratio(numerators: dict[str, float], denominators: dict[str, float]) -> dict
     return {k: numerators[k] / d for k, d in denominators.items() if d > 0}
 
 
-def measure(scenario: Scenario, amounts: np.ndarray, limits: Limits | None = None) -> Metrics:
+def measure(scenario: Scenario, amounts: np.ndarray, limits: Limits | None = None,
+            groups: Groups | None = None) -> Metrics:
     """Measure an allocation of ``scenario`` (yuan, firms × programs).
 
     Parameters
@@ -158,8 +176,11 @@ def measure(scenario: Scenario, amounts: np.ndarray, limits: Limits | None = Non
         Yuan per firm and program.
     limits
         The scenario's per-firm limits, if already computed.
+    groups
+        Its firms' groups (:meth:`Groups.of`), if already found.
     """
     limits = limits if limits is not None else firm_limits(scenario)
+    groups = groups if groups is not None else Groups.of(scenario)
     firms = scenario.firms
     totals = amounts.sum(axis=1)
     upper_totals = limits.upper.sum(axis=1)
@@ -167,10 +188,8 @@ def measure(scenario: Scenario, amounts: np.ndarray, limits: Limits | None = Non
     spend = {p: math.fsum(amounts[:, j]) for j, p in enumerate(scenario.programs)}
     spend_total = math.fsum(spend.values())
 
-    classes = firms["size_class"].astype(str).to_numpy()
-    districts = firms["district"].astype(str).to_numpy()
-    got_class = group_sums(classes, totals)
-    got_district = group_sums(districts, totals)
+    got_class = groups.by_class(totals)
+    got_district = groups.by_district(totals)
     share_by_class = {k: v / spend_total if spend_total > 0 else 0.0 for k, v in got_class.items()}
     share_by_district = {
         k: v / spend_total if spend_total > 0 else 0.0 for k, v in got_district.items()
@@ -182,8 +201,8 @@ def measure(scenario: Scenario, amounts: np.ndarray, limits: Limits | None = Non
         spend_total=spend_total,
         firms_funded=int((totals > FUNDED_YUAN).sum()),
         startup_share=share_by_class.get(SizeClass.STARTUP.value, 0.0),
-        coverage_by_class=_ratio(got_class, group_sums(classes, upper_totals)),
-        coverage_by_district=_ratio(got_district, group_sums(districts, upper_totals)),
+        coverage_by_class=_ratio(got_class, groups.by_class(upper_totals)),
+        coverage_by_district=_ratio(got_district, groups.by_district(upper_totals)),
         share_by_class=share_by_class,
         share_by_district=share_by_district,
         gini=gini(totals[eligible]),

@@ -72,7 +72,7 @@ def test_compare_text_in_both_languages(capsys, tmp_path):
     assert "rank_by_score" in out and "Gini" in out
     assert "The 50% startup set-aside costs 1.2% of impact" in out
     code, out, _ = run(capsys, "compare", fair)
-    assert code == 0 and "按评分排序" in out and "初创企业专项" in out
+    assert code == 0 and "按得分排序" in out and "初创企业专项" in out
 
 
 def test_compare_with_an_infeasible_scenario_exits_3(capsys, tmp_path):

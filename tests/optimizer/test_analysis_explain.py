@@ -206,3 +206,45 @@ def test_reasons_agree_with_the_solution_and_the_duals(sc, tiers):
             assert firms["size_class"].iloc[i] == "large"
             assert marginal[row] > 0 and row == f"large_cap.{program}"
             assert a[i, j] < upper[i, j] - 1
+
+
+# -- the table and the one-firm lookup say the same -----------------------------------------
+# explain_all renders the words a group of firms shares once and fills in each firm's
+# numbers; explain_firm renders one firm alone. Any field taken from the wrong firm of a
+# group shows up as a difference.
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(fairness=True, objective=True), TIERS, st.data())
+def test_the_table_says_what_each_lookup_says(sc, tiers, data):
+    firms = sc.firms.copy()
+    firms["note"] = [data.draw(st.sampled_from(["", "", "复核 {x}", " 见附件 "]))
+                     for _ in range(len(firms))]
+    pinned = data.draw(st.integers(-1, len(firms) - 1))
+    if pinned >= 0:
+        firms.loc[pinned, "fixed.training"] = 0.5 * M
+    sc = Scenario(firms, sc.policy.with_values(tiers=tiers), sc.name)
+    result = solve(sc)
+    if not result.optimal:
+        return
+    table = explain_all(result)
+    for firm_id, zh, en in zip(table["firm_id"], table["text_zh"], table["text_en"],
+                               strict=True):
+        one = explain_firm(result, firm_id)
+        assert (zh, en) == (one.text_zh, one.text_en)
+
+
+def test_a_district_named_with_the_template_marker_is_still_named():
+    # the sentences of a group are rendered with "\x00" marking each firm's fields; a
+    # district whose name holds that character is rendered firm by firm instead
+    odd = "南\x00山区"
+    rows = [firm(f"F{i}", "small", (50 if i % 2 else 80) + i, training=3 * M,
+                 district=odd if i % 2 else "宝安区") for i in range(10)]
+    result = solved(scenario(rows, budget__model=1 * M, budget__training=8 * M,
+                             district_floor=0.3))
+    table = explain_all(result)
+    told = [t for t in table["text_en"] if "district floor of" in t]
+    assert any(f"the district floor of {odd} funded scores down to" in t for t in told)
+    assert all(f"the district floor of {odd}" in t for t in told)
+    for firm_id, en in zip(table["firm_id"], table["text_en"], strict=True):
+        assert en == explain_firm(result, firm_id).text_en

@@ -59,3 +59,23 @@ def test_feasible_scenario_has_no_diagnosis():
     result = solve(scenario(FIRMS, **POLICY, district_floor=0.3, startup_floor=0.2))
     assert result.status is Status.OPTIMAL
     assert result.diagnosis == ()
+
+
+def test_a_rule_short_in_many_groups_names_five_and_counts_them_all():
+    # seven districts, one large firm each (limit 2M); a 50% floor needs 1M in each, but a
+    # large-firm cap of 0 lets none of them have anything: short in all seven
+    districts = ["南山区", "宝安区", "龙华区", "福田区", "罗湖区", "坪山区", "盐田区"]
+    firms = [firm(f"L{i}", "large", 90, training=4 * M, district=d)
+             for i, d in enumerate(districts)]
+    firms.append(firm("S", "small", 95, training=40 * M, district="光明区"))
+    result = solve(scenario(firms, budget__model=1 * M, budget__training=20 * M,
+                            cap__training=20 * M, district_floor=0.5, large_cap=0.0))
+    assert result.status is Status.INFEASIBLE
+    [finding] = result.diagnosis
+    assert finding.shortfall == pytest.approx(7 * M)
+    named_zh = finding.text_zh.split("：", 1)[1].split("等7项需要700万元", 1)[0]
+    named_en = finding.text_en.split(": ", 1)[1].split(" (7 in all) need ¥7.0M", 1)[0]
+    assert len(named_zh.split("、")) == len(named_en.split(", ")) == 5
+    assert set(named_zh.split("、")) == set(named_en.split(", ")) < set(districts)
+    assert finding.text_en.startswith("District floor 50% cannot be met: ")
+    assert finding.text_zh.startswith("区域保底50%无法满足：")

@@ -41,12 +41,27 @@ DATA_BAR_COLOR = "5B9BD5"
 COVERAGE_WIDTH = 14.0
 
 
-def _text_width(header: str, values: pd.Series) -> float:
+def _text_width(header: str, values: np.ndarray) -> float:
     """Width of a text column: its header and longest value (wide characters count 2)."""
-    unique = values.dropna().astype(str).unique().tolist()
-    # UTF-8 takes 1 byte for ASCII and 3 for CJK, so (chars + bytes) / 2 counts CJK as 2
-    widest = max(((len(v) + len(v.encode("utf-8"))) / 2 for v in unique), default=0.0)
+    distinct = pd.Series(pd.unique(values), dtype=object).dropna()
+    widest = _widest([str(v) for v in distinct.tolist()])
     return min(max(text_width(header), widest) + 2, MAX_WIDTH)
+
+
+def _widest(texts: list[str]) -> float:
+    """The largest (characters + UTF-8 bytes) / 2 of ``texts``: a CJK character counts 2.
+
+    Characters past :data:`MAX_WIDTH` are not counted (a text that long is wider
+    than any column may be anyway).
+    """
+    cap = int(MAX_WIDTH) + 1
+    widest = 0
+    for start in range(0, len(texts), 10_000):
+        codes = np.array(texts[start:start + 10_000], dtype=f"<U{cap}").view(np.uint32)
+        # 1 + its UTF-8 length per character: 2 for ASCII … 5 beyond the BMP (0: no character)
+        units = (2 * (codes > 0) + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000))
+        widest = max(widest, int(units.reshape(-1, cap).sum(axis=1).max()))
+    return widest / 2
 
 
 def _number_width(header: str, values: np.ndarray, number_format: str) -> float:
@@ -60,9 +75,10 @@ def _number_width(header: str, values: np.ndarray, number_format: str) -> float:
 
 def _text(header: str, values: pd.Series | np.ndarray, width: float | None = None,
           center: bool = False) -> Column:
-    series = pd.Series(values, dtype=object)
-    shown_width = _text_width(header, series) if width is None else width
-    return Column(header, series.to_numpy(dtype=object), None, shown_width, center)
+    cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else (
+        np.asarray(values, dtype=object))
+    shown_width = _text_width(header, cells) if width is None else width
+    return Column(header, cells, None, shown_width, center)
 
 
 def _number(header: str, values: np.ndarray, number_format: str, width: float = 0.0) -> Column:
@@ -73,9 +89,8 @@ def _number(header: str, values: np.ndarray, number_format: str, width: float = 
 
 def _labels(values: pd.Series, label: Callable[[str, Lang], str], lang: Lang) -> np.ndarray:
     """``label`` of each value, looked up once per distinct value."""
-    keys = values.astype(str)
-    mapping = {key: label(key, lang) for key in keys.unique()}
-    return keys.map(mapping).to_numpy(dtype=object)
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    return np.array([label(str(key), lang) for key in distinct], dtype=object)[codes]
 
 
 def allocation_columns(figures: Figures) -> list[Column]:

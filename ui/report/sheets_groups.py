@@ -32,7 +32,7 @@ def group_order(result: Result, column: str) -> list[str]:
     """
     keys = result.scenario.firms[column].astype(str)
     if column == "size_class":
-        present = set(keys)
+        present = set(keys.unique().tolist())
         return [c.value for c in SizeClass if c.value in present]
     counts = keys.value_counts()
     return sorted(counts.index, key=lambda k: (-int(counts[k]), k))
