@@ -224,7 +224,7 @@ def log_solve(session: Session) -> None:
 def log_row(entry: LogEntry) -> dict[str, Any]:
     """One decision-log record as a row of the library's table."""
     from ui import fmt
-    from ui.i18n import t
+    from ui.i18n import has_term, t, term
 
     funded = entry.figures.get("firms_funded")
     return {
@@ -232,8 +232,8 @@ def log_row(entry: LogEntry) -> dict[str, Any]:
         t("library.log.user"): entry.user or "—",
         t("library.log.scenario"): entry.scenario_name,
         t("library.log.version"): str(entry.version) if entry.version is not None else "—",
-        t("library.log.status"): t(f"status.{entry.status}") if entry.status in
-        ("optimal", "infeasible", "error") else entry.status,
+        t("library.log.status"): term(f"status.{entry.status}") if has_term(
+            f"status.{entry.status}") else entry.status,
         t("library.log.objective"): fmt.impact(entry.objective),
         t("library.log.funded"): fmt.count(funded) if funded is not None else "—",
         t("library.log.digest"): entry.digest[:12],

@@ -35,9 +35,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "逐级抬高最弱组（字典序）",
         "Raise the weakest, then the next (leximin)",
     ),
-    "app.status.optimal": ("最优", "optimal"),
-    "app.status.infeasible": ("不可行", "infeasible"),
-    "app.status.error": ("求解失败", "solver error"),
     "app.fmt.points": ("{value}个百分点", "{value} pp"),
     "app.scenario.title": ("方案：{name}", "Scenario: {name}"),
     "app.scenario.caption": (

@@ -6,6 +6,24 @@ Keys start with ``cli.``. Input errors themselves come from :mod:`optimizer.cata
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # the tables of solve, compare and sweep
+    "cli.table.value": ("取值", "value"),
+    "cli.table.status": ("状态", "status"),
+    "cli.table.impact": ("影响力", "impact"),
+    "cli.table.spend_total": ("发放总额（元）", "spend (yuan)"),
+    "cli.table.firms_funded": ("获资助企业", "firms funded"),
+    "cli.table.startup_share": ("初创企业占比", "startup share"),
+    "cli.table.min_class_coverage": ("最低规模覆盖率", "min class coverage"),
+    "cli.table.gini": ("基尼系数", "Gini"),
+    "cli.table.jain": ("Jain 指数", "Jain index"),
+    "cli.baselines_of": ("（基线为{name}）", "(baselines of {name})"),
+    "cli.solve.head": ("{name}：{status}", "{name}: {status}"),
+    "cli.solve.pool": ("{program}：{spent} / {budget}", "{program}: {spent} / {budget}"),
+    "cli.solve.funded": ("获资助企业：{count}", "firms funded: {count}"),
+    "cli.solve.coverage": ("各规模覆盖率：{shown}", "coverage by size class: {shown}"),
+    "cli.solve.impact": ("影响力（评审得分×元）：{impact}", "impact (score × yuan): {impact}"),
+    "cli.solve.binding": ("起约束作用：{group}{rule}（每元 {marginal} 影响力）",
+                          "binding: {group} {rule} ({marginal} impact per yuan)"),
     "cli.error": ("错误：{message}", "error: {message}"),
     "cli.warning": ("注意：{message}", "warning: {message}"),
     "cli.usage": ("命令用法有误：{detail}（用 --help 查看用法）",

@@ -178,9 +178,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fairness.class.large": ("大型企业", "large"),
     # -- statuses --------------------------------------------------------------------
     "status.optimal": ("最优", "optimal"),
-    "status.infeasible": ("无可行解", "infeasible"),
+    "status.infeasible": ("不可行", "infeasible"),
     "status.unbounded": ("无界", "unbounded"),
     "status.time_limit": ("达到时间上限", "time limit reached"),
     "status.iteration_limit": ("达到迭代上限", "iteration limit reached"),
-    "status.error": ("求解器出错", "solver error"),
+    "status.error": ("求解失败", "solver failed"),
 }

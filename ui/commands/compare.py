@@ -19,8 +19,8 @@ from inputs.builtin import DEFAULT_SCENARIO_PATH, FAIR_SCENARIO_PATH
 from inputs.store.resolve import source_sha256
 from optimizer import Result, Scenario, Status, solve
 from optimizer.analysis import Metrics, compare_baselines, measure, price_of_fairness
-from optimizer.analysis.baselines import BASELINE_ZH, Baseline
-from optimizer.catalog import text
+from optimizer.analysis.baselines import Baseline
+from optimizer.catalog import as_lang, text
 from optimizer.money import share
 from ui.commands.common import (
     EXIT_ERROR,
@@ -32,7 +32,6 @@ from ui.commands.common import (
     scenario_from,
     write_out,
 )
-from ui.commands.solve import STATUS_ZH
 
 
 def add_parser(sub: Any) -> None:
@@ -118,28 +117,27 @@ def _cell(value: Any, kind: str) -> str:
     return f"{value:,.0f}"
 
 
-def table(payload: dict[str, Any], lang: str) -> str:
+def table(payload: dict[str, Any], language: str) -> str:
     """Scenarios and the first scenario's baselines as columns, figures as rows; then prices."""
+    lang = as_lang(language)
     zh = lang == "zh"
     first = payload["scenarios"][0]["name"]
     columns = [(s["name"], s) for s in payload["scenarios"]]
-    columns += [(BASELINE_ZH[Baseline(b["name"])] if zh else b["name"], b)
+    columns += [(Baseline(b["name"]).label(lang), b)
                 for b in payload["baselines"] if b["scenario"] == first]
-    labels = [("status", "状态", "status", "text"), ("objective", "影响力", "impact", "int"),
-              ("spend_total", "发放总额（元）", "spend (yuan)", "int"),
-              ("firms_funded", "获资助企业", "firms funded", "int"),
-              ("startup_share", "初创占比", "startup share", "share"),
-              ("min_class_coverage", "最低规模覆盖率", "min class coverage", "share"),
-              ("gini", "基尼系数", "Gini", "ratio"), ("jain", "Jain指数", "Jain", "ratio")]
+    rows = [("status", "text"), ("objective", "int"), ("spend_total", "int"),
+            ("firms_funded", "int"), ("startup_share", "share"),
+            ("min_class_coverage", "share"), ("gini", "ratio"), ("jain", "ratio")]
     grid = [["", *(name for name, _ in columns)]]
-    for key, label_zh, label_en, kind in labels:
-        cells = [(STATUS_ZH.get(c[key], c[key]) if zh else c[key]) if kind == "text"
-                 else _cell(c.get(key), kind) for _, c in columns]
-        grid.append([label_zh if zh else label_en, *cells])
+    for key, kind in rows:
+        cells = [Status(c[key]).label(lang) if kind == "text" else _cell(c.get(key), kind)
+                 for _, c in columns]
+        name = "impact" if key == "objective" else key
+        grid.append([text(f"cli.table.{name}", lang), *cells])
     widths = [max(len(r[k]) for r in grid) for k in range(len(grid[0]))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in grid]
     if len(payload["scenarios"]) > 1:
-        lines.append(("（基线为" if zh else "(baselines of ") + first + ("）" if zh else ")"))
+        lines.append(text("cli.baselines_of", lang, name=first))
     for s in payload["scenarios"]:
         for reason in s["diagnosis_zh" if zh else "diagnosis"]:
             lines.append(f"{s['name']}: {reason}")

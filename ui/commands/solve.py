@@ -16,9 +16,6 @@ from optimizer.rules import group_label, program_label, rule_name
 from ui.commands.common import add_lang, check_out, exit_code, print_json, scenario_from, write_out
 from ui.executors import dask_address, executor_for
 
-STATUS_ZH = {"optimal": "最优", "infeasible": "不可行", "error": "求解失败"}
-CLASS_ZH = {"startup": "初创", "small": "小型", "medium": "中型", "large": "大型"}
-
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("solve", help="solve a scenario (default: the built-in Shenzhen 2024)")
@@ -104,26 +101,23 @@ def result_json(result: Result) -> dict[str, Any]:
 
 def summary(result: Result, lang: Lang) -> str:
     """A few lines an officer can read in a terminal."""
-    zh = lang == "zh"
-    status = str(result.status)
-    lines = [f"{result.scenario.name}: " + (STATUS_ZH[status] if zh else status)]
+    lines = [text("cli.solve.head", lang, name=result.scenario.name,
+                  status=result.status.label(lang))]
     if not result.optimal:
         lines += [f"  - {f.text(lang)}" for f in result.diagnosis]
         return "\n".join(lines)
     for p in result.programs:
         budget = result.scenario.policy.budget(p)
         label = program_label(p, lang)
-        lines.append(f"  {label}: {yuan(result.spend(p), lang)} / {yuan(budget, lang)}")
-    lines.append(("  获资助企业：" if zh else "  firms funded: ") + f"{result.firms_funded:,}")
+        lines.append("  " + text("cli.solve.pool", lang, program=label,
+                                 spent=yuan(result.spend(p), lang), budget=yuan(budget, lang)))
+    lines.append("  " + text("cli.solve.funded", lang, count=f"{result.firms_funded:,}"))
     coverage = result.coverage_by("size_class")
-    shown = ", ".join(f"{CLASS_ZH[c] if zh else c} {share(v)}" for c, v in coverage.items())
-    lines.append(("  各规模覆盖率：" if zh else "  coverage by size class: ") + shown)
-    lines.append(("  影响力（评分×元）：" if zh else "  impact (score × yuan): ")
-                 + f"{result.objective:,.0f}")
+    shown = ", ".join(f"{text(f'class.{c}', lang)} {share(v)}" for c, v in coverage.items())
+    lines.append("  " + text("cli.solve.coverage", lang, shown=shown))
+    lines.append("  " + text("cli.solve.impact", lang, impact=f"{result.objective:,.0f}"))
     for row in result.binding_rows():
-        group, rule = group_label(row.rule, row.group, lang), rule_name(row.rule, lang)
-        if zh:
-            lines.append(f"  起约束作用：{group}{rule}（每元 {row.marginal:+.2f} 影响力）")
-        else:
-            lines.append(f"  binding: {group} {rule} ({row.marginal:+.2f} impact per yuan)")
+        lines.append("  " + text("cli.solve.binding", lang,
+                                 group=group_label(row.rule, row.group, lang),
+                                 rule=rule_name(row.rule, lang), marginal=f"{row.marginal:+.2f}"))
     return "\n".join(lines)

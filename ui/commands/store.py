@@ -212,9 +212,9 @@ def _store() -> Store:
 
 
 def status_text(status: str, lang: Lang) -> str:
-    from ui.commands.solve import STATUS_ZH
+    from optimizer.catalog import has
 
-    return STATUS_ZH.get(status, status) if lang == "zh" else status
+    return text(f"status.{status}", lang) if has(f"status.{status}") else status
 
 
 def print_list(items: list[dict[str, Any]]) -> None:

@@ -18,6 +18,7 @@ from inputs.store.resolve import source_sha256
 from optimizer import solve
 from optimizer.analysis import Frontier, sweep
 from optimizer.analysis.frontier import RISK, SHARE_RULES, sweepable
+from optimizer.catalog import as_lang, text
 from optimizer.money import share, yuan
 from ui.commands.common import (
     EXIT_OK,
@@ -123,17 +124,17 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def table(frontier: Frontier, lang: str) -> str:
+def table(frontier: Frontier, language: str) -> str:
     """The sweep as aligned text columns."""
-    zh = lang == "zh"
-    head = (["取值", "状态", "影响力", "初创占比", "基尼", "Jain", "获资助"] if zh else
-            ["value", "status", "impact", "startups", "gini", "jain", "funded"])
+    lang = as_lang(language)
+    head = [text(f"cli.table.{name}", lang) for name in (
+        "value", "status", "impact", "startup_share", "gini", "jain", "firms_funded")]
     money = frontier.rule.startswith("budget.")
     rows = [head]
     for p in frontier.points:
-        value = yuan(p.value, "zh" if zh else "en") if money else share(p.value)
+        value = yuan(p.value, lang) if money else share(p.value)
         m = p.metrics
-        rows.append([value, str(p.status),
+        rows.append([value, p.status.label(lang),
                      f"{p.objective:,.0f}" if p.objective is not None else "-",
                      share(m.startup_share) if m else "-", f"{m.gini:.3f}" if m else "-",
                      f"{m.jain:.3f}" if m else "-", f"{m.firms_funded:,}" if m else "-"])
@@ -141,5 +142,5 @@ def table(frontier: Frontier, lang: str) -> str:
     lines = [f"{frontier.rule} ({frontier.scenario_name}, {frontier.seconds:.2f} s)"]
     lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     for p, label in zip(frontier.points, rows[1:], strict=True):
-        lines += [f"{label[0]}: {f.text_zh if zh else f.text_en}" for f in p.diagnosis]
+        lines += [f"{label[0]}: {f.text(lang)}" for f in p.diagnosis]
     return "\n".join(lines)

@@ -184,7 +184,7 @@ def write_comparison(ws: Any, figures: Figures) -> None:
     names = [r.scenario.name for r, _ in entries]
     status = [txt(text("report.status", lang), "bold")]
     for k, (other, _) in enumerate(entries):
-        status.append(txt(text(f"report.status.{other.status}", lang), "bold"))
+        status.append(txt(text(f"status.{other.status}", lang), "bold"))
         if k > 0:
             status.append(Out(None))
     columns = [m for _, m in entries]

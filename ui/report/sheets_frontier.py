@@ -66,7 +66,7 @@ def write_frontier(ws: Any, figures: Figures) -> None:
     for point in frontier.points:
         m = point.metrics
         value = num(point.value / WAN_YUAN, WAN) if budget else num(point.value, PERCENT)
-        cells: list[Out] = [value, txt(text(f"report.status.{point.status}", lang))]
+        cells: list[Out] = [value, txt(text(f"status.{point.status}", lang))]
         if m is None:
             grid.add(*cells)
             continue

@@ -143,7 +143,7 @@ def write_summary(ws: Any, figures: Figures) -> int:
                       name=result.scenario.name), "title", spill=True))
     grid.blank()
     grid.add(txt(text("report.scenario", lang)), txt(result.scenario.name))
-    status = text(f"report.status.{result.status}", lang)
+    status = text(f"status.{result.status}", lang)
     grid.add(txt(text("report.status", lang)), txt(status, "bold" if result.optimal else "warn"))
     objective = objective_label(result.scenario.policy.objective, lang)
     grid.add(txt(text("report.objective_kind", lang)), txt(objective, spill=True))

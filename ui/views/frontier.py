@@ -14,7 +14,7 @@ import streamlit as st
 from optimizer.analysis.frontier import Frontier, sweep, sweepable
 from optimizer.analysis.metrics import Metrics
 from ui import charts, figures, fmt, state, widgets
-from ui.i18n import lang, t
+from ui.i18n import lang, t, term
 
 SS = st.session_state
 WAN = 1e4
@@ -96,7 +96,7 @@ def draw(frontier: Frontier, measure: str) -> None:
     ms = [p.metrics for p in frontier.points]
     table = pd.DataFrame({
         t("frontier.value"): [value_label(frontier.rule, p.value) for p in frontier.points],
-        t("frontier.status"): [t(f"status.{p.status}") for p in frontier.points],
+        t("frontier.status"): [term(f"status.{p.status}") for p in frontier.points],
         t("card.impact"): [fmt.impact(m.impact) if m else "—" for m in ms],
         t("card.startup"): [fmt.pct(m.startup_share) if m else "—" for m in ms],
         t("compare.min_coverage"): [fmt.pct(m.min_class_coverage) if m else "—" for m in ms],
