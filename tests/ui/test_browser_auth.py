@@ -16,6 +16,7 @@ locks the client). Screenshots go to ``$SCREENSHOT_DIR`` when set.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -313,6 +314,8 @@ def test_approval_freezes_and_the_report_carries_the_stamp(browser: Any, served:
     sign_in(page, "ana", PASSWORDS["ana"])
     _open_version(page, decision.scenario_name)
     nav(page, "审批")
+    expect(page.get_by_text(f"将提交：方案“{decision.scenario_name}”第 {decision.version} 版",
+                            exact=False)).to_be_visible(timeout=WAIT)
     page.get_by_role("button", name="提交审批").click()
     settle(page, 3_000)
     expect(page.get_by_text("已获批准（决定 1）")).to_be_visible(timeout=WAIT)
@@ -334,11 +337,16 @@ def test_approval_freezes_and_the_report_carries_the_stamp(browser: Any, served:
 
 
 def _open_version(page: Any, name: str) -> None:
-    """Open the latest stored version of ``name`` from the library (the work becomes it)."""
+    """Open the latest stored version of ``name`` from the library (the work becomes it),
+    and wait for the page to say so, as an officer would before going on."""
+    from playwright.sync_api import expect
+
     nav(page, "方案库")
     page.get_by_test_id("stExpander").filter(has_text=name).first.locator("summary").click()
     page.get_by_role("button", name="打开").first.click()
-    settle(page, 3_000)
+    expect(page.get_by_text(re.compile(f"已打开“{re.escape(name)}”第 \\d+ 版"))).to_be_visible(
+        timeout=WAIT)
+    settle(page, 1_000)
 
 
 def test_throttling_after_five_failures(browser: Any, served: Served) -> None:
