@@ -548,13 +548,14 @@ def _far_among(window: bytes, starts: np.ndarray) -> str | None:
     Only addresses with two letters (column AA or beyond), a letter and six digits
     (row 100,000 or beyond) or no leading letter are read exactly, picked by looking
     up their first two bytes in :data:`_HEAD` and their sixth and seventh in
-    :data:`_TAIL`; an address too long to be read (over three letters or seven
+    :data:`_TAIL` (one gather of eight bytes an address); an address too long to be read (over three letters or seven
     digits) is beyond the limits.
     """
     if starts.size == 0:
         return None
-    pairs = np.ndarray((len(window) - 1,), dtype="<u2", buffer=window, strides=(1,))
-    suspect = _HEAD[pairs[starts]] | _TAIL[pairs[starts + 5]]
+    eights = np.ndarray((len(window) - 7,), dtype="<u8", buffer=window, strides=(1,))
+    first = eights[starts]  # an address's first eight bytes, as one number
+    suspect = _HEAD[first & 0xFFFF] | _TAIL[(first >> 40) & 0xFFFF]
     for start in starts[suspect].tolist():
         ref = window[start:start + 16].split(b'"')[0].decode("ascii", "replace").upper()
         if len(ref) >= 16 or re.fullmatch(r"[A-Z]{4,}\d*|[A-Z]*\d{8,}", ref):
