@@ -8,12 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from optimizer.analysis.explain import explain_all, explain_firm
+from optimizer.units import WAN
 from ui import fmt, state, widgets
 from ui.i18n import lang, t
 from ui.session import Solved
 
 PAGE_SIZE = 100
-WAN = 1e4
 SORTS = ("total", "score", "coverage", "firm_id")
 
 

@@ -11,11 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from optimizer.analysis.metrics import Metrics, measure
+from optimizer.units import WAN
 from ui import charts, fmt, state
 from ui.i18n import t
 from ui.session import Solved
-
-WAN = 1e4
 
 
 def metrics(solved: Solved) -> Metrics:

@@ -7,8 +7,6 @@ import math
 from optimizer.money import share, yuan
 from ui.i18n import has, has_term, lang, t, term
 
-WAN = 1e4  # yuan in one 万元
-
 
 def money(amount: float | None) -> str:
     """Yuan as 万元/亿元 in Chinese, ¥k/¥M in English; ``—`` when unknown."""

@@ -23,13 +23,13 @@ import streamlit as st
 from optimizer import Finding, Objective, Policy, PolicyError
 from optimizer.catalog import text
 from optimizer.policy import SIZE_CLASSES
+from optimizer.units import WAN
 from ui import fmt, state
 from ui.i18n import lang, t
 from ui.policy_values import SECTIONS, Field, fields, form_default
 
 SS = st.session_state
 COLUMNS = 3
-WAN = 1e4
 #: The overspend-risk slider: ε in percent (a policy outside this range widens it).
 RISK_RANGE, RISK_STEP, RISK_DEFAULT = (0.5, 50.0), 0.5, 5.0
 

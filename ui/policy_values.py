@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from optimizer.policy import DEFAULT_RATES, SIZE_CLASSES, Objective, Policy, format_tiers
-
-WAN = 1e4  # yuan in one 万元
+from optimizer.units import WAN
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from ui.report.styles import (
     MIN_WIDTH,
     PERCENT,
     SCORE,
-    WAN,
+    WAN_AMOUNT,
     WAN_YUAN,
     Out,
     make_cell,
@@ -119,13 +119,13 @@ def allocation_columns(figures: Figures) -> list[Column]:
     ]
     for program in result.programs:
         request = firms[request_column(program)].to_numpy(dtype=float) / WAN_YUAN
-        columns.append(_number(program_header(program, "request", lang), request, WAN))
+        columns.append(_number(program_header(program, "request", lang), request, WAN_AMOUNT))
     for j, program in enumerate(result.programs):
         header = program_header(program, "amount", lang)
-        columns.append(_number(header, result.amounts[:, j] / WAN_YUAN, WAN))
+        columns.append(_number(header, result.amounts[:, j] / WAN_YUAN, WAN_AMOUNT))
     columns += [
-        _number(text("report.total", lang), totals / WAN_YUAN, WAN),
-        _number(text("report.upper_total", lang), upper_total / WAN_YUAN, WAN),
+        _number(text("report.total", lang), totals / WAN_YUAN, WAN_AMOUNT),
+        _number(text("report.upper_total", lang), upper_total / WAN_YUAN, WAN_AMOUNT),
         _number(text("report.coverage", lang), coverage, PERCENT, COVERAGE_WIDTH),
         _text(text("report.reason", lang), _labels(reasons["reason"], reason_code_label, lang)),
         _text(text("report.reason_text", lang), reasons[f"text_{lang}"], SENTENCE_WIDTH),

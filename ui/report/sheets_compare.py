@@ -25,7 +25,7 @@ from ui.report.styles import (
     INDEX_DELTA,
     PERCENT,
     PERCENT_DELTA,
-    WAN,
+    WAN_AMOUNT,
     WAN_DELTA,
     WAN_YUAN,
     Grid,
@@ -36,7 +36,7 @@ from ui.report.styles import (
 
 #: Kind of figure → (number format, format of its Δ).
 FORMATS: dict[str, tuple[str, str]] = {
-    "wan": (WAN, WAN_DELTA),
+    "wan": (WAN_AMOUNT, WAN_DELTA),
     "count": (COUNT, COUNT_DELTA),
     "percent": (PERCENT, PERCENT_DELTA),
     "index": (INDEX, INDEX_DELTA),

@@ -20,7 +20,7 @@ from ui.report.styles import (
     COUNT,
     INDEX,
     PERCENT,
-    WAN,
+    WAN_AMOUNT,
     WAN_YUAN,
     Grid,
     Out,
@@ -65,7 +65,7 @@ def write_frontier(ws: Any, figures: Figures) -> None:
     first = grid.next_row
     for point in frontier.points:
         m = point.metrics
-        value = num(point.value / WAN_YUAN, WAN) if budget else num(point.value, PERCENT)
+        value = num(point.value / WAN_YUAN, WAN_AMOUNT) if budget else num(point.value, PERCENT)
         cells: list[Out] = [value, txt(text(f"status.{point.status}", lang))]
         if m is None:
             grid.add(*cells)

@@ -18,7 +18,7 @@ from optimizer.money import Lang, share, yuan
 from optimizer.redemption import PoolRisk
 from ui.report.charts import Block, bar_chart
 from ui.report.labels import in_wan
-from ui.report.styles import COUNT, PERCENT_FINE, WAN, WAN_YUAN, Grid, Out, num, txt, wan
+from ui.report.styles import COUNT, PERCENT_FINE, WAN_AMOUNT, WAN_YUAN, Grid, Out, num, txt, wan
 
 
 def _program(program: str, lang: Lang) -> str:
@@ -65,7 +65,7 @@ def write_redemption(ws: Any, risks: Mapping[str, PoolRisk], lang: Lang,
         first = grid.next_row
         for low, high, count in zip(risk.edges, risk.edges[1:], risk.counts, strict=False):
             beyond = (low + high) / 2 > risk.budget
-            cells: list[Out | None] = [num(low / WAN_YUAN, WAN),
+            cells: list[Out | None] = [num(low / WAN_YUAN, WAN_AMOUNT),
                                        num(0 if beyond else count, COUNT),
                                        num(count if beyond else 0, COUNT)]
             grid.add(*cells)

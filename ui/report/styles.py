@@ -25,10 +25,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from inputs.xlsx_stream import ILLEGAL
+from optimizer.units import WAN as WAN_YUAN  # yuan per 万元
 
 # -- number formats ---------------------------------------------------------------
 #: 万元 (yuan / 10,000) with thousands separators and two decimals (¥100 steps).
-WAN = "#,##0.00"
+WAN_AMOUNT = "#,##0.00"
 #: Whole numbers: counts, yuan, impact points.
 COUNT = "#,##0"
 PERCENT = "0.0%"
@@ -42,9 +43,6 @@ WAN_DELTA = "+#,##0.00;-#,##0.00;0.00"
 COUNT_DELTA = "+#,##0;-#,##0;0"
 PERCENT_DELTA = "+0.0%;-0.0%;0.0%"
 INDEX_DELTA = "+0.000;-0.000;0.000"
-
-#: Yuan per 万元.
-WAN_YUAN = 1e4
 
 # -- fonts and fills ----------------------------------------------------------------
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -157,7 +155,7 @@ def num(value: float | int | None, number_format: str, style: str = "body") -> O
 
 def wan(amount_yuan: float | None, style: str = "body") -> Out:
     """Yuan shown as 万元."""
-    return num(None if amount_yuan is None else amount_yuan / WAN_YUAN, WAN, style)
+    return num(None if amount_yuan is None else amount_yuan / WAN_YUAN, WAN_AMOUNT, style)
 
 
 def txt(value: object, style: str = "body", spill: bool = False, wrap: bool = False) -> Out:

@@ -24,7 +24,6 @@ from ui import auth, charts, drafts, figures, fmt, state, widgets
 from ui.i18n import t
 
 SS = st.session_state
-WAN = 1e4
 SAVE_NAME = "save_name"
 NOTE = "compare_note"  # what the last click on Save did, shown once
 

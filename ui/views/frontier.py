@@ -13,11 +13,11 @@ import streamlit as st
 
 from optimizer.analysis.frontier import Frontier, sweep, sweepable
 from optimizer.analysis.metrics import Metrics
+from optimizer.units import WAN
 from ui import charts, figures, fmt, state, widgets
 from ui.i18n import lang, t, term
 
 SS = st.session_state
-WAN = 1e4
 MEASURES = ("min_class_coverage", "min_district_coverage", "startup_share", "gini", "jain")
 #: The measure shown first for each swept rule: the one the rule is meant to move.
 FIRST_MEASURE = {"startup_floor": "startup_share", "district_floor": "min_district_coverage",

@@ -13,11 +13,10 @@ from optimizer.analysis.shadow import shadow_prices, split
 from optimizer.catalog import text
 from optimizer.redemption import PoolRisk
 from optimizer.rules import rule_name
+from optimizer.units import WAN
 from ui import allocation_table, charts, figures, fmt, state
 from ui.i18n import lang, t, term
 from ui.session import Solved
-
-WAN = 1e4
 
 
 def _heading(text: str) -> None:
