@@ -515,9 +515,11 @@ def _fast_scan(window: bytes, cut: int, tally: _SheetTally) -> str | None:
     words = np.ndarray((len(window) - 3,), dtype="<u4", buffer=window, strides=(1,))
     first = words[tags + 2] == _R_FIRST  # the four bytes ' r="' at once
     addressed = tags[first]
-    others = tags[~first]
     tally.addressed += int(addressed.size)
-    tally.cells += int(addressed.size) + int(np.count_nonzero(_ENDS_NAME[a[others + 2]]))
+    tally.cells += int(addressed.size)
+    if addressed.size < tags.size:  # <col>, <cfRule> …, or a cell without r first
+        others = tags[~first]
+        tally.cells += int(np.count_nonzero(_ENDS_NAME[a[others + 2]]))
     if window.find(b":", 0, cut) >= 0:  # memchr: most sheets have a colon only at the top
         prefixed = _starts(window, cut, _COLON_C, 2)
         tally.prefixed += int(np.count_nonzero(_ENDS_NAME[a[prefixed + 2]]))
