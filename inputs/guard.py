@@ -126,7 +126,8 @@ def guard_workbook(data: bytes, file: str) -> WorkbookScan:
     ------
     InputError
         ``input.guard.*`` for a limit passed, ``input.file.encrypted`` for a
-        password-protected file, ``input.file.workbook_unreadable`` for a
+        password-protected file, ``input.file.damaged`` for a file whose zip directory
+        cannot be read, ``input.file.workbook_unreadable`` for a
         broken zip.
     """
     check_size(len(data), file)
@@ -139,9 +140,8 @@ def guard_workbook(data: bytes, file: str) -> WorkbookScan:
         return WorkbookScan()  # not a workbook we can look into: calamine says what it is
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as err:
-        raise InputError("input.file.workbook_unreadable", file=file,
-                         detail=str(err)[:200] or type(err).__name__) from None
+    except (zipfile.BadZipFile, ValueError):  # no zip directory: cut short, or not a zip
+        raise InputError("input.file.damaged", file=file) from None
     try:
         return WorkbookScan(data, _guard_zip(archive, file))
     except _PartError as err:
@@ -550,8 +550,8 @@ def _far_among(window: bytes, starts: np.ndarray) -> str | None:
     Only addresses with two letters (column AA or beyond), a letter and six digits
     (row 100,000 or beyond) or no leading letter are read exactly, picked by looking
     up their first two bytes in :data:`_HEAD` and their sixth and seventh in
-    :data:`_TAIL` (one gather of eight bytes an address); an address too long to be read (over three letters or seven
-    digits) is beyond the limits.
+    :data:`_TAIL` (one gather of eight bytes an address); an address too long to
+    be read (over three letters or seven digits) is beyond the limits.
     """
     if starts.size == 0:
         return None

@@ -119,6 +119,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "unsupported file type {suffix} (use {allowed})"),
     "input.file.workbook_unreadable": ("无法读取工作簿：{detail}",
                                        "cannot read the workbook: {detail}"),
+    "input.file.damaged": (
+        "文件不完整或已损坏，无法作为工作簿打开（可能未传完或被截断）；"
+        "请用 Excel 或 WPS 重新保存后再上传",
+        "the file is incomplete or damaged and cannot be opened as a workbook (perhaps cut short "
+        "in transfer); save it again from Excel or WPS and upload it again"),
     "input.file.csv_unreadable": ("无法读取 CSV：{detail}", "cannot read the CSV: {detail}"),
     "input.file.encrypted": (
         "工作簿设有打开密码，无法读取；请在 Excel 或 WPS 中取消密码（文件 › 信息 › 保护工作簿 › "

@@ -342,3 +342,11 @@ def test_a_deflated_part_that_ends_early_is_named(small_bytes: bytes) -> None:
     data = cut + small_bytes[start + info.compress_size // 2 * 2:]
     err = refused(data)
     assert err.code in {"input.guard.part", "input.file.workbook_unreadable"}
+
+
+def test_a_workbook_cut_short_says_so_in_both_languages(small_bytes: bytes) -> None:
+    """No zip directory at its end (an upload cut short): one message, the officer's words."""
+    err = refused(small_bytes[:len(small_bytes) // 2])
+    assert err.code == "input.file.damaged"
+    assert "incomplete or damaged" in err.render("en")
+    assert "文件不完整或已损坏" in err.render("zh") and "zip" not in err.render("zh")

@@ -246,7 +246,7 @@ def test_corrupt_workbook(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 this is not a workbook")
     err = load_error(path)
     assert err.file == "corrupt.xlsx"
-    assert str(err).startswith("corrupt.xlsx: cannot read the workbook")
+    assert str(err).startswith("corrupt.xlsx: the file is incomplete or damaged")
 
 
 def test_wrong_extension(tmp_path: Path, small_bytes: bytes) -> None:
