@@ -61,6 +61,34 @@ def screenshots(tmp_path: Path) -> Path:
     return folder
 
 
+def settle(page: Any, ms: int = 1_200) -> None:
+    """Wait until the app has finished its run (no running indicator), then a little more."""
+    page.wait_for_timeout(300)
+    status = page.locator('[data-testid="stStatusWidget"]')
+    for _ in range(100):
+        if status.count() == 0 or not status.first.is_visible():
+            break
+        page.wait_for_timeout(200)
+    page.wait_for_timeout(ms)
+
+
+def download(page: Any, button: Any, timeout: int = 30_000) -> Any:
+    """Click ``button`` and wait for its download; a click that lands while the page is
+    redrawing is lost, so click again, as a person would (at most three clicks)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        try:
+            with page.expect_download(timeout=timeout) as info:
+                button.click()
+            return info
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            settle(page)
+    raise AssertionError("unreachable")
+
+
 @contextmanager
 def chromium() -> Iterator[Any]:
     """Headless Chromium, closed on the way out."""

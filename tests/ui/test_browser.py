@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.ui.browser import chromium, screenshots, serving
+from tests.ui.browser import chromium, download, screenshots, serving
 
 pytestmark = pytest.mark.browser
 
@@ -81,8 +81,7 @@ def test_change_rule_solve_download(served: tuple[str, Path], tmp_path: Path) ->
 
         page.get_by_role("link", name="报告").click()
         expect(page.get_by_role("heading", name="报告")).to_be_visible(timeout=30_000)
-        with page.expect_download(timeout=60_000) as info:
-            page.get_by_role("button", name="下载 Excel 报告").click()
+        info = download(page, page.get_by_role("button", name="下载 Excel 报告"), 60_000)
         target = tmp_path / info.value.suggested_filename
         info.value.save_as(target)
         book = openpyxl.load_workbook(io.BytesIO(target.read_bytes()), read_only=True)

@@ -31,7 +31,7 @@ from inputs.store.access import Role
 from inputs.store.approvals import DecisionStatus, decisions
 from inputs.store.service import command_line_actor
 from tests.store.pg import temporary_postgres
-from tests.ui.browser import Server, chromium, free_port, require_browser
+from tests.ui.browser import Server, chromium, download, free_port, require_browser
 
 pytestmark = pytest.mark.browser
 WAIT = 60_000
@@ -235,8 +235,7 @@ def test_a_viewer_reads_but_cannot_solve_even_by_a_forged_click(browser: Any,
     assert "2,887 家申报企业" in page.inner_text("body")  # the firm list was not replaced
     page.screenshot(path=str(served.shots / "auth-02-viewer-refused.png"))
     # a viewer may download (export) the scenario, and the export is audited
-    with page.expect_download(timeout=WAIT):
-        page.get_by_role("button", name="下载当前方案").click()
+    download(page, page.get_by_role("button", name="下载当前方案"), WAIT)
     settle(page)
     exported = audit.entries(store, action="export", actor="vera")
     assert [e.details["kind"] for e in exported] == ["scenario"]
@@ -295,8 +294,7 @@ def test_approval_freezes_and_the_report_carries_the_stamp(browser: Any, served:
     page.screenshot(path=str(served.shots / "auth-04-approved.png"), full_page=True)
     nav(page, "审计日志")
     expect(page.get_by_text("审计日志完整")).to_be_visible(timeout=WAIT)
-    with page.expect_download(timeout=WAIT) as got:
-        page.get_by_role("button", name="导出为 Excel").click()
+    got = download(page, page.get_by_role("button", name="导出为 Excel"), WAIT)
     exported = tmp_path / "audit.xlsx"
     got.value.save_as(exported)
     ws = load_workbook(exported).active
@@ -321,8 +319,7 @@ def test_approval_freezes_and_the_report_carries_the_stamp(browser: Any, served:
     expect(page.get_by_text("已获批准（决定 1）")).to_be_visible(timeout=WAIT)
     nav(page, "报告")
     expect(page.get_by_text("已批准：ana")).to_be_visible(timeout=WAIT)
-    with page.expect_download(timeout=WAIT) as got:
-        page.get_by_role("button", name="下载 Excel 报告").click()
+    got = download(page, page.get_by_role("button", name="下载 Excel 报告"), WAIT)
     report = tmp_path / "report.xlsx"
     got.value.save_as(report)
     page.screenshot(path=str(served.shots / "auth-06-report-stamp.png"))

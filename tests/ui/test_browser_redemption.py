@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.browser import Server, chromium, screenshots, serving
-from tests.ui.test_browser_work import WAIT, Outside, go, heading, new_page, no_error, settle
+from tests.ui.browser import Server, chromium, screenshots, serving, settle
+from tests.ui.test_browser_work import WAIT, Outside, go, heading, new_page, no_error
 
 pytestmark = pytest.mark.browser
 RATES = {"初创企业": "60", "小型企业": "70", "中型企业": "80", "大型企业": "90"}

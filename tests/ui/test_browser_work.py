@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from inputs.builtin import default_scenario
-from tests.ui.browser import Server, chromium, screenshots, serving
+from tests.ui.browser import Server, chromium, download, screenshots, serving, settle
 
 pytestmark = pytest.mark.browser
 WAIT = 60_000
@@ -64,17 +64,6 @@ def heading(page: Any, text: str | re.Pattern[str]) -> None:
     from playwright.sync_api import expect
 
     expect(page.get_by_role("heading", name=text).first).to_be_visible(timeout=WAIT)
-
-
-def settle(page: Any, ms: int = 1_200) -> None:
-    """Wait until the app has finished its run (no running indicator), then a little more."""
-    page.wait_for_timeout(300)
-    status = page.locator('[data-testid="stStatusWidget"]')
-    for _ in range(100):
-        if status.count() == 0 or not status.first.is_visible():
-            break
-        page.wait_for_timeout(200)
-    page.wait_for_timeout(ms)
 
 
 def go(page: Any, nav: str) -> None:
@@ -140,23 +129,6 @@ def grid_text(page: Any) -> list[str]:
     """The cells the firms editor shows (its accessible table)."""
     cells = open_firms(page).locator("td")
     return [cells.nth(i).inner_text() for i in range(cells.count())]
-
-
-def _download(page: Any, button: Any) -> Any:
-    """Click ``button`` and wait for its download; a click that lands while the page is
-    redrawing is lost, so click again, as a person would (at most three clicks)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(3):
-        try:
-            with page.expect_download(timeout=30_000) as info:
-                button.click()
-            return info
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            settle(page)
-    raise AssertionError("unreachable")
 
 
 def draft_of(page: Any) -> str:
@@ -421,7 +393,7 @@ def test_infeasible_keeps_the_last_feasible_result_and_compare_fits(
     go(page, "报告")
     page.get_by_text(re.compile("^上一次可行结果")).click()
     settle(page)
-    info = _download(page, page.get_by_role("button", name="下载 Excel 报告"))
+    info = download(page, page.get_by_role("button", name="下载 Excel 报告"))
     assert info.value.suggested_filename == "shenzhen-2024-previous-report-zh.xlsx"
     no_error(page)
 
