@@ -268,10 +268,22 @@ def load_scenario_checked(path: str | Path) -> Loaded:
         scenario = load_ref(path)
         return Loaded(scenario, scenario_warnings(scenario))
     path = Path(path)
+    return read_scenario_checked(read_input_file(path), path.name)
+
+
+def read_input_file(path: str | Path) -> bytes:
+    """The bytes of an input file, its size checked before it is read.
+
+    Raises
+    ------
+    InputError
+        ``input.file.missing``, ``input.file.unreadable`` (a folder, no permission)
+        or ``input.guard.file_size``.
+    """
+    path = Path(path)
     try:
-        size = path.stat().st_size
-        check_size(size, path.name)
-        data = path.read_bytes()
+        check_size(path.stat().st_size, path.name)
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError("input.file.missing", file=path.name, path=str(path)) from None
     except IsADirectoryError:
@@ -280,7 +292,6 @@ def load_scenario_checked(path: str | Path) -> Loaded:
     except OSError as err:
         raise InputError("input.file.unreadable", file=path.name,
                          detail=str(err.strerror or err)) from None
-    return read_scenario_checked(data, path.name)
 
 
 # -- writing ------------------------------------------------------------------------

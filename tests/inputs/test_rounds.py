@@ -297,3 +297,11 @@ def test_a_built_round_is_a_valid_table_for_the_app():
     with pytest.raises(InputError) as caught:
         validate_firms(broken, built.programs, sheet="firms")
     assert (caught.value.code, caught.value.row) == ("input.blank.required", 5)
+
+
+def test_round_next_names_a_missing_input_file(tmp_path, capsys):
+    """The round command reads its files through the same guarded reader as a scenario."""
+    assert main(["round", "next", str(tmp_path / "gone.xlsx"), "x.csv", "--out",
+                 str(tmp_path / "n.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "gone.xlsx" in err and "文件不存在" in err

@@ -14,10 +14,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from inputs import InputError, write_scenario
+from inputs import write_scenario
 from inputs.cells import Problem, amount_cell
-from inputs.guard import check_size
 from inputs.rounds import next_round, pool_status, read_applicants, read_ledger, read_previous
+from inputs.scenario_io import read_input_file
 from optimizer.catalog import text
 from optimizer.money import yuan
 from optimizer.override_diagnosis import program_word
@@ -75,22 +75,6 @@ def _reserves(args: argparse.Namespace) -> dict[str, float]:
     return out
 
 
-def _read(path: str) -> bytes:
-    """The bytes of an input file; a missing, unreadable or oversized file is exit 2."""
-    file = Path(path)
-    try:
-        check_size(file.stat().st_size, file.name)
-        return file.read_bytes()
-    except FileNotFoundError:
-        raise InputError("input.file.missing", file=file.name, path=path) from None
-    except IsADirectoryError:
-        raise InputError("input.file.unreadable", file=file.name,
-                         detail=f"{path} is a folder") from None
-    except OSError as err:
-        raise InputError("input.file.unreadable", file=file.name,
-                         detail=str(err.strerror or err)) from None
-
-
 def run(args: argparse.Namespace) -> int:
     lang = lang_of(args)
     if args.previous.startswith(STORE_PREFIX):
@@ -98,14 +82,15 @@ def run(args: argparse.Namespace) -> int:
     reserves = _reserves(args)
     out = check_out(args.out)
     assert out is not None  # --out is required
-    previous = read_previous(_read(args.previous), Path(args.previous).name)
+    previous = read_previous(read_input_file(args.previous), Path(args.previous).name)
     if unknown := sorted(set(reserves) - set(previous.scenario.programs)):
         raise CliError("cli.round_reserve_program", program=unknown[0],
                        programs=", ".join(previous.scenario.programs))
-    applicants = read_applicants(_read(args.applicants), Path(args.applicants).name, previous)
+    applicants = read_applicants(read_input_file(args.applicants), Path(args.applicants).name,
+                                 previous)
     lapsed = None
     if args.lapsed:
-        lapsed = read_ledger(_read(args.lapsed), Path(args.lapsed).name, previous)
+        lapsed = read_ledger(read_input_file(args.lapsed), Path(args.lapsed).name, previous)
     scenario = next_round(previous, applicants, lapsed, reserves, out.stem, lang)
     write_out(out, write_scenario(scenario))
     pools = pool_status(scenario, lapsed)
