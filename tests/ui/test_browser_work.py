@@ -60,6 +60,15 @@ def new_page(browser: Any, outside: Outside, width: int = 1280, height: int = 80
     return outside.watch(page)
 
 
+def open_app(browser: Any, url: str) -> Any:
+    """A new page on the app's first page, drawn and settled."""
+    page = new_page(browser, Outside())
+    page.goto(url)
+    heading(page, "方案：shenzhen-2024")
+    settle(page)
+    return page
+
+
 def heading(page: Any, text: str | re.Pattern[str]) -> None:
     from playwright.sync_api import expect
 
@@ -171,10 +180,7 @@ def test_an_edit_that_makes_a_problem_keeps_the_officer_on_the_firms(
     """Issue 8, item 7: an edit creating a problem threw the officer back to 政策规则."""
     from playwright.sync_api import expect
 
-    page = new_page(browser, Outside())
-    page.goto(server.url)
-    heading(page, "方案：shenzhen-2024")
-    settle(page)
+    page = open_app(browser, server.url)
     edit_cell(page, 1, "firm_id", "SZ0001")  # the first row's id: a duplicate
     expect(page.get_by_text(re.compile("已在第 2 行使用")).first).to_be_visible(timeout=WAIT)
     tab = page.get_by_role("tab", name=re.compile("企业名单"))
@@ -251,10 +257,7 @@ def test_a_what_if_survives_a_reload_and_a_server_restart(browser: Any, tmp_path
     home = tmp_path / "xdg"
     server = Server(home, tmp_path / "streamlit.log").start()
     try:
-        page = new_page(browser, Outside())
-        page.goto(server.url)
-        heading(page, "方案：shenzhen-2024")
-        settle(page)
+        page = open_app(browser, server.url)
         field = page.get_by_role("spinbutton", name="初创企业专项（%）", exact=True)
         field.fill("25")
         field.press("Enter")
@@ -324,10 +327,7 @@ def test_an_upload_after_an_edit_replaces_the_firm_list(server: Server, browser:
     """Issue 8, item 2: after an edit, an upload kept the old 2,887 firms under the new name."""
     from playwright.sync_api import expect
 
-    page = new_page(browser, Outside())
-    page.goto(server.url)
-    heading(page, "方案：shenzhen-2024")
-    settle(page)
+    page = open_app(browser, server.url)
     edit_name(page, 0, "上传前的修改")
     page.get_by_role("tab", name="文件").click()
     settle(page)
@@ -402,10 +402,7 @@ def test_library_versions_diff_delete_and_undo(server: Server, browser: Any,
                                                 tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    page = new_page(browser, Outside())
-    page.goto(server.url)
-    heading(page, "方案：shenzhen-2024")
-    settle(page)
+    page = open_app(browser, server.url)
     go(page, "方案库")
     heading(page, "方案库")
     name = page.get_by_label("保存为方案")
