@@ -143,7 +143,7 @@ def guard_workbook(data: bytes, file: str) -> WorkbookScan:
     except (zipfile.BadZipFile, ValueError):  # no zip directory: cut short, or not a zip
         raise InputError("input.file.damaged", file=file) from None
     try:
-        return WorkbookScan(data, _guard_zip(archive, file))
+        return WorkbookScan(data, _guard_zip(archive, data, file))
     except _PartError as err:
         raise InputError("input.guard.part", file=file, part=err.part) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as err:
@@ -151,7 +151,7 @@ def guard_workbook(data: bytes, file: str) -> WorkbookScan:
                          detail=str(err)[:200] or type(err).__name__) from None
 
 
-def _guard_zip(archive: zipfile.ZipFile, file: str) -> dict[str, str]:
+def _guard_zip(archive: zipfile.ZipFile, data: bytes, file: str) -> dict[str, str]:
     """Check the zip directory and stream every part; the sheets' parts by sheet name."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
@@ -172,11 +172,11 @@ def _guard_zip(archive: zipfile.ZipFile, file: str) -> dict[str, str]:
     for member in members:
         sheet = sheets.get(member.filename)
         if member.filename == "content.xml":
-            unpacked += _stream_ods(archive, member, file)
+            unpacked += _stream_ods(archive, data, member, file)
         elif sheet is not None:
-            unpacked += _stream_sheet(archive, member, sheet, file)
+            unpacked += _stream_sheet(archive, data, member, sheet, file)
         else:
-            unpacked += _stream(archive, member, lambda chunk: None)
+            unpacked += _stream(archive, data, member, lambda chunk: None)
         if unpacked > MAX_UNPACKED_BYTES:
             raise _unpacked_error(unpacked, file)
     return {sheet: part for part, sheet in sheets.items()}
@@ -254,7 +254,8 @@ def _unpacked_error(size: int, file: str) -> InputError:
                       over=megabytes(size - MAX_UNPACKED_BYTES))
 
 
-def _stream(archive: zipfile.ZipFile, member: zipfile.ZipInfo, each: object) -> int:
+def _stream(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo,
+            each: object) -> int:
     """Unpack ``member`` chunk by chunk, checking its size and CRC; its size.
 
     A stored or deflated part is inflated straight from the file's bytes by ISA-L
@@ -264,7 +265,7 @@ def _stream(archive: zipfile.ZipFile, member: zipfile.ZipInfo, each: object) -> 
     directory). Any other part (another compression method, an encrypted part) is
     read through :mod:`zipfile`, which checks the same.
     """
-    raw = _raw_part(archive, member)
+    raw = _raw_part(data, member)
     try:
         if raw is None:
             return _stream_zipfile(archive, member, each)
@@ -273,13 +274,12 @@ def _stream(archive: zipfile.ZipFile, member: zipfile.ZipInfo, each: object) -> 
         raise _PartError(member.filename) from err
 
 
-def _raw_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> memoryview | None:
+def _raw_part(data: bytes, member: zipfile.ZipInfo) -> memoryview | None:
     """The compressed bytes of a stored or deflated, unencrypted part (None otherwise)."""
-    whole = getattr(archive.fp, "getvalue", None)  # the file's bytes, shared, not copied
-    if (whole is None or member.flag_bits & 0x1
+    if (member.flag_bits & 0x1
             or member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)):
         return None
-    buffer = memoryview(bytes(whole()))
+    buffer = memoryview(data)
     head = bytes(buffer[member.header_offset:member.header_offset + _LOCAL_HEADER])
     if len(head) < _LOCAL_HEADER or not head.startswith(ZIP_MAGIC):
         raise _PartError(member.filename)
@@ -412,7 +412,7 @@ class _SheetTally:
     refs: int = 0           # r="…" attributes anywhere (the full scan only)
 
 
-def _stream_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str,
+def _stream_sheet(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, sheet: str,
                   file: str) -> int:
     """Stream one worksheet: its declared dimension, the address of every cell (a far
     one is refused) and the number of cells; its unpacked size.
@@ -425,10 +425,10 @@ def _stream_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str,
     anywhere, and the counts of cells and rows, as calamine would count them.
     """
     tally = _SheetTally()
-    size = _scan_windows(archive, member, sheet, file, tally, full=False)
+    size = _scan_windows(archive, data, member, sheet, file, tally, full=False)
     if tally.prefixed or tally.addressed < tally.cells:
         tally = _SheetTally()
-        _scan_windows(archive, member, sheet, file, tally, full=True)
+        _scan_windows(archive, data, member, sheet, file, tally, full=True)
         if tally.refs < tally.cells + tally.rows:  # calamine would place them by counting
             raise InputError("input.guard.no_address", file=file, sheet=sheet)
     if tally.cells > MAX_CELLS:
@@ -437,8 +437,8 @@ def _stream_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str,
     return size
 
 
-def _scan_windows(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str, file: str,
-                  tally: _SheetTally, full: bool) -> int:
+def _scan_windows(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, sheet: str,
+                  file: str, tally: _SheetTally, full: bool) -> int:
     """Run the fast or the full scan over the sheet, window by window.
 
     Each window is the last :data:`_OVERLAP` bytes of the one before and a new
@@ -462,7 +462,7 @@ def _scan_windows(archive: zipfile.ZipFile, member: zipfile.ZipInfo, sheet: str,
             _check_extent(far, sheet, file, declared=False)
         state["tail"] = window[cut:]
 
-    size = _stream(archive, member, each)
+    size = _stream(archive, data, member, each)
     each(b"", last=True)
     return size
 
@@ -607,7 +607,8 @@ def _note_cell(cell: re.Match[bytes], found: dict[str, Unreadable]) -> None:
         found[where] = Unreadable("formula", f"={shown}" if shown else "=…")
 
 
-def _stream_ods(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) -> int:
+def _stream_ods(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo,
+                file: str) -> int:
     """An OpenDocument sheet: refuse a repeated row or cell that has content and is too long."""
     state = {"tail": b""}
 
@@ -621,7 +622,7 @@ def _stream_ods(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) ->
                                  limit=f"{limit:,}")
         state["tail"] = window[-4096:]
 
-    return _stream(archive, member, each)
+    return _stream(archive, data, member, each)
 
 
 def _ods_repeat_has_content(window: bytes, end: int) -> bool:
