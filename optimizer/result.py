@@ -30,8 +30,13 @@ class Status(StrEnum):
     ERROR = "error"  # the solver failed for a reason other than the above
 
     def label(self, lang: Lang) -> str:
-        """The status in words (``无可行解`` / ``infeasible``)."""
+        """The status in words (``不可行`` / ``infeasible``)."""
         return text(f"status.{self.value}", lang)
+
+    @classmethod
+    def words(cls, value: str, lang: Lang) -> str:
+        """A recorded status in words; a value that is not a status is shown as it is."""
+        return cls(value).label(lang) if value in cls._value2member_map_ else value
 
 
 #: The key of the route of the money that officers' fixed awards and minimums hold in

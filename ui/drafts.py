@@ -223,8 +223,9 @@ def log_solve(session: Session) -> None:
 
 def log_row(entry: LogEntry) -> dict[str, Any]:
     """One decision-log record as a row of the library's table."""
+    from optimizer import Status
     from ui import fmt
-    from ui.i18n import has_term, t, term
+    from ui.i18n import lang, t
 
     funded = entry.figures.get("firms_funded")
     return {
@@ -232,8 +233,7 @@ def log_row(entry: LogEntry) -> dict[str, Any]:
         t("library.log.user"): entry.user or "—",
         t("library.log.scenario"): entry.scenario_name,
         t("library.log.version"): str(entry.version) if entry.version is not None else "—",
-        t("library.log.status"): term(f"status.{entry.status}") if has_term(
-            f"status.{entry.status}") else entry.status,
+        t("library.log.status"): Status.words(entry.status, lang()),
         t("library.log.objective"): fmt.impact(entry.objective),
         t("library.log.funded"): fmt.count(funded) if funded is not None else "—",
         t("library.log.digest"): entry.digest[:12],

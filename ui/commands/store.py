@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 from inputs import load_scenario, write_scenario
 from inputs.store import LogEntry, ScenarioInfo, VersionInfo, parse_ref
 from inputs.store.refs import PREFIX
-from optimizer.catalog import Lang, as_lang, text
+from optimizer import Status
+from optimizer.catalog import as_lang, text
 from ui.commands.common import EXIT_ERROR, EXIT_OK, clean, print_json
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def run_log(args: argparse.Namespace) -> int:
     head = [text(f"store.head.{k}", lang)
             for k in ("at", "name", "version", "status", "objective", "user")]
     rows = [[e.at.strftime("%Y-%m-%d %H:%M:%S") if e.at else "-", e.scenario_name,
-             "-" if e.version is None else f"@{e.version}", status_text(e.status, lang),
+             "-" if e.version is None else f"@{e.version}", Status.words(e.status, lang),
              "-" if e.objective is None else f"{e.objective:,.0f}", e.user or "-"]
             for e in entries]
     print(grid([head, *rows]))
@@ -209,12 +210,6 @@ def _store() -> Store:
     from inputs.store import open_store
 
     return open_store()
-
-
-def status_text(status: str, lang: Lang) -> str:
-    from optimizer.catalog import has
-
-    return text(f"status.{status}", lang) if has(f"status.{status}") else status
 
 
 def print_list(items: list[dict[str, Any]]) -> None:
