@@ -485,8 +485,6 @@ _BYTES = np.arange(65536)
 #: Two bytes (little-endian) that start an address worth reading exactly: the second
 #: is a letter (calamine reads lower case too), or the first is not a letter.
 _HEAD = _LETTER[_BYTES >> 8] | ~_LETTER[_BYTES & 0xFF]
-#: An address's sixth and seventh bytes: a digit in the seventh (a letter and six digits).
-_TAIL = _DIGIT[_BYTES >> 8]
 
 
 def _starts(window: bytes, cut: int, key: int, width: int) -> np.ndarray:
@@ -508,30 +506,67 @@ def _starts(window: bytes, cut: int, key: int, width: int) -> np.ndarray:
     return np.concatenate(found)
 
 
+def _pair_starts(window: bytes, cut: int, key: int) -> np.ndarray:
+    """Where the two-byte pattern ``key`` (two different bytes) starts in ``window``,
+    in order, before ``cut`` (``window`` holds at least two bytes past ``cut``).
+
+    The bytes are compared as 2-byte words at both alignments and the two masks
+    merged into one, so that a single pass finds them all: pair ``i`` holds a
+    pattern at ``2i`` or at ``2i + 1``, never both (that would need the pattern's
+    two bytes to be the same), and the even mask says which.
+    """
+    pairs = cut // 2
+    even = np.frombuffer(window, dtype="<u2", count=pairs) == key
+    merged = np.frombuffer(window, dtype="<u2", count=pairs, offset=1) == key
+    merged |= even
+    hits: np.ndarray = merged.nonzero()[0]
+    odd = ~even[hits]
+    hits *= 2
+    hits += odd
+    if cut % 2 and window[cut - 1:cut + 1] == key.to_bytes(2, "little"):
+        hits = np.append(hits, cut - 1)  # the last byte before an odd cut
+    return hits
+
+
+def _eights(window: bytes) -> np.ndarray:
+    """Every eight bytes of ``window`` as one little-endian number, at every offset."""
+    return np.ndarray((len(window) - 7,), dtype="<u8", buffer=window, strides=(1,))
+
+
 def _fast_scan(window: bytes, cut: int, tally: _SheetTally) -> str | None:
-    """Count the ``<c`` elements and those with ``r`` first; the first far address."""
+    """Count the ``<c`` elements and those with ``r`` first; the first far address.
+
+    The eight bytes after each ``<c`` are read as one number: its low four bytes
+    must be `` r="`` and the next two are the address's first two, which with its
+    seventh pick the addresses to read exactly (see :func:`_far_among`).
+    """
     a = np.frombuffer(window, dtype=np.uint8)
-    tags = _starts(window, cut, _LT_C, 2)  # <c …>, and <col>, <cfRule> … (a few)
-    words = np.ndarray((len(window) - 3,), dtype="<u4", buffer=window, strides=(1,))
-    first = words[tags + 2] == _R_FIRST  # the four bytes ' r="' at once
-    addressed = tags[first]
-    tally.addressed += int(addressed.size)
-    tally.cells += int(addressed.size)
-    if addressed.size < tags.size:  # <col>, <cfRule> …, or a cell without r first
+    tags = _pair_starts(window, cut, _LT_C)  # <c …>, and <col>, <cfRule> … (a few)
+    heads = _eights(window)[tags + 2]
+    first = (heads & 0xFFFFFFFF) == _R_FIRST  # the four bytes ' r="' at once
+    addressed = int(np.count_nonzero(first))
+    tally.addressed += addressed
+    tally.cells += addressed
+    if addressed < tags.size:  # <col>, <cfRule> …, or a cell without r first
         others = tags[~first]
         tally.cells += int(np.count_nonzero(_ENDS_NAME[a[others + 2]]))
     if window.find(b":", 0, cut) >= 0:  # memchr: most sheets have a colon only at the top
-        prefixed = _starts(window, cut, _COLON_C, 2)
+        prefixed = _pair_starts(window, cut, _COLON_C)
         tally.prefixed += int(np.count_nonzero(_ENDS_NAME[a[prefixed + 2]]))
-    return _far_among(window, addressed + 6)
+    heads >>= 32
+    heads &= 0xFFFF
+    suspect = _HEAD.take(heads)
+    suspect |= _DIGIT.take(a.take(tags + 12))
+    suspect &= first
+    return _read_far(window, tags[suspect] + 6)
 
 
 def _full_scan(window: bytes, cut: int, tally: _SheetTally) -> str | None:
     """Count cells, rows and every ``r="…"`` attribute; the first far one."""
     a = np.frombuffer(window, dtype=np.uint8)
-    cells = _starts(window, cut, _LT_C, 2)
+    cells = _pair_starts(window, cut, _LT_C)
     tally.cells += int(np.count_nonzero(_ENDS_NAME[a[cells + 2]]))
-    prefixed = _starts(window, cut, _COLON_C, 2)  # <x:c …>: calamine reads these too
+    prefixed = _pair_starts(window, cut, _COLON_C)  # <x:c …>: calamine reads these too
     prefixed = prefixed[prefixed > 0]
     tally.cells += int(np.count_nonzero(_ENDS_NAME[a[prefixed + 2]]
                                         & (a[prefixed - 1] != _LT)))
@@ -549,16 +584,22 @@ def _far_among(window: bytes, starts: np.ndarray) -> str | None:
 
     Only addresses with two letters (column AA or beyond), a letter and six digits
     (row 100,000 or beyond) or no leading letter are read exactly, picked by looking
-    up their first two bytes in :data:`_HEAD` and their sixth and seventh in
-    :data:`_TAIL` (one gather of eight bytes an address); an address too long to
-    be read (over three letters or seven digits) is beyond the limits.
+    up their first two bytes in :data:`_HEAD` and their seventh in :data:`_DIGIT`
+    (see :func:`_read_far`).
     """
     if starts.size == 0:
         return None
-    eights = np.ndarray((len(window) - 7,), dtype="<u8", buffer=window, strides=(1,))
-    first = eights[starts]  # an address's first eight bytes, as one number
-    suspect = _HEAD[first & 0xFFFF] | _TAIL[(first >> 40) & 0xFFFF]
-    for start in starts[suspect].tolist():
+    heads = _eights(window)[starts]  # an address's first eight bytes, as one number
+    heads &= 0xFFFF
+    suspect = _HEAD.take(heads)
+    suspect |= _DIGIT.take(np.frombuffer(window, dtype=np.uint8).take(starts + 6))
+    return _read_far(window, starts[suspect])
+
+
+def _read_far(window: bytes, starts: np.ndarray) -> str | None:
+    """The first of the addresses at ``starts`` beyond the limits, read exactly; an
+    address too long to be read (over three letters or seven digits) is beyond."""
+    for start in starts.tolist():
         ref = window[start:start + 16].split(b'"')[0].decode("ascii", "replace").upper()
         if len(ref) >= 16 or re.fullmatch(r"[A-Z]{4,}\d*|[A-Z]*\d{8,}", ref):
             return ref[:16]  # too long to be an address within the limits

@@ -13,6 +13,8 @@ import zipfile
 
 import msoffcrypto.format.ooxml
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inputs import InputError, read_scenario
 from inputs.guard import MAX_FILE_BYTES, MAX_MEMBERS, guard_workbook
@@ -311,6 +313,30 @@ def test_cells_are_counted_once_across_the_chunks(monkeypatch) -> None:
     with pytest.raises(InputError) as caught:
         guard_workbook(second, "careful.xlsx")
     assert caught.value.fields["count"] == f"{cells:,}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from([b"<", b"c", b":", b"<c", b":c", b"x", b"<<c"]),
+                     max_size=60).map(b"".join),
+       cut_back=st.integers(0, 3))
+def test_two_byte_patterns_are_found_at_both_alignments(text: bytes, cut_back: int) -> None:
+    """The merged even/odd search finds exactly what a plain search finds, in order."""
+    from inputs import guard
+
+    cut = max(len(text) - cut_back, 0)
+    window = text + bytes(guard._OVERLAP)
+    for key in (b"<c", b":c"):
+        plain = [at for at in range(cut) if window[at:at + 2] == key]
+        found = guard._pair_starts(window, cut, int.from_bytes(key, "little")).tolist()
+        assert found == plain
+
+
+@pytest.mark.parametrize("shift", [0, 1, 2, 3])
+def test_a_far_cell_is_refused_at_any_byte_offset(small_bytes: bytes, shift: int) -> None:
+    """The far address is found whether its ``<c`` starts at an even or an odd byte."""
+    cell = " " * shift + '<c r="XFD5" t="n"><v>1</v></c>'
+    err = refused(set_cell_xml(small_bytes, "B5", cell))
+    assert err.code == "input.guard.far_cell" and err.fields["ref"] == "XFD5"
 
 
 def _stored(data: bytes, corrupt: bool = False) -> bytes:
