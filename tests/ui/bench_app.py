@@ -10,8 +10,10 @@ own paint time (the browser test prints that end to end).
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -120,7 +122,34 @@ def _line(label: str, seconds: list[float]) -> str:
 
 
 def redraw_seconds(big: int = 30_000) -> list[str]:
-    """Lines for ``make bench``: the default scenario, then one of ``big`` firms."""
+    """Lines for ``make bench``: the default scenario, then one of ``big`` firms.
+
+    AppTest makes the app script the process's ``__main__``, which a later pool of
+    local processes would preload (and run) in every worker: the bench's own
+    ``__main__`` is put back. Its session-state writes from outside a script run
+    (the edits below) would log a warning each: those are silenced.
+    """
+    main = sys.modules["__main__"]
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    only_errors = _AtLeast(logging.ERROR)  # a filter: streamlit resets levels on each run
+    quiet.addFilter(only_errors)
+    try:
+        return _redraw_lines(big)
+    finally:
+        sys.modules["__main__"] = main
+        quiet.removeFilter(only_errors)
+
+
+class _AtLeast(logging.Filter):
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
+
+
+def _redraw_lines(big: int) -> list[str]:
     lines = []
     os.environ.setdefault("XDG_DATA_HOME", tempfile.mkdtemp(prefix="voucher-opt-bench-"))
     at = _open()
