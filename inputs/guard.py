@@ -24,6 +24,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from xml.parsers import expat
 
 import numpy as np
 import olefile
@@ -47,6 +48,9 @@ MAX_COLUMNS = 64
 #: Most cells (rows × columns) a sheet may span: a header and 200,000 firms, 20 columns.
 #: Checked on calamine's grid before any Python object is made for a cell.
 MAX_CELLS = MAX_ROWS * 20
+#: Most XML elements the careful read of a sheet goes through (a cell takes two or three:
+#: ``<c><v>``, ``<c><is><t>``): it bounds that read's time, about 12 s at the limit.
+MAX_ELEMENTS = 6 * MAX_CELLS
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -55,8 +59,13 @@ _LOCAL_HEADER = 30
 #: What ISA-L raises for a broken deflate stream.
 _INFLATE_ERROR: type[Exception] = isal_zlib.error  # type: ignore[assignment]
 _OVERLAP = 64
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
-_REF = re.compile(r"^([A-Z]{1,3})?(\d{1,7})?$")
+_DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\b[^>]*?\sref\s*=\s*["']([^"'>]*)""")
+#: How much of a sheet's head is searched for its dimension when no <sheetData> ends it.
+_HEAD_LIMIT = 4 * MIB
+_REF = re.compile(r"^([A-Z]{1,3})?([0-9]{1,7})?$")
+#: Addresses surely within the limits (column A–Z, row up to 99,999), let through at once.
+_NEAR_CELL = re.compile(r"[A-Za-z][0-9]{1,5}")
+_NEAR_ROW = re.compile(r"[0-9]{1,5}")
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR_R = re.compile(rb'\sr="([A-Z]+\d+)"')
 _ATTR_T = re.compile(rb'\st="(\w+)"')
@@ -318,8 +327,10 @@ def _deflated(raw: memoryview) -> Iterable[bytes]:
         elif position < len(raw):
             chunk = inflater.decompress(bytes(raw[position:position + _CHUNK]), _CHUNK)
             position += _CHUNK
-        else:
-            raise EOFError("the compressed part ends early")
+        else:  # all input given: the last call's limit may have held output back
+            chunk = inflater.decompress(b"", _CHUNK)
+            if not chunk and not inflater.eof:
+                raise EOFError("the compressed part ends early")
         if chunk:
             yield chunk
 
@@ -403,13 +414,11 @@ def _check_extent(ref: str, sheet: str, file: str, declared: bool) -> None:
 
 @dataclass
 class _SheetTally:
-    """What the scan of one worksheet has counted so far."""
+    """What the fast scan of one worksheet has counted so far."""
 
     cells: int = 0          # <c> elements
     addressed: int = 0      # <c> elements whose first attribute is r="…"
-    prefixed: int = 0       # elements named x:c (a namespace prefix): the fast scan is off
-    rows: int = 0           # <row> elements (the full scan only)
-    refs: int = 0           # r="…" attributes anywhere (the full scan only)
+    prefixed: int = 0       # names ending in :c (a namespace prefix): the fast scan is off
 
 
 def _stream_sheet(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, sheet: str,
@@ -420,46 +429,59 @@ def _stream_sheet(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo
     calamine places a cell by its ``r`` attribute, and a cell without one by counting
     from the cell and row before it. Every writer of workbooks puts ``r`` first
     (``<c r="B7" …>``), so the fast scan finds each ``<c`` and reads the address right
-    after it. When some cell has no ``r`` first (or the cells carry a namespace
-    prefix), the sheet is scanned again the careful way: every ``r="…"`` attribute
-    anywhere, and the counts of cells and rows, as calamine would count them.
+    after it. When some cell has no ``r`` first (or some element carries a namespace
+    prefix), the sheet is read again by an XML parser (:func:`_careful_scan`), which
+    sees the elements and attributes as calamine does.
     """
     tally = _SheetTally()
-    size = _scan_windows(archive, data, member, sheet, file, tally, full=False)
+    size = _scan_windows(archive, data, member, sheet, file, tally)
+    cells = tally.cells
     if tally.prefixed or tally.addressed < tally.cells:
-        tally = _SheetTally()
-        _scan_windows(archive, data, member, sheet, file, tally, full=True)
-        if tally.refs < tally.cells + tally.rows:  # calamine would place them by counting
-            raise InputError("input.guard.no_address", file=file, sheet=sheet)
-    if tally.cells > MAX_CELLS:
-        raise InputError("input.guard.cells", file=file, sheet=sheet, count=f"{tally.cells:,}",
-                         limit=f"{MAX_CELLS:,}", over=f"{tally.cells - MAX_CELLS:,}")
+        cells = _careful_scan(archive, data, member, sheet, file)
+    if cells > MAX_CELLS:
+        raise InputError("input.guard.cells", file=file, sheet=sheet, count=f"{cells:,}",
+                         limit=f"{MAX_CELLS:,}", over=f"{cells - MAX_CELLS:,}")
     return size
 
 
+def _check_dimensions(head: bytes, sheet: str, file: str) -> None:
+    """Refuse a ``<dimension ref="…">`` in the sheet's head beyond the limits (its
+    ``ref`` may stand after other attributes, and be in single quotes)."""
+    for dimension in _DIMENSION.finditer(head):
+        _check_dimension(dimension.group(1).decode("ascii", "replace"), sheet, file)
+
+
+def _check_dimension(ref: str, sheet: str, file: str) -> None:
+    end = ref.split(":")[-1]
+    _check_extent(end.replace("$", "").upper()[:16], sheet, file, declared=True)
+
+
 def _scan_windows(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, sheet: str,
-                  file: str, tally: _SheetTally, full: bool) -> int:
-    """Run the fast or the full scan over the sheet, window by window.
+                  file: str, tally: _SheetTally) -> int:
+    """Run the fast scan over the sheet, window by window.
 
     Each window is the last :data:`_OVERLAP` bytes of the one before and a new
     chunk; a pattern counts in the window where it starts, so none is counted twice
     or cut in two.
     """
-    state: dict[str, bytes] = {"tail": b"", "first": b"yes"}
+    state = {"tail": b""}
+    head: bytearray | None = bytearray()  # the sheet up to <sheetData>, for its dimension
 
     def each(chunk: bytes, last: bool = False) -> None:
+        nonlocal head
+        if head is not None:
+            head += chunk
+            data_at = head.find(b"sheetData")
+            if data_at >= 0 or last or len(head) >= _HEAD_LIMIT:
+                _check_dimensions(bytes(head[:data_at] if data_at >= 0 else head), sheet, file)
+                head = None
         window = state["tail"] + chunk
-        if state["first"]:
-            state["first"] = b""
-            dimension = _DIMENSION.search(window[:65536])
-            if dimension:
-                end = dimension.group(1).decode("ascii", "replace").split(":")[-1]
-                _check_extent(end.replace("$", ""), sheet, file, declared=True)
         cut = len(window) if last else max(len(window) - _OVERLAP, 0)
-        padded = window + _PAD if last else window  # every pattern may look _OVERLAP ahead
-        far = (_full_scan if full else _fast_scan)(padded, cut, tally)
-        if far is not None:
-            _check_extent(far, sheet, file, declared=False)
+        if cut:  # else nothing starts in this window yet: it all waits for the next
+            padded = window + _PAD if last else window  # a pattern may look _OVERLAP ahead
+            far = _fast_scan(padded, cut, tally)
+            if far is not None:
+                _check_extent(far, sheet, file, declared=False)
         state["tail"] = window[cut:]
 
     size = _stream(archive, data, member, each)
@@ -467,7 +489,58 @@ def _scan_windows(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo
     return size
 
 
-_QUOTE, _EQUALS, _R, _LT = ord('"'), ord("="), ord("r"), ord("<")
+def _careful_scan(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, sheet: str,
+                  file: str) -> int:
+    """Read the sheet with an XML parser (expat, no namespaces, no DTD): every ``c``
+    and ``row`` element, whatever its prefix, must carry an ``r`` attribute within
+    the limits, as must every ``dimension``; the number of cells.
+
+    calamine matches elements by their local name and the attribute by the name ``r``
+    exactly; a cell or row without one it places by counting, which cannot be
+    checked before it reads, so such a sheet is refused. Text, comments and CDATA
+    are not elements: an ``r="…"`` written in a cell's text counts for nothing. A sheet
+    of more than :data:`MAX_ELEMENTS` elements is refused when the count passes it
+    (a crafted sheet of 100 million tiny elements would take the parser a minute).
+    """
+    parser = expat.ParserCreate()
+    cells = elements = 0
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal cells, elements
+        elements += 1
+        if elements > MAX_ELEMENTS:
+            raise InputError("input.guard.elements", file=file, sheet=sheet,
+                             limit=f"{MAX_ELEMENTS:,}")
+        if name == "c" or name.endswith(":c"):
+            cells += 1
+            ref = attributes.get("r")
+            if ref is None or not _NEAR_CELL.fullmatch(ref):
+                check(ref)
+        elif name == "row" or name.endswith(":row"):
+            ref = attributes.get("r")
+            if ref is None or not _NEAR_ROW.fullmatch(ref):
+                check(ref)
+        elif (name == "dimension" or name.endswith(":dimension")) and "ref" in attributes:
+            _check_dimension(attributes["ref"], sheet, file)
+
+    def check(ref: str | None) -> None:
+        if not ref:
+            raise InputError("input.guard.no_address", file=file, sheet=sheet)
+        _check_extent(ref.upper()[:16], sheet, file, declared=False)
+
+    def no_doctype(*_: object) -> None:  # a worksheet has none; entities could blow it up
+        raise InputError("input.file.damaged", file=file)
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = no_doctype
+    try:
+        _stream(archive, data, member, lambda chunk: parser.Parse(chunk, False))
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise InputError("input.file.damaged", file=file) from None
+    return cells
+
+
 _A, _Z, _ZERO, _NINE = ord("A"), ord("Z"), ord("0"), ord("9")
 _PAD = bytes(_OVERLAP)
 #: Bytes that may end an element's name: white space, ``>`` and ``/``.
@@ -475,7 +548,6 @@ _ENDS_NAME = np.zeros(256, dtype=bool)
 _ENDS_NAME[[9, 10, 13, 32, ord(">"), ord("/")]] = True
 _LT_C = int.from_bytes(b"<c", "little")
 _COLON_C = int.from_bytes(b":c", "little")
-_ROW = int.from_bytes(b"<row", "little")
 _R_FIRST = int.from_bytes(b' r="', "little")
 _LETTER = np.zeros(256, dtype=bool)
 _LETTER[_A:_Z + 1] = _LETTER[ord("a"):ord("z") + 1] = True
@@ -485,25 +557,6 @@ _BYTES = np.arange(65536)
 #: Two bytes (little-endian) that start an address worth reading exactly: the second
 #: is a letter (calamine reads lower case too), or the first is not a letter.
 _HEAD = _LETTER[_BYTES >> 8] | ~_LETTER[_BYTES & 0xFF]
-
-
-def _starts(window: bytes, cut: int, key: int, width: int) -> np.ndarray:
-    """Where the ``width``-byte pattern ``key`` starts in ``window``, before ``cut``
-    (``window`` holds at least ``width`` bytes past ``cut``).
-
-    Compared as whole ``width``-byte words at each of the ``width`` alignments: one
-    pass over the bytes in all, without building a byte mask.
-    """
-    kind = np.dtype(f"<u{width}")
-    found = []
-    for offset in range(width):
-        count = max(-(-(cut - offset) // width), 0)  # the words that start before cut
-        words = np.frombuffer(window, dtype=kind, count=count, offset=offset)
-        hits = (words == key).nonzero()[0]
-        hits *= width
-        hits += offset
-        found.append(hits)
-    return np.concatenate(found)
 
 
 def _pair_starts(window: bytes, cut: int, key: int) -> np.ndarray:
@@ -538,7 +591,7 @@ def _fast_scan(window: bytes, cut: int, tally: _SheetTally) -> str | None:
 
     The eight bytes after each ``<c`` are read as one number: its low four bytes
     must be `` r="`` and the next two are the address's first two, which with its
-    seventh pick the addresses to read exactly (see :func:`_far_among`).
+    seventh pick the addresses to read exactly (see :func:`_read_far`).
     """
     a = np.frombuffer(window, dtype=np.uint8)
     tags = _pair_starts(window, cut, _LT_C)  # <c …>, and <col>, <cfRule> … (a few)
@@ -559,41 +612,6 @@ def _fast_scan(window: bytes, cut: int, tally: _SheetTally) -> str | None:
     suspect |= _DIGIT.take(a.take(tags + 12))
     suspect &= first
     return _read_far(window, tags[suspect] + 6)
-
-
-def _full_scan(window: bytes, cut: int, tally: _SheetTally) -> str | None:
-    """Count cells, rows and every ``r="…"`` attribute; the first far one."""
-    a = np.frombuffer(window, dtype=np.uint8)
-    cells = _pair_starts(window, cut, _LT_C)
-    tally.cells += int(np.count_nonzero(_ENDS_NAME[a[cells + 2]]))
-    prefixed = _pair_starts(window, cut, _COLON_C)  # <x:c …>: calamine reads these too
-    prefixed = prefixed[prefixed > 0]
-    tally.cells += int(np.count_nonzero(_ENDS_NAME[a[prefixed + 2]]
-                                        & (a[prefixed - 1] != _LT)))
-    rows = _starts(window, cut, _ROW, 4)
-    tally.rows += int(np.count_nonzero(_ENDS_NAME[a[rows + 4]]))
-    equals = np.flatnonzero(a[2:cut + 1] == _EQUALS) + 2
-    equals = equals[(equals < cut + 1) & (a[equals - 1] == _R) & (a[equals + 1] == _QUOTE)]
-    equals = equals[a[equals - 2] <= ord(" ")]  # the attribute r, not header="…" or footer="…"
-    tally.refs += int(equals.size)
-    return _far_among(window, equals + 2)
-
-
-def _far_among(window: bytes, starts: np.ndarray) -> str | None:
-    """The first address starting at one of ``starts`` beyond the limits, or None.
-
-    Only addresses with two letters (column AA or beyond), a letter and six digits
-    (row 100,000 or beyond) or no leading letter are read exactly, picked by looking
-    up their first two bytes in :data:`_HEAD` and their seventh in :data:`_DIGIT`
-    (see :func:`_read_far`).
-    """
-    if starts.size == 0:
-        return None
-    heads = _eights(window)[starts]  # an address's first eight bytes, as one number
-    heads &= 0xFFFF
-    suspect = _HEAD.take(heads)
-    suspect |= _DIGIT.take(np.frombuffer(window, dtype=np.uint8).take(starts + 6))
-    return _read_far(window, starts[suspect])
 
 
 def _read_far(window: bytes, starts: np.ndarray) -> str | None:

@@ -204,6 +204,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请把企业分成几个文件，或删除多余的列",
         "holds {count} cells, over the limit of {limit} by {over}; split the firms into several "
         "files or delete extra columns"),
+    "input.guard.elements": (
+        "有超过 {limit} 个 XML 元素，远多于单元格所需，不像正常的工作表；"
+        "请用 Excel 或 WPS 另存后再上传",
+        "holds over {limit} XML elements, far more than its cells need: this does not look like "
+        "a normal sheet; save it again from Excel or WPS and upload it again"),
     "input.guard.table": (
         "有 {rows} 行、{columns} 列，超过上限（{limit_rows} 行、{limit_columns} 列，"
         "共 {limit_cells} 个单元格）；请把企业分成几个文件，或删除多余的列",

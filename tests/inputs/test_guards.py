@@ -4,6 +4,7 @@ limit, how far over, and what to do, in both languages; never allocated."""
 from __future__ import annotations
 
 import io
+import re
 import resource
 import struct
 import subprocess
@@ -337,6 +338,135 @@ def test_a_far_cell_is_refused_at_any_byte_offset(small_bytes: bytes, shift: int
     cell = " " * shift + '<c r="XFD5" t="n"><v>1</v></c>'
     err = refused(set_cell_xml(small_bytes, "B5", cell))
     assert err.code == "input.guard.far_cell" and err.fields["ref"] == "XFD5"
+
+
+def _column_letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+_ADDRESSES = st.builds(
+    lambda column, row, lower: (_column_letters(column) + str(row)).lower() if lower
+    else _column_letters(column) + str(row),
+    st.one_of(st.integers(1, 64), st.integers(65, 16_384), st.sampled_from([1, 26, 27, 64, 65])),
+    st.one_of(st.integers(1, 200_001), st.integers(200_002, 1_048_576),
+              st.sampled_from([99_999, 100_000, 200_001, 200_002])),
+    st.booleans())
+_CELL_FORMS = {  # how a writer may put a cell: its address first, second, or prefixed
+    "first": '<c r="{}" t="n"><v>1</v></c>',
+    "second": '<c t="n" r="{}"><v>1</v></c>',
+    "prefixed": '<x:c r="{}" t="n"><x:v>1</x:v></x:c>',
+}
+_CELLS = st.lists(st.tuples(_ADDRESSES, st.sampled_from(sorted(_CELL_FORMS)),
+                            st.sampled_from(["", " ", "\n", "   ", "\t"])),
+                  min_size=1, max_size=40)
+_BASE = None
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=_CELLS, chunk=st.sampled_from([61, 128, 1_000, 256 * 1024]))
+def test_the_guard_refuses_exactly_the_sheets_with_a_far_cell(cells, chunk: int) -> None:
+    """Random cells at random byte offsets, their address first or second or the
+    element prefixed, read in chunks of any size: refused as far if and only if one
+    address is beyond the limits, and every cell counted."""
+    from unittest import mock
+
+    from inputs import guard, write_scenario
+    from inputs.shenzhen import generate
+
+    global _BASE
+    if _BASE is None:
+        _BASE = write_scenario(generate(5, seed=1))
+    body = "".join(gap + _CELL_FORMS[form].format(ref) for ref, form, gap in cells)
+    sheet = f'<row r="1">{body}</row>'.encode()
+
+    def edit(xml: bytes) -> bytes:
+        start = xml.index(b"<sheetData>") + len(b"<sheetData>")
+        return xml[:start] + sheet + xml[xml.index(b"</sheetData>"):]
+
+    def beyond(ref: str) -> bool:
+        position = guard._position(ref.upper())
+        assert position is not None
+        return position[0] > guard.MAX_ROWS or position[1] > guard.MAX_COLUMNS
+
+    data = with_sheet_xml(_BASE, edit)
+    far = [ref.upper() for ref, _, _ in cells if beyond(ref)]
+    with mock.patch.object(guard, "_CHUNK", chunk):
+        if far:
+            with pytest.raises(InputError) as caught:
+                guard_workbook(data, "random.xlsx")
+            assert caught.value.code in {"input.guard.far_cell", "input.guard.far_row"}
+            assert caught.value.fields["ref"] in far
+        else:
+            with (mock.patch.object(guard, "MAX_CELLS", len(cells) - 1),
+                  pytest.raises(InputError) as caught):
+                guard_workbook(data, "random.xlsx")
+            assert caught.value.code == "input.guard.cells"
+            assert caught.value.fields["count"] == f"{len(cells):,}"
+
+
+def _prefixed(xml: bytes) -> bytes:
+    """The sheet with every element in the prefix ``x:`` (as some writers save it)."""
+    xml = xml.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=", 1)
+    return re.sub(rb"<(/?)(?!x:)([A-Za-z]+)([\s>/])", rb"<\1x:\2\3", xml)
+
+
+def test_a_workbook_whose_elements_carry_a_prefix_is_read(small_bytes, small) -> None:
+    """``<x:c r="A1">…</x:c>``: calamine reads it, and so does the guard (its closing
+    tags were once counted as cells without an address, and the file refused)."""
+    data = with_sheet_xml(small_bytes, _prefixed)
+    assert b"</x:c>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert read_scenario(data, "prefixed.xlsx").digest == small.digest
+
+
+def test_an_address_written_in_text_does_not_hide_cells_without_one(small_bytes) -> None:
+    """Cells without an address are placed by counting; ``r="1"`` in their text must
+    not pass for their address. (A row of 5,000 such cells and a row at 200,001 once
+    passed the guard and made calamine ask for 32 GB.)"""
+    def crafted(xml: bytes) -> bytes:
+        start = xml.index(b"<sheetData>") + len(b"<sheetData>")
+        rows = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>firm_id</t></is></c></row>'
+                b'<row r="2">' + b'<c t="inlineStr"><is><t> r="1"</t></is></c>' * 50
+                + b'</row><row r="200001"><c r="A200001" t="n"><v>1</v></c></row>')
+        return xml[:start] + rows + xml[xml.index(b"</sheetData>"):]
+
+    assert refused(with_sheet_xml(small_bytes, crafted)).code == "input.guard.no_address"
+
+
+def test_a_sheet_with_a_doctype_read_carefully_is_refused_as_damaged(small_bytes) -> None:
+    """The careful read parses XML: a DTD (entities that could expand without end) is
+    refused before any is expanded."""
+    def with_dtd(xml: bytes) -> bytes:
+        dtd = b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        xml = xml.replace(b'<c r="B5" t="inlineStr">', b'<c t="inlineStr" r="B5">')
+        return dtd + xml
+
+    err = refused(with_sheet_xml(small_bytes, with_dtd))
+    assert err.code == "input.file.damaged"
+
+
+def test_a_sheet_of_a_few_bytes_is_named_not_a_traceback(small_bytes: bytes) -> None:
+    for body in (b"<a/>", b"<x:worksheet xmlns:x='u'/>"):
+        data = with_sheet_xml(small_bytes, lambda xml, body=body: body)
+        assert refused(data).code == "input.sheet.empty"
+
+
+def test_a_sheet_of_too_many_elements_read_carefully_is_refused(small_bytes, monkeypatch):
+    """The careful read stops when the sheet's elements pass their limit, and says so."""
+    from inputs import guard
+
+    data = with_sheet_xml(small_bytes, lambda xml: xml.replace(
+        b'<c r="B5" t="inlineStr">', b'<c t="inlineStr" r="B5">'))
+    monkeypatch.setattr(guard, "MAX_ELEMENTS", 60)
+    err = refused(data)
+    assert err.code == "input.guard.elements" and err.fields["limit"] == "60"
+    assert "holds over 60 XML elements" in err.render("en")
+    assert "有超过 60 个 XML 元素" in err.render("zh")
+    monkeypatch.setattr(guard, "MAX_ELEMENTS", 10_000)
+    guard_workbook(data, "fine.xlsx")
 
 
 def _stored(data: bytes, corrupt: bool = False) -> bytes:
