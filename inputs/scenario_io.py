@@ -215,15 +215,21 @@ def read_sheets(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
                                 lambda names: list(locate_sheets(names, filename).values()))
 
 
+#: How calamine words a cell address that is not letters then digits (``r="B&#53;"``).
+_BAD_ADDRESS = "Expecting alphanumeric character"
+
+
 def read_workbook_sheets(data: bytes, filename: str,
                          pick: Callable[[list[str]], list[str]]) -> dict[str, pd.DataFrame]:
     """The raw cells of the sheets ``pick`` chooses among the workbook's sheet names
     (bytes already passed by :func:`inputs.guard.guard_workbook`); each is size-checked."""
+    reading: str | None = None  # the sheet being read, to name in a message
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
         sheets = {}
         for name in pick(names):
+            reading = name
             sheet = book.get_sheet_by_name(name)
             end = sheet.end  # checked before any Python object is made (.xls has no zip)
             if end is not None:
@@ -241,6 +247,8 @@ def read_workbook_sheets(data: bytes, filename: str,
         message = " ".join(str(err).split())[:200] or type(err).__name__
         if "password" in message.lower() or "encrypt" in message.lower():
             raise InputError("input.file.encrypted", file=filename) from None
+        if message.startswith(_BAD_ADDRESS) and reading is not None:
+            raise InputError("input.file.bad_address", file=filename, sheet=reading) from None
         raise InputError("input.file.workbook_unreadable", file=filename,
                          detail=message) from None
 

@@ -119,6 +119,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "unsupported file type {suffix} (use {allowed})"),
     "input.file.workbook_unreadable": ("无法读取工作簿：{detail}",
                                        "cannot read the workbook: {detail}"),
+    "input.file.bad_address": (
+        "有单元格的地址含有字母和数字以外的字符（地址应如 B7），文件可能已损坏；"
+        "请用 Excel 或 WPS 另存后再上传",
+        "has a cell whose address holds characters other than letters and digits (an address "
+        "looks like B7): the file may be damaged; save it again from Excel or WPS and upload it "
+        "again"),
     "input.file.damaged": (
         "文件不完整或已损坏，无法作为工作簿打开（可能未传完或被截断）；"
         "请用 Excel 或 WPS 重新保存后再上传",

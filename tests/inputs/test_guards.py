@@ -469,6 +469,16 @@ def test_a_sheet_of_too_many_elements_read_carefully_is_refused(small_bytes, mon
     guard_workbook(data, "fine.xlsx")
 
 
+@pytest.mark.parametrize("ref", ["B5&#48;0000", "&#88;FD5", "B 5"])
+def test_an_address_that_is_not_letters_and_digits_is_named(small_bytes: bytes, ref: str) -> None:
+    """calamine stops at it ("Expecting alphanumeric character, got 26"): the officer
+    reads which sheet, and what to do, in their language."""
+    err = refused(set_cell_xml(small_bytes, "B5", f'<c r="{ref}" t="n"><v>1</v></c>'))
+    assert (err.code, err.sheet) == ("input.file.bad_address", "firms")
+    assert "字母和数字以外的字符" in err.render("zh")
+    assert "characters other than letters and digits" in err.render("en")
+
+
 def _stored(data: bytes, corrupt: bool = False) -> bytes:
     """The workbook with every part stored, not deflated (optionally one byte changed)."""
     source = zipfile.ZipFile(io.BytesIO(data))
