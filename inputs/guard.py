@@ -48,6 +48,9 @@ MAX_COLUMNS = 64
 #: Most cells (rows × columns) a sheet may span: a header and 200,000 firms, 20 columns.
 #: Checked on calamine's grid before any Python object is made for a cell.
 MAX_CELLS = MAX_ROWS * 20
+#: Most shared strings a workbook may declare (``<sst uniqueCount="…">``): calamine
+#: reserves room for that many before reading one. A sheet's cells at most.
+MAX_SHARED_STRINGS = MAX_CELLS
 #: Most XML elements the careful read of a sheet goes through (a cell takes two or three:
 #: ``<c><v>``, ``<c><is><t>``): it bounds that read's time, about 12 s at the limit.
 MAX_ELEMENTS = 6 * MAX_CELLS
@@ -60,6 +63,9 @@ _LOCAL_HEADER = 30
 _INFLATE_ERROR: type[Exception] = isal_zlib.error  # type: ignore[assignment]
 _OVERLAP = 64
 _DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\b[^>]*?\sref\s*=\s*["']([^"'>]*)""")
+#: A ``uniqueCount`` attribute, read where its name starts: ``="123"`` after it.
+_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s{0,1000}=\s{0,1000}["']\s{0,1000}([0-9]{1,30})""")
+_COUNT_TAIL = 4096
 #: How much of a sheet's head is searched for its dimension when no <sheetData> ends it.
 _HEAD_LIMIT = 4 * MIB
 _REF = re.compile(r"^([A-Z]{1,3})?([0-9]{1,7})?$")
@@ -176,6 +182,8 @@ def _guard_zip(archive: zipfile.ZipFile, data: bytes, file: str) -> dict[str, st
                 raise InputError("input.guard.ratio", file=file, part=member.filename,
                                  ratio=f"{ratio:,.0f}", limit=f"{MAX_RATIO}")
     names = {m.filename for m in members}
+    if any(name.lower() == "xl/workbook.bin" for name in names):  # .xlsb: cells we cannot see
+        raise InputError("input.file.xlsb", file=file)
     sheets = _sheet_parts(archive, names)
     unpacked = 0
     for member in members:
@@ -185,10 +193,44 @@ def _guard_zip(archive: zipfile.ZipFile, data: bytes, file: str) -> dict[str, st
         elif sheet is not None:
             unpacked += _stream_sheet(archive, data, member, sheet, file)
         else:
-            unpacked += _stream(archive, data, member, lambda chunk: None)
+            unpacked += _stream_part(archive, data, member, file)
         if unpacked > MAX_UNPACKED_BYTES:
             raise _unpacked_error(unpacked, file)
-    return {sheet: part for part, sheet in sheets.items()}
+    return {sheet: part for part, sheet in sheets.items() if sheet != part}  # named sheets
+
+
+def _stream_part(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo,
+                 file: str) -> int:
+    """Any other part: its size, and every ``uniqueCount`` it declares.
+
+    calamine reserves room for the shared strings by the ``uniqueCount`` of ``<sst>``
+    before reading one (``uniqueCount="4000000000"`` in a 6 KB file asked for 96 GB).
+    Any part may be the one the workbook names for its shared strings, so every part
+    is searched; an attribute counts in the window where it starts.
+    """
+    tail = b""
+
+    def each(chunk: bytes, last: bool = False) -> None:
+        nonlocal tail
+        window = tail + chunk
+        cut = len(window) if last else max(len(window) - _COUNT_TAIL, 0)
+        at = window.find(b"uniqueCount", 0, cut)
+        while at >= 0:
+            declared = _UNIQUE_COUNT.match(window, at)
+            if declared is None:
+                rest = window[at + len(b"uniqueCount"):at + _COUNT_TAIL].lstrip()
+                if not rest or rest.startswith(b"="):  # an attribute we cannot read
+                    raise InputError("input.file.damaged", file=file)
+            elif int(declared.group(1)) > MAX_SHARED_STRINGS:
+                raise InputError("input.guard.strings", file=file, part=member.filename,
+                                 count=f"{int(declared.group(1)):,}",
+                                 limit=f"{MAX_SHARED_STRINGS:,}")
+            at = window.find(b"uniqueCount", at + 1, cut)
+        tail = window[cut:]
+
+    size = _stream(archive, data, member, each)
+    each(b"", last=True)
+    return size
 
 
 #: BIFF8 records that hold cells; each starts with the cell's row and column (u16 each).
@@ -353,29 +395,55 @@ class _PartError(Exception):
 
 
 def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """Zip part of each worksheet → the sheet's name (from the workbook and its rels)."""
+    """Zip part of each worksheet → the sheet's name (from the workbook and its rels).
+
+    Read more loosely than calamine reads them, so that every part calamine could open
+    as a sheet is among them: any prefix on the elements, single or double quotes,
+    entities in the values, backslashes, and a target resolved every way a reader
+    might (``/xl/a.xml``, ``xl/a.xml``, ``a.xml`` under ``xl/``, ``/a.xml`` as ``xl/a.xml``
+    or ``a.xml``). Every part under ``xl/worksheets/`` is a sheet too, named by its part;
+    without the workbook or its rels, every XML part is.
+    """
+    parts = {name: name for name in names if name.startswith(_SHEET_FOLDERS)}
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        return {}
+        parts.update({name: name for name in names if name.lower().endswith(".xml")})
+        return parts
     book = _small_part(archive, "xl/workbook.xml")
     rels = _small_part(archive, "xl/_rels/workbook.xml.rels")
-    targets: dict[bytes, str] = {}
-    for rel in re.finditer(rb"<Relationship\b[^>]*>", rels):
-        tag = rel.group(0)
-        rid, target = re.search(rb'Id="([^"]*)"', tag), re.search(rb'Target="([^"]*)"', tag)
-        if rid and target:
-            path = target.group(1).decode("utf-8", "replace")
-            path = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
-            targets[rid.group(1)] = path
-    parts: dict[str, str] = {}
-    for sheet in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", book):
+    targets: dict[str, set[str]] = {}
+    for rel in re.finditer(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>", rels):
+        rid, target = _attribute(rel.group(0), b"Id"), _attribute(rel.group(0), b"Target")
+        if rid is not None and target is not None:
+            targets.setdefault(rid, set()).update(_resolutions(target))
+    for sheet in re.finditer(rb"<(?:[\w.-]+:)?sheet\b[^>]*>", book):
         tag = sheet.group(0)
-        name = re.search(rb'\bname="([^"]*)"', tag)
-        ref = re.search(rb'\br:id="([^"]*)"|\b\w+:id="([^"]*)"', tag)
-        if name and ref:
-            part = targets.get(ref.group(1) or ref.group(2))
-            if part is not None and part in names:
-                parts[part] = html.unescape(name.group(1).decode("utf-8", "replace"))
+        name = _attribute(tag, b"name")
+        rid = _attribute(tag, rb"(?:[\w.-]+:)?id")
+        for part in targets.get(rid or "", set()) & names:
+            parts[part] = name if name is not None else part
     return parts
+
+
+#: Folders whose parts are always read as sheets.
+_SHEET_FOLDERS = ("xl/worksheets/", "xl/macrosheets/", "xl/dialogsheets/")
+
+
+def _attribute(tag: bytes, name: bytes) -> str | None:
+    """An attribute's value in a start tag, in either quotes, its entities resolved."""
+    found = re.search(rb"\s" + name + rb"""\s*=\s*(["'])(.*?)\1""", tag, re.S)
+    if found is None:
+        return None
+    return html.unescape(found.group(2).decode("utf-8", "replace"))
+
+
+def _resolutions(target: str) -> set[str]:
+    """Every part name a reader might take a relationship's target for."""
+    found: set[str] = set()
+    for path in {target, target.replace("\\", "/")}:
+        found.update({f"xl/{path}", path.lstrip("/"), path})
+        if path.startswith("/"):
+            found.add(f"xl{path}")
+    return found
 
 
 def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:

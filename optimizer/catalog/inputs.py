@@ -125,6 +125,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "has a cell whose address holds characters other than letters and digits (an address "
         "looks like B7): the file may be damaged; save it again from Excel or WPS and upload it "
         "again"),
+    "input.file.xlsb": (
+        "这是 Excel 二进制工作簿（.xlsb），无法在读取前检查；请在 Excel 中另存为 .xlsx 后再上传",
+        "this is an Excel binary workbook (.xlsb), which cannot be checked before it is read; "
+        "save it as .xlsx in Excel and upload it again"),
     "input.file.damaged": (
         "文件不完整或已损坏，无法作为工作簿打开（可能未传完或被截断）；"
         "请用 Excel 或 WPS 重新保存后再上传",
@@ -215,6 +219,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请用 Excel 或 WPS 另存后再上传",
         "holds over {limit} XML elements, far more than its cells need: this does not look like "
         "a normal sheet; save it again from Excel or WPS and upload it again"),
+    "input.guard.strings": (
+        "部件 {part} 声明有 {count} 个不同的文本，超过上限 {limit}；这不像正常的工作簿，"
+        "请用 Excel 或 WPS 另存后再上传",
+        "the part {part} declares {count} distinct texts, over the limit of {limit}; this does "
+        "not look like a normal workbook: save it again from Excel or WPS and upload it again"),
     "input.guard.table": (
         "有 {rows} 行、{columns} 列，超过上限（{limit_rows} 行、{limit_columns} 列，"
         "共 {limit_cells} 个单元格）；请把企业分成几个文件，或删除多余的列",

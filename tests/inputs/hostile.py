@@ -20,13 +20,18 @@ from collections.abc import Callable
 MIB = 2**20
 
 
-def rezip(data: bytes, edit: Callable[[str, bytes], bytes]) -> bytes:
-    """The workbook ``data`` with each part passed through ``edit(name, content)``."""
+def rezip(data: bytes, edit: Callable[[str, bytes], bytes],
+          rename: Callable[[str], str] = lambda name: name,
+          extra: dict[str, bytes] | None = None) -> bytes:
+    """The workbook ``data`` with each part passed through ``edit(name, content)``, saved
+    under ``rename(name)``, and the ``extra`` parts added."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(info.filename, edit(info.filename, source.read(info)))
+            target.writestr(rename(info.filename), edit(info.filename, source.read(info)))
+        for name, content in (extra or {}).items():
+            target.writestr(name, content)
     return out.getvalue()
 
 

@@ -19,7 +19,13 @@ from hypothesis import strategies as st
 
 from inputs import InputError, read_scenario
 from inputs.guard import MAX_FILE_BYTES, MAX_MEMBERS, guard_workbook
-from tests.inputs.hostile import far_cell_workbook, set_cell_xml, with_sheet_xml, zip_bomb
+from tests.inputs.hostile import (
+    far_cell_workbook,
+    rezip,
+    set_cell_xml,
+    with_sheet_xml,
+    zip_bomb,
+)
 
 
 def refused(data: bytes, name: str = "h.xlsx") -> InputError:
@@ -477,6 +483,58 @@ def test_an_address_that_is_not_letters_and_digits_is_named(small_bytes: bytes, 
     assert (err.code, err.sheet) == ("input.file.bad_address", "firms")
     assert "字母和数字以外的字符" in err.render("zh")
     assert "characters other than letters and digits" in err.render("en")
+
+
+# -- what calamine sizes by, and which parts it reads as sheets ----------------------------
+
+
+@pytest.mark.parametrize("count", ["4000000000", " 4000000000", "4000020"])
+def test_a_shared_string_count_calamine_would_reserve_is_checked(small_bytes, count) -> None:
+    """calamine reserves room for ``uniqueCount`` strings before reading one: 4·10⁹ in a
+    6 KB file asked for 96 GB and took the process down."""
+    sst = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           b'2006/main" count="1" uniqueCount = "' + count.encode() + b'"><si><t>x</t></si></sst>')
+    data = rezip(small_bytes, lambda name, content: content, extra={"xl/sharedStrings.xml": sst})
+    if count.strip() == "4000020":  # at the limit: read as before
+        guard_workbook(data, "fine.xlsx")
+        return
+    err = refused(data)
+    assert err.code == "input.guard.strings" and err.fields["count"] == "4,000,000,000"
+    assert "4,000,000,000 个不同的文本" in err.render("zh")
+
+
+def test_the_word_uniquecount_in_text_is_not_a_count(small_bytes: bytes, small) -> None:
+    extra = {"docProps/custom.xml": b"<Properties><p>uniqueCount is a word here</p></Properties>"}
+    data = rezip(small_bytes, lambda name, content: content, extra=extra)
+    assert read_scenario(data, "text.xlsx").digest == small.digest
+
+
+@pytest.mark.parametrize("how", ["single quotes", "entity", "root slash", "backslash"])
+def test_a_sheet_named_in_any_way_calamine_reads_is_guarded(small_bytes: bytes, how: str) -> None:
+    """The workbook's rels may name the sheet in ways calamine reads and a strict reading
+    does not; with a far cell in it, each is refused before calamine allocates."""
+    data = set_cell_xml(small_bytes, "B5", '<c r="XFD1048576" t="n"><v>1</v></c>')
+    target = re.compile(rb'Target="([^"]*?)sheet1\.xml"')
+    edits = {
+        "single quotes": (lambda rels: target.sub(rb"Target='\1sheet1.xml'", rels), None),
+        "entity": (lambda rels: target.sub(rb'Target="\1sheet1&#46;xml"', rels), None),
+        "root slash": (lambda rels: target.sub(rb'Target="/foo/s.xml"', rels), "xl//foo/s.xml"),
+        "backslash": (lambda rels: target.sub(rb'Target="sheets\\s.xml"', rels), "xl/sheets/s.xml"),
+    }
+    edit, moved = edits[how]
+    data = rezip(data, lambda name, content: edit(content)
+                 if name == "xl/_rels/workbook.xml.rels" else content,
+                 rename=lambda name: moved if moved and name.endswith("sheet1.xml") else name)
+    err = refused(data)
+    assert err.code in {"input.guard.far_cell", "input.guard.far_row"}
+    assert err.fields["ref"] == "XFD1048576"
+
+
+def test_an_xlsb_is_refused_before_calamine_reads_it(small_bytes: bytes) -> None:
+    data = rezip(small_bytes, lambda name, content: content, extra={"xl/workbook.bin": b"\x83"})
+    err = refused(data, "binary.xlsx")
+    assert err.code == "input.file.xlsb"
+    assert "另存为 .xlsx" in err.render("zh") and "save it as .xlsx" in err.render("en")
 
 
 def _stored(data: bytes, corrupt: bool = False) -> bytes:
