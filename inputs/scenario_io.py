@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from python_calamine import CalamineWorkbook, PasswordError
+from python_calamine import CalamineWorkbook, PasswordError, WorksheetNotFound, XmlError
 
 from inputs.columns import find_sheet
 from inputs.encodings import decode_text
@@ -243,6 +243,12 @@ def read_workbook_sheets(data: bytes, filename: str,
         raise
     except PasswordError:
         raise InputError("input.file.encrypted", file=filename) from None
+    except WorksheetNotFound:  # listed in the workbook, its part missing from the zip
+        raise InputError("input.file.sheet_missing", file=filename, sheet=reading) from None
+    except XmlError:  # calamine names only the element it stopped in ('t', 'worksheet')
+        if reading is None:  # the workbook's own parts: shared strings, styles
+            raise InputError("input.file.damaged", file=filename) from None
+        raise InputError("input.file.sheet_damaged", file=filename, sheet=reading) from None
     except Exception as err:  # calamine raises its own types for corrupt files
         message = " ".join(str(err).split())[:200] or type(err).__name__
         if "password" in message.lower() or "encrypt" in message.lower():

@@ -129,6 +129,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "这是 Excel 二进制工作簿（.xlsb），无法在读取前检查；请在 Excel 中另存为 .xlsx 后再上传",
         "this is an Excel binary workbook (.xlsb), which cannot be checked before it is read; "
         "save it as .xlsx in Excel and upload it again"),
+    "input.file.sheet_missing": (
+        "列在工作簿中，但文件里没有它的内容；文件可能已损坏，请用 Excel 或 WPS 另存后再上传",
+        "is listed in the workbook but its content is not in the file: the file may be damaged; "
+        "save it again from Excel or WPS and upload it again"),
+    "input.file.sheet_damaged": (
+        "的内容不完整或已损坏，无法读取（可能未传完或被截断）；请用 Excel 或 WPS 另存后再上传",
+        "has content that is incomplete or damaged and cannot be read (perhaps cut short); "
+        "save the file again from Excel or WPS and upload it again"),
     "input.file.damaged": (
         "文件不完整或已损坏，无法作为工作簿打开（可能未传完或被截断）；"
         "请用 Excel 或 WPS 重新保存后再上传",

@@ -537,6 +537,25 @@ def test_an_xlsb_is_refused_before_calamine_reads_it(small_bytes: bytes) -> None
     assert "另存为 .xlsx" in err.render("zh") and "save it as .xlsx" in err.render("en")
 
 
+def test_a_sheet_listed_but_missing_is_named(small_bytes: bytes) -> None:
+    """calamine says only ``WorksheetNotFound('firms')``: the officer reads which sheet
+    and what to do."""
+    data = rezip(small_bytes, lambda name, content: content.replace(
+        b"worksheets/sheet1.xml", b"worksheets/gone.xml")
+        if name == "xl/_rels/workbook.xml.rels" else content)
+    err = refused(data)
+    assert (err.code, err.sheet) == ("input.file.sheet_missing", "firms")
+    assert "列在工作簿中，但文件里没有它的内容" in err.render("zh")
+
+
+@pytest.mark.parametrize("edit", [lambda xml: b"", lambda xml: xml[: len(xml) // 2]])
+def test_a_sheet_cut_short_is_named(small_bytes: bytes, edit) -> None:
+    """calamine says only ``XmlError('t')``: the officer reads which sheet."""
+    err = refused(with_sheet_xml(small_bytes, edit))
+    assert (err.code, err.sheet) == ("input.file.sheet_damaged", "firms")
+    assert "不完整或已损坏" in err.render("zh") and "incomplete or damaged" in err.render("en")
+
+
 def _stored(data: bytes, corrupt: bool = False) -> bytes:
     """The workbook with every part stored, not deflated (optionally one byte changed)."""
     source = zipfile.ZipFile(io.BytesIO(data))
