@@ -6,7 +6,8 @@ survives leaving the page and a reload; the language switch works on every
 page; a saved what-if is there after a reload and after a server restart;
 two tabs keep two scenarios; an upload after an edit replaces the firm list;
 an infeasible solve keeps the last feasible result; the compare table shows
-its last column at 1440 px; and the page asks nothing of the internet.
+its last column at 1440 px; the page asks nothing of the internet; and a
+crafted upload is named while the server, and another officer's edit, live on.
 Screenshots go to ``$SCREENSHOT_DIR`` when set.
 """
 
@@ -434,3 +435,50 @@ def test_library_versions_diff_delete_and_undo(server: Server, browser: Any,
     expect(page.get_by_text("已恢复“浏览器方案”。")).to_be_visible(timeout=WAIT)
     expect(page.get_by_text(re.compile("^浏览器方案 · 2 个版本"))).to_be_visible()
     no_error(page)
+
+
+def _shared_strings_bomb() -> bytes:
+    """A small good scenario whose shared-string table declares four billion strings:
+    calamine reserved 96 GB for them and the server process died for every officer."""
+    from inputs import write_scenario
+    from inputs.shenzhen import generate
+    from tests.inputs.hostile import rezip
+
+    sst = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           b'2006/main" count="1" uniqueCount="4000000000"><si><t>x</t></si></sst>')
+    return rezip(write_scenario(generate(5, seed=5)), lambda name, content: content,
+                 extra={"xl/sharedStrings.xml": sst})
+
+
+def test_a_hostile_upload_is_named_and_the_server_keeps_everyone_s_work(
+        server: Server, browser: Any, tmp_path: Path) -> None:
+    """Issue 9: one officer uploads a crafted workbook of a few KB; it is refused with what to
+    do, their scenario stays, and the other officer's tab, edit and server live on."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    other, uploader = context.new_page(), browser.new_page(viewport={"width": 1280, "height": 800})
+    for page in (other, uploader):
+        page.goto(server.url)
+        heading(page, "方案：shenzhen-2024")
+        settle(page)
+    edit_name(other, 0, "另一位科员的修改")
+    uploader.get_by_role("tab", name="文件").click()
+    settle(uploader)
+    path = tmp_path / "申报汇总.xlsx"
+    path.write_bytes(_shared_strings_bomb())
+    assert path.stat().st_size < 16_000  # a few KB
+    uploader.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    settle(uploader, 3_000)
+    expect(uploader.get_by_text(re.compile("声明有 4,000,000,000 个不同的文本"))).to_be_visible(
+        timeout=WAIT)
+    heading(uploader, "方案：shenzhen-2024")  # the scenario the upload would have replaced
+    uploader.screenshot(path=str(screenshots(tmp_path) / "hostile-upload-refused.png"))
+    no_error(uploader)
+    assert server.process is not None and server.process.poll() is None  # alive
+    other.reload()
+    settle(other, 2_000)
+    heading(other, "方案：shenzhen-2024")
+    assert "另一位科员的修改" in grid_text(other)
+    no_error(other)
+    context.close()

@@ -83,5 +83,6 @@ def test_openpyxl_reads_with_defusedxml(report_zh: bytes) -> None:
 
 
 def test_loading_a_bombed_report_as_a_scenario_fails_cleanly(report_zh: bytes) -> None:
-    with pytest.raises(InputError, match="cannot read the workbook"):
+    with pytest.raises(InputError, match="incomplete or damaged") as caught:
         read_scenario(_with_entity_bomb(report_zh), "report.xlsx")
+    assert (caught.value.code, caught.value.sheet) == ("input.file.sheet_damaged", "policy")
