@@ -217,6 +217,8 @@ def read_sheets(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
 
 #: How calamine words a cell address that is not letters then digits (``r="B&#53;"``).
 _BAD_ADDRESS = "Expecting alphanumeric character"
+#: How calamine words a file that is no workbook it knows (text, an image, a PDF).
+_NOT_A_WORKBOOK = "Cannot detect file format"
 
 
 def read_workbook_sheets(data: bytes, filename: str,
@@ -253,6 +255,8 @@ def read_workbook_sheets(data: bytes, filename: str,
         message = " ".join(str(err).split())[:200] or type(err).__name__
         if "password" in message.lower() or "encrypt" in message.lower():
             raise InputError("input.file.encrypted", file=filename) from None
+        if message.startswith(_NOT_A_WORKBOOK):
+            raise InputError("input.file.not_workbook", file=filename) from None
         if message.startswith(_BAD_ADDRESS) and reading is not None:
             raise InputError("input.file.bad_address", file=filename, sheet=reading) from None
         raise InputError("input.file.workbook_unreadable", file=filename,

@@ -117,8 +117,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "input.file.unreadable": ("无法读取文件：{detail}", "cannot read the file: {detail}"),
     "input.file.type": ("不支持的文件类型 {suffix}（请用 {allowed}）",
                         "unsupported file type {suffix} (use {allowed})"),
-    "input.file.workbook_unreadable": ("无法读取工作簿：{detail}",
-                                       "cannot read the workbook: {detail}"),
+    "input.file.workbook_unreadable": (
+        "无法读取工作簿（读取程序报告：{detail}）；请用 Excel 或 WPS 另存后再上传",
+        "cannot read the workbook (the reader reports: {detail}); save it again from Excel or "
+        "WPS and upload it again"),
+    "input.file.not_workbook": (
+        "不是 Excel、WPS 或 LibreOffice 的工作簿；请确认上传的是方案工作簿（.xlsx）"
+        "或企业名单（.csv）",
+        "is not an Excel, WPS or LibreOffice workbook; check that it is the scenario workbook "
+        "(.xlsx) or the firm list (.csv)"),
     "input.file.bad_address": (
         "有单元格的地址含有字母和数字以外的字符（地址应如 B7），文件可能已损坏；"
         "请用 Excel 或 WPS 另存后再上传",
