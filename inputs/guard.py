@@ -22,7 +22,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -66,6 +66,8 @@ _DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\b[^>]*?\sref\s*=\s*["']([^"
 #: A ``uniqueCount`` attribute, read where its name starts: ``="123"`` after it.
 _UNIQUE_COUNT = re.compile(rb"""uniqueCount\s{0,1000}=\s{0,1000}["']\s{0,1000}([0-9]{1,30})""")
 _COUNT_TAIL = 4096
+#: How far an ODS repeat attribute's element is read for content (see _ods_repeat_has_content).
+_ODS_TAIL = 4096
 #: How much of a sheet's head is searched for its dimension when no <sheetData> ends it.
 _HEAD_LIMIT = 4 * MIB
 _REF = re.compile(r"^([A-Z]{1,3})?([0-9]{1,7})?$")
@@ -214,14 +216,9 @@ def _stream_part(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo,
     calamine reserves room for the shared strings by the ``uniqueCount`` of ``<sst>``
     before reading one (``uniqueCount="4000000000"`` in a 6 KB file asked for 96 GB).
     Any part may be the one the workbook names for its shared strings, so every part
-    is searched; an attribute counts in the window where it starts.
+    is searched.
     """
-    tail = b""
-
-    def each(chunk: bytes, last: bool = False) -> None:
-        nonlocal tail
-        window = tail + chunk
-        cut = len(window) if last else max(len(window) - _COUNT_TAIL, 0)
+    def look(window: bytes, cut: int) -> None:
         at = window.find(b"uniqueCount", 0, cut)
         while at >= 0:
             declared = _UNIQUE_COUNT.match(window, at)
@@ -234,6 +231,28 @@ def _stream_part(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo,
                                  count=f"{int(declared.group(1)):,}",
                                  limit=f"{MAX_SHARED_STRINGS:,}")
             at = window.find(b"uniqueCount", at + 1, cut)
+
+    return _stream_windows(archive, data, member, _COUNT_TAIL, look)
+
+
+def _stream_windows(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo,
+                    overlap: int, look: Callable[[bytes, int], None]) -> int:
+    """Stream a part as overlapping windows; its size.
+
+    Each window is the last ``overlap`` bytes of the one before and a new chunk, and
+    ``look(window, cut)`` is shown the patterns that start before ``cut``: all but the
+    last ``overlap`` bytes, which start the next window (the last window: all of it).
+    So every pattern is seen once, whole, with ``overlap`` bytes after its start
+    unless the part ends first.
+    """
+    tail = b""
+
+    def each(chunk: bytes, last: bool = False) -> None:
+        nonlocal tail
+        window = tail + chunk
+        cut = len(window) if last else max(len(window) - overlap, 0)
+        if cut:  # else nothing starts in this window yet: it all waits for the next
+            look(window, cut)
         tail = window[cut:]
 
     size = _stream(archive, data, member, each)
@@ -534,34 +553,27 @@ def _check_dimension(ref: str, sheet: str, file: str) -> None:
 
 def _scan_windows(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, sheet: str,
                   file: str, tally: _SheetTally) -> int:
-    """Run the fast scan over the sheet, window by window.
+    """Run the fast scan over the sheet, window by window (:func:`_stream_windows`), and
+    check the dimension declared in its head, up to ``<sheetData>``."""
+    head: bytearray | None = bytearray()
 
-    Each window is the last :data:`_OVERLAP` bytes of the one before and a new
-    chunk; a pattern counts in the window where it starts, so none is counted twice
-    or cut in two.
-    """
-    state = {"tail": b""}
-    head: bytearray | None = bytearray()  # the sheet up to <sheetData>, for its dimension
-
-    def each(chunk: bytes, last: bool = False) -> None:
+    def look(window: bytes, cut: int) -> None:
         nonlocal head
         if head is not None:
-            head += chunk
+            head += window[:cut]  # the windows' counted parts are the sheet, once
             data_at = head.find(b"sheetData")
-            if data_at >= 0 or last or len(head) >= _HEAD_LIMIT:
+            if data_at >= 0 or len(head) >= _HEAD_LIMIT:
                 _check_dimensions(bytes(head[:data_at] if data_at >= 0 else head), sheet, file)
                 head = None
-        window = state["tail"] + chunk
-        cut = len(window) if last else max(len(window) - _OVERLAP, 0)
-        if cut:  # else nothing starts in this window yet: it all waits for the next
-            padded = window + _PAD if last else window  # a pattern may look _OVERLAP ahead
-            far = _fast_scan(padded, cut, tally)
-            if far is not None:
-                _check_extent(far, sheet, file, declared=False)
-        state["tail"] = window[cut:]
+        if len(window) - cut < _OVERLAP:  # the last window: a pattern may look ahead
+            window += bytes(_OVERLAP)
+        far = _fast_scan(window, cut, tally)
+        if far is not None:
+            _check_extent(far, sheet, file, declared=False)
 
-    size = _stream(archive, data, member, each)
-    each(b"", last=True)
+    size = _stream_windows(archive, data, member, _OVERLAP, look)
+    if head is not None:  # a sheet with no <sheetData>
+        _check_dimensions(bytes(head), sheet, file)
     return size
 
 
@@ -618,7 +630,6 @@ def _careful_scan(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo
 
 
 _A, _Z, _ZERO, _NINE = ord("A"), ord("Z"), ord("0"), ord("9")
-_PAD = bytes(_OVERLAP)
 #: Bytes that may end an element's name: white space, ``>`` and ``/``.
 _ENDS_NAME = np.zeros(256, dtype=bool)
 _ENDS_NAME[[9, 10, 13, 32, ord(">"), ord("/")]] = True
@@ -745,19 +756,17 @@ def _note_cell(cell: re.Match[bytes], found: dict[str, Unreadable]) -> None:
 def _stream_ods(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo,
                 file: str) -> int:
     """An OpenDocument sheet: refuse a repeated row or cell that has content and is too long."""
-    state = {"tail": b""}
-
-    def each(chunk: bytes) -> None:
-        window = state["tail"] + chunk
+    def look(window: bytes, cut: int) -> None:
         for repeat in _ODS_REPEAT.finditer(window):
+            if repeat.start() >= cut:
+                break
             count = int(repeat.group(2))
             limit = MAX_ROWS if repeat.group(1) == b"rows" else MAX_COLUMNS
             if count > limit and _ods_repeat_has_content(window, repeat.end()):
                 raise InputError("input.guard.ods_repeat", file=file, count=f"{count:,}",
                                  limit=f"{limit:,}")
-        state["tail"] = window[-4096:]
 
-    return _stream(archive, data, member, each)
+    return _stream_windows(archive, data, member, _ODS_TAIL, look)
 
 
 def _ods_repeat_has_content(window: bytes, end: int) -> bool:
