@@ -202,6 +202,8 @@ def _guard_zip(archive: zipfile.ZipFile, data: bytes, file: str) -> dict[str, st
             unpacked += _stream_ods(archive, data, member, file)
         elif sheet is not None:
             unpacked += _stream_sheet(archive, data, member, sheet, file)
+            if member.filename == _SHARED_STRINGS:  # calamine reads it as both: read it twice
+                _stream_part(archive, data, member, file)
         else:
             unpacked += _stream_part(archive, data, member, file)
         if unpacked > MAX_UNPACKED_BYTES:
@@ -451,6 +453,8 @@ def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return parts
 
 
+#: Where calamine reads the shared strings, whatever the workbook's rels say.
+_SHARED_STRINGS = "xl/sharedStrings.xml"
 #: Folders whose parts are always read as sheets.
 _SHEET_FOLDERS = ("xl/worksheets/", "xl/macrosheets/", "xl/dialogsheets/")
 

@@ -503,6 +503,18 @@ def test_a_shared_string_count_calamine_would_reserve_is_checked(small_bytes, co
     assert "4,000,000,000 个不同的文本" in err.render("zh")
 
 
+def test_shared_strings_named_as_a_sheet_too_are_still_counted(small_bytes: bytes) -> None:
+    """calamine reads ``xl/sharedStrings.xml`` for its strings whatever the rels say; a
+    sheet pointed at it too was only scanned as a sheet, and the 96 GB came back."""
+    sst = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           b'2006/main" count="1" uniqueCount="4000000000"><si><t>x</t></si></sst>')
+    data = rezip(small_bytes, lambda name, content: re.sub(
+        rb'Target="[^"]*sheet2\.xml"', b'Target="/xl/sharedStrings.xml"', content)
+        if name == "xl/_rels/workbook.xml.rels" else content,
+        extra={"xl/sharedStrings.xml": sst})
+    assert refused(data).code == "input.guard.strings"
+
+
 def test_the_word_uniquecount_in_text_is_not_a_count(small_bytes: bytes, small) -> None:
     extra = {"docProps/custom.xml": b"<Properties><p>uniqueCount is a word here</p></Properties>"}
     data = rezip(small_bytes, lambda name, content: content, extra=extra)
