@@ -131,22 +131,15 @@ def redraw_seconds(big: int = 30_000) -> list[str]:
     """
     main = sys.modules["__main__"]
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
-    only_errors = _AtLeast(logging.ERROR)  # a filter: streamlit resets levels on each run
+    def only_errors(record: logging.LogRecord) -> bool:  # streamlit resets levels each run
+        return record.levelno >= logging.ERROR
+
     quiet.addFilter(only_errors)
     try:
         return _redraw_lines(big)
     finally:
         sys.modules["__main__"] = main
         quiet.removeFilter(only_errors)
-
-
-class _AtLeast(logging.Filter):
-    def __init__(self, level: int) -> None:
-        super().__init__()
-        self.level = level
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= self.level
 
 
 def _redraw_lines(big: int) -> list[str]:
