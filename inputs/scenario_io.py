@@ -17,7 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from python_calamine import CalamineWorkbook, PasswordError, WorksheetNotFound, XmlError
+from python_calamine import (
+    CalamineWorkbook,
+    PasswordError,
+    WorksheetNotFound,
+    XmlError,
+    ZipError,
+)
 
 from inputs.columns import find_sheet
 from inputs.encodings import decode_text
@@ -247,6 +253,8 @@ def read_workbook_sheets(data: bytes, filename: str,
         raise InputError("input.file.encrypted", file=filename) from None
     except WorksheetNotFound:  # listed in the workbook, its part missing from the zip
         raise InputError("input.file.sheet_missing", file=filename, sheet=reading) from None
+    except ZipError:  # e.g. a zip whose first header is broken, which the guard cannot open
+        raise InputError("input.file.damaged", file=filename) from None
     except XmlError:  # calamine names only the element it stopped in ('t', 'worksheet')
         if reading is None:  # the workbook's own parts: shared strings, styles
             raise InputError("input.file.damaged", file=filename) from None
